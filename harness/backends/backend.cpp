@@ -1,0 +1,33 @@
+#include "harness/backends/backend.hpp"
+
+#include <algorithm>
+
+#include "harness/spec/yaml_reader.hpp"
+
+namespace scb {
+
+std::optional<std::string> Backend::check_params(const Params& values) const {
+  const auto defs = params();
+  for (const auto& [key, value] : values) {
+    const auto def = std::find_if(defs.begin(), defs.end(), [&](const ParamDef& d) { return d.name == key; });
+    if (def == defs.end()) {
+      std::vector<std::string> names;
+      for (const auto& d : defs) names.push_back(d.name);
+      return "backend '" + name() + "' has no param '" + key + "'" +
+             (names.empty() ? " (it takes none)" : "; its params are: " + join(names, ", "));
+    }
+    if (std::find(def->values.begin(), def->values.end(), value) == def->values.end())
+      return "param '" + key + "' of backend '" + name() + "' cannot be '" + value + "'; legal values: " +
+             join(def->values, ", ");
+  }
+  return std::nullopt;
+}
+
+std::string Backend::param(const Case& c, const std::string& key) const {
+  if (const auto it = c.params.find(key); it != c.params.end()) return it->second;
+  for (const auto& def : params())
+    if (def.name == key) return def.values.front();
+  throw std::logic_error("backend " + name() + " has no param " + key);
+}
+
+}  // namespace scb

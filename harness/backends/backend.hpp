@@ -1,0 +1,63 @@
+#pragma once
+// The Backend interface: one way to compute a convolution's forward pass.
+// Adding a backend is one adapter file plus one line in registry.cpp.
+#include <cuda_runtime.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/spec/case.hpp"
+#include "harness/verify/problem_data.hpp"
+
+namespace scb {
+
+class GpuContext;
+
+struct ParamDef {
+  std::string name;
+  std::vector<std::string> values;  // legal values; the first is the default
+  std::string description;
+};
+
+// A case's data on the GPU, already in the case's layout and storage type.
+struct DeviceProblem {
+  const HostProblem& host;  // logical data, for backends that build sparse formats in prepare
+  const void* input = nullptr;
+  const void* weights = nullptr;
+  void* output = nullptr;
+};
+
+// The op a backend prepared for one case: run() enqueues the whole timed op on `stream`.
+class PreparedOp {
+ public:
+  virtual ~PreparedOp() = default;
+  virtual void run(cudaStream_t stream) = 0;
+  // Choices made in prepare (chosen algorithm, workspace bytes, ...), recorded in the result.
+  virtual nlohmann::json details() const { return nlohmann::json::object(); }
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  virtual std::string summary() const = 0;
+  virtual std::vector<ParamDef> params() const { return {}; }
+  // Why this backend cannot run the case, decided without a GPU; nothing if it can.
+  virtual std::optional<std::string> unsupported(const Case& c) const = 0;
+  virtual std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const = 0;
+
+  // Unknown names and illegal values in `params`, checked against params().
+  std::optional<std::string> check_params(const Params& params) const;
+  // The value of a param, or its default.
+  std::string param(const Case& c, const std::string& name) const;
+};
+
+class BackendError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace scb

@@ -1,0 +1,181 @@
+// cuDNN's forward convolution (legacy API): algorithm found by cudnnFindConvolutionForwardAlgorithm
+// unless a param forces one; FP32 accumulation in every precision.
+#include <array>
+
+#include "harness/backends/backend.hpp"
+#include "harness/backends/gpu_context.hpp"
+#include "harness/gpu/device.hpp"
+
+namespace scb {
+
+namespace {
+
+constexpr std::array<std::pair<cudnnConvolutionFwdAlgo_t, const char*>, 8> kAlgorithms{{
+    {CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM, "implicit_gemm"},
+    {CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM, "implicit_precomp_gemm"},
+    {CUDNN_CONVOLUTION_FWD_ALGO_GEMM, "gemm"},
+    {CUDNN_CONVOLUTION_FWD_ALGO_DIRECT, "direct"},
+    {CUDNN_CONVOLUTION_FWD_ALGO_FFT, "fft"},
+    {CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING, "fft_tiling"},
+    {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD, "winograd"},
+    {CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED, "winograd_nonfused"},
+}};
+
+std::string algorithm_name(cudnnConvolutionFwdAlgo_t algo) {
+  for (const auto& [a, name] : kAlgorithms)
+    if (a == algo) return name;
+  return "unknown";
+}
+
+std::string math_name(cudnnMathType_t math) {
+  switch (math) {
+    case CUDNN_DEFAULT_MATH: return "default";
+    case CUDNN_TENSOR_OP_MATH: return "tensor_op";
+    case CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION: return "tensor_op_allow_conversion";
+    case CUDNN_FMA_MATH: return "fma";
+  }
+  return "unknown";
+}
+
+cudnnDataType_t data_type(Precision p) {
+  switch (p) {
+    case Precision::fp16: return CUDNN_DATA_HALF;
+    case Precision::bf16: return CUDNN_DATA_BFLOAT16;
+    default: return CUDNN_DATA_FLOAT;
+  }
+}
+
+// fp32 means true FP32 (FMA only: no TF32); the other precisions may use tensor cores.
+cudnnMathType_t math_type(Precision p) { return p == Precision::fp32 ? CUDNN_FMA_MATH : CUDNN_TENSOR_OP_MATH; }
+
+template <class Handle, cudnnStatus_t (*Destroy)(Handle)>
+struct CudnnDescriptor {
+  Handle handle = nullptr;
+  CudnnDescriptor() = default;
+  CudnnDescriptor(const CudnnDescriptor&) = delete;
+  CudnnDescriptor& operator=(const CudnnDescriptor&) = delete;
+  ~CudnnDescriptor() {
+    if (handle) Destroy(handle);
+  }
+};
+
+using TensorDescriptor = CudnnDescriptor<cudnnTensorDescriptor_t, cudnnDestroyTensorDescriptor>;
+using FilterDescriptor = CudnnDescriptor<cudnnFilterDescriptor_t, cudnnDestroyFilterDescriptor>;
+using ConvolutionDescriptor = CudnnDescriptor<cudnnConvolutionDescriptor_t, cudnnDestroyConvolutionDescriptor>;
+
+class CudnnOp final : public PreparedOp {
+ public:
+  CudnnOp(GpuContext& gpu, const Case& c, const DeviceProblem& data, const std::string& forced_algo)
+      : handle_(gpu.cudnn()), data_(data) {
+    const Layer& l = c.layer;
+    const cudnnTensorFormat_t format = c.layout == Layout::nchw ? CUDNN_TENSOR_NCHW : CUDNN_TENSOR_NHWC;
+    const cudnnDataType_t type = data_type(c.precision);
+    SCB_CUDNN(cudnnCreateTensorDescriptor(&x_.handle));
+    SCB_CUDNN(cudnnCreateTensorDescriptor(&y_.handle));
+    SCB_CUDNN(cudnnCreateFilterDescriptor(&w_.handle));
+    SCB_CUDNN(cudnnCreateConvolutionDescriptor(&conv_.handle));
+    SCB_CUDNN(cudnnSetTensor4dDescriptor(x_.handle, format, type, c.batch, l.C, l.H, l.W));
+    SCB_CUDNN(cudnnSetFilter4dDescriptor(w_.handle, type, format, l.K, l.channels_per_group(), l.R, l.S));
+    SCB_CUDNN(cudnnSetConvolution2dDescriptor(conv_.handle, l.pad_h, l.pad_w, l.stride_h, l.stride_w, l.dilation_h,
+                                              l.dilation_w, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
+    SCB_CUDNN(cudnnSetConvolutionGroupCount(conv_.handle, l.groups));
+    SCB_CUDNN(cudnnSetConvolutionMathType(conv_.handle, math_type(c.precision)));
+    int n = 0, k = 0, p = 0, q = 0;
+    SCB_CUDNN(cudnnGetConvolution2dForwardOutputDim(conv_.handle, x_.handle, w_.handle, &n, &k, &p, &q));
+    if (n != c.batch || k != l.K || p != l.P() || q != l.Q())
+      throw BackendError("cuDNN computes output " + std::to_string(p) + "x" + std::to_string(q) + ", the layer expects " +
+                         std::to_string(l.P()) + "x" + std::to_string(l.Q()));
+    SCB_CUDNN(cudnnSetTensor4dDescriptor(y_.handle, format, type, n, k, p, q));
+
+    if (forced_algo == "auto") {
+      find_algorithm(c.precision);
+    } else {
+      for (const auto& [a, name] : kAlgorithms)
+        if (name == forced_algo) algorithm_ = a;
+      math_ = math_type(c.precision);
+      const cudnnStatus_t status =
+          cudnnGetConvolutionForwardWorkspaceSize(handle_, x_.handle, w_.handle, conv_.handle, y_.handle, algorithm_,
+                                                  &workspace_bytes_);
+      if (status != CUDNN_STATUS_SUCCESS)
+        throw BackendError("cuDNN algorithm '" + forced_algo + "' cannot run this case: " + cudnn_status_text(status));
+    }
+    workspace_ = DeviceBuffer(workspace_bytes_);
+    details_["algorithm"] = algorithm_name(algorithm_);
+    details_["math_type"] = math_name(math_);
+    details_["workspace_bytes"] = workspace_bytes_;
+    details_["algorithm_chosen_by"] = forced_algo == "auto" ? "cudnnFindConvolutionForwardAlgorithm" : "params";
+  }
+
+  void run(cudaStream_t stream) override {
+    SCB_CUDNN(cudnnSetStream(handle_, stream));
+    const float alpha = 1.0f, beta = 0.0f;
+    SCB_CUDNN(cudnnConvolutionForward(handle_, &alpha, x_.handle, data_.input, w_.handle, data_.weights, conv_.handle,
+                                      algorithm_, workspace_.get(), workspace_bytes_, &beta, y_.handle, data_.output));
+  }
+
+  nlohmann::json details() const override { return details_; }
+
+ private:
+  // Runs every algorithm once (cuDNN allocates its own scratch) and keeps the fastest that
+  // succeeded with the math type this precision allows.
+  void find_algorithm(Precision precision) {
+    std::array<cudnnConvolutionFwdAlgoPerf_t, CUDNN_CONVOLUTION_FWD_ALGO_COUNT> results{};
+    int returned = 0;
+    SCB_CUDNN(cudnnFindConvolutionForwardAlgorithm(handle_, x_.handle, w_.handle, conv_.handle, y_.handle,
+                                                   int(results.size()), &returned, results.data()));
+    nlohmann::json candidates = nlohmann::json::array();
+    bool found = false;
+    for (int i = 0; i < returned; ++i) {
+      const auto& r = results[i];
+      if (r.status != CUDNN_STATUS_SUCCESS) continue;
+      candidates.push_back({{"algorithm", algorithm_name(r.algo)}, {"math_type", math_name(r.mathType)},
+                            {"find_time_ms", r.time}, {"workspace_bytes", r.memory}});
+      const bool allowed = precision != Precision::fp32 || r.mathType == CUDNN_FMA_MATH;
+      if (!found && allowed) {
+        found = true;
+        algorithm_ = r.algo;
+        math_ = r.mathType;
+        workspace_bytes_ = r.memory;
+      }
+    }
+    details_["find_results"] = candidates;
+    if (!found) throw BackendError("cudnnFindConvolutionForwardAlgorithm found no algorithm for this case");
+    SCB_CUDNN(cudnnSetConvolutionMathType(conv_.handle, math_));
+  }
+
+  cudnnHandle_t handle_;
+  DeviceProblem data_;
+  TensorDescriptor x_, y_;
+  FilterDescriptor w_;
+  ConvolutionDescriptor conv_;
+  cudnnConvolutionFwdAlgo_t algorithm_ = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
+  cudnnMathType_t math_ = CUDNN_DEFAULT_MATH;
+  std::size_t workspace_bytes_ = 0;
+  DeviceBuffer workspace_;
+  nlohmann::json details_ = nlohmann::json::object();
+};
+
+class CudnnBackend final : public Backend {
+ public:
+  std::string name() const override { return "cudnn"; }
+  std::string summary() const override {
+    return "cuDNN forward convolution; fastest algorithm found per case (fp32 = FMA only, no TF32)";
+  }
+  std::vector<ParamDef> params() const override {
+    ParamDef algo{"algo", {"auto"}, "auto = cudnnFindConvolutionForwardAlgorithm; otherwise force this algorithm"};
+    for (const auto& [a, name] : kAlgorithms) algo.values.push_back(name);
+    return {algo};
+  }
+  // cuDNN takes every precision, layout and groups value a sweep can name; an algorithm that
+  // refuses a shape at run time is recorded as that case's error.
+  std::optional<std::string> unsupported(const Case&) const override { return std::nullopt; }
+  std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const override {
+    return std::make_unique<CudnnOp>(gpu, c, data, param(c, "algo"));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cudnn_backend() { return std::make_unique<CudnnBackend>(); }
+
+}  // namespace scb

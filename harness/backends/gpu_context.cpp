@@ -1,0 +1,45 @@
+#include "harness/backends/gpu_context.hpp"
+
+#include "harness/backends/backend.hpp"
+#include "harness/gpu/cuda_check.hpp"
+
+namespace scb {
+
+GpuContext::GpuContext(int device) : device_((SCB_CUDA(cudaSetDevice(device)), device)) {
+  SCB_CUDA(cudaGetDeviceProperties(&properties_, device));
+}
+
+GpuContext::~GpuContext() {
+  if (cudnn_) cudnnDestroy(cudnn_);
+  if (cublas_) cublasDestroy(cublas_);
+}
+
+cudnnHandle_t GpuContext::cudnn() {
+  if (!cudnn_) {
+    SCB_CUDNN(cudnnCreate(&cudnn_));
+    SCB_CUDNN(cudnnSetStream(cudnn_, stream()));
+  }
+  return cudnn_;
+}
+
+cublasHandle_t GpuContext::cublas() {
+  if (!cublas_) {
+    SCB_CUBLAS(cublasCreate(&cublas_));
+    SCB_CUBLAS(cublasSetStream(cublas_, stream()));
+  }
+  return cublas_;
+}
+
+std::size_t GpuContext::free_memory_bytes() const {
+  std::size_t free = 0, total = 0;
+  SCB_CUDA(cudaMemGetInfo(&free, &total));
+  return free;
+}
+
+std::string cudnn_status_text(cudnnStatus_t status) { return cudnnGetErrorString(status); }
+
+std::string cublas_status_text(cublasStatus_t status) {
+  return std::string(cublasGetStatusName(status)) + " (" + cublasGetStatusString(status) + ")";
+}
+
+}  // namespace scb

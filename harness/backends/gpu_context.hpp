@@ -1,0 +1,52 @@
+#pragma once
+// The GPU state one run shares: the device, a stream, and library handles bound to that stream.
+#include <cublas_v2.h>
+#include <cudnn.h>
+#include <cuda_runtime.h>
+
+#include <string>
+
+#include "harness/gpu/device.hpp"
+
+namespace scb {
+
+class GpuContext {
+ public:
+  explicit GpuContext(int device = 0);
+  ~GpuContext();
+  GpuContext(const GpuContext&) = delete;
+  GpuContext& operator=(const GpuContext&) = delete;
+
+  int device() const { return device_; }
+  const cudaDeviceProp& properties() const { return properties_; }
+  cudaStream_t stream() const { return stream_.get(); }
+  cudnnHandle_t cudnn();    // created on first use
+  cublasHandle_t cublas();  // created on first use
+  std::size_t free_memory_bytes() const;
+
+ private:
+  int device_;
+  cudaDeviceProp properties_{};
+  CudaStream stream_;
+  cudnnHandle_t cudnn_ = nullptr;
+  cublasHandle_t cublas_ = nullptr;
+};
+
+std::string cudnn_status_text(cudnnStatus_t status);
+std::string cublas_status_text(cublasStatus_t status);
+
+}  // namespace scb
+
+#define SCB_CUDNN(call)                                                                                    \
+  do {                                                                                                     \
+    const cudnnStatus_t scb_status_ = (call);                                                              \
+    if (scb_status_ != CUDNN_STATUS_SUCCESS)                                                               \
+      throw ::scb::BackendError(std::string(#call) + " failed: " + ::scb::cudnn_status_text(scb_status_)); \
+  } while (0)
+
+#define SCB_CUBLAS(call)                                                                                    \
+  do {                                                                                                      \
+    const cublasStatus_t scb_status_ = (call);                                                              \
+    if (scb_status_ != CUBLAS_STATUS_SUCCESS)                                                               \
+      throw ::scb::BackendError(std::string(#call) + " failed: " + ::scb::cublas_status_text(scb_status_)); \
+  } while (0)

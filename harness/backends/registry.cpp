@@ -1,0 +1,30 @@
+#include "harness/backends/registry.hpp"
+
+namespace scb {
+
+std::unique_ptr<Backend> make_cudnn_backend();
+std::unique_ptr<Backend> make_im2col_cublas_backend();
+
+const std::vector<std::unique_ptr<Backend>>& all_backends() {
+  static const std::vector<std::unique_ptr<Backend>> backends = [] {
+    std::vector<std::unique_ptr<Backend>> list;
+    list.push_back(make_cudnn_backend());
+    list.push_back(make_im2col_cublas_backend());
+    return list;
+  }();
+  return backends;
+}
+
+const Backend* find_backend(const std::string& name) {
+  for (const auto& backend : all_backends())
+    if (backend->name() == name) return backend.get();
+  return nullptr;
+}
+
+std::vector<std::string> backend_names() {
+  std::vector<std::string> names;
+  for (const auto& backend : all_backends()) names.push_back(backend->name());
+  return names;
+}
+
+}  // namespace scb

@@ -1,0 +1,14 @@
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/backends/backend.hpp"
+
+namespace scb {
+
+const std::vector<std::unique_ptr<Backend>>& all_backends();
+const Backend* find_backend(const std::string& name);
+std::vector<std::string> backend_names();
+
+}  // namespace scb

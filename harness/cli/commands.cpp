@@ -1,0 +1,172 @@
+#include "harness/cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "harness/backends/registry.hpp"
+#include "harness/cli/plan.hpp"
+#include "harness/cli/sweep_runner.hpp"
+#include "harness/gpu/device.hpp"
+#include "harness/report/result_store.hpp"
+#include "harness/spec/network.hpp"
+#include "harness/spec/yaml_reader.hpp"
+
+namespace scb {
+
+namespace {
+
+constexpr int kExitBadInput = 2;
+
+struct RunArgs {
+  std::string sweep;
+  bool dry_run = false;
+  std::string filter;
+  std::string output;
+  bool resume = false;
+  std::string layers_dir;
+};
+
+struct ListArgs {
+  std::string what;
+  std::string network;
+  std::string layers_dir;
+};
+
+std::filesystem::path layers_dir_or_default(const std::string& dir) {
+  return dir.empty() ? default_layers_dir() : std::filesystem::path(dir);
+}
+
+int run_command(const RunArgs& args) {
+  Sweep sweep;
+  Plan plan;
+  try {
+    std::optional<std::filesystem::path> layers_dir;
+    if (!args.layers_dir.empty()) layers_dir = args.layers_dir;
+    sweep = load_sweep(args.sweep, layers_dir);
+    plan = build_plan(sweep);
+    if (!args.filter.empty()) {
+      filter_plan(plan, args.filter);
+      if (plan.cases.empty())
+        throw SpecError({"--filter", 0, 0}, "no case matches '" + args.filter + "'", "run with --dry-run to see the case keys");
+    }
+  } catch (const SpecError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return kExitBadInput;
+  }
+  std::printf("%s", describe_plan(sweep, plan, args.dry_run).c_str());
+  if (args.dry_run) return 0;
+  std::fflush(stdout);
+
+  const GpuProbe gpu = probe_gpu();
+  if (!gpu.available) {
+    std::fprintf(stderr, "error: %s; this machine cannot run the sweep.\n"
+                         "  The plan above is valid: use --dry-run to check sweeps on machines without a GPU.\n",
+                 gpu.reason.c_str());
+    return 1;
+  }
+  RunOptions options;
+  options.output = args.output.empty() ? sweep.output : args.output;
+  options.resume = args.resume;
+  try {
+    return run_sweep(sweep, plan, options);
+  } catch (const ResultStoreError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+}
+
+void print_backends() {
+  for (const auto& backend : all_backends()) {
+    std::printf("%-16s built  %s\n", backend->name().c_str(), backend->summary().c_str());
+    for (const auto& param : backend->params())
+      std::printf("%-16s   param %s: %s (default %s)\n                   %s\n", "", param.name.c_str(),
+                  join(param.values, "|").c_str(), param.values.front().c_str(), param.description.c_str());
+  }
+}
+
+int list_command(const ListArgs& args) {
+  const auto dir = layers_dir_or_default(args.layers_dir);
+  try {
+    if (args.what == "backends") {
+      print_backends();
+    } else if (args.what == "networks") {
+      for (const auto& name : available_networks(dir)) {
+        const Network network = load_network(dir / (name + ".yaml"));
+        std::printf("%-12s %3zu layers  %s\n", name.c_str(), network.layers.size(), network.description.c_str());
+        for (const auto& option : network.options)
+          std::printf("%-12s   option %s (default %s%s): %s\n", "", option.name.c_str(), option.default_value.c_str(),
+                      option.allowed.empty() ? "" : ("; " + join(option.allowed, "|")).c_str(), option.description.c_str());
+      }
+    } else {  // layers
+      std::vector<std::string> names = available_networks(dir);
+      if (!args.network.empty()) names = {args.network};
+      std::printf("%-34s %5s %5s %5s %5s %5s %7s %4s %3s %9s %9s %6s %6s  %s\n", "layer", "C", "HxW", "K", "RxS", "out",
+                  "stride", "pad", "g", "pool", "GFLOP/img", "w.sp", "a.sp", "tags");
+      for (const auto& name : names) {
+        const auto file = dir / (name + ".yaml");
+        if (!std::filesystem::exists(file)) {
+          std::fprintf(stderr, "error: unknown network '%s'; available: %s\n", name.c_str(),
+                       join(available_networks(dir), ", ").c_str());
+          return kExitBadInput;
+        }
+        for (const auto& l : load_network(file).layers) {
+          const std::string pool = l.pool ? std::to_string(l.pool->size) + "/" + std::to_string(l.pool->stride) + "->" +
+                                                std::to_string(l.pooled_P())
+                                          : "-";
+          std::printf("%-34s %5d %5s %5d %5s %5s %7d %4d %3d %9s %9.3f %6.3f %6.3f  %s\n", l.id().c_str(), l.C,
+                      (std::to_string(l.H) + (l.H == l.W ? "" : "x" + std::to_string(l.W))).c_str(), l.K,
+                      (std::to_string(l.R) + "x" + std::to_string(l.S)).c_str(),
+                      (std::to_string(l.P()) + (l.P() == l.Q() ? "" : "x" + std::to_string(l.Q()))).c_str(), l.stride_h,
+                      l.pad_h, l.groups, pool.c_str(), double(l.dense_flops(1)) / 1e9, l.default_weight_sparsity,
+                      l.default_activation_sparsity, join(l.tags, ",").c_str());
+        }
+      }
+    }
+  } catch (const SpecError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return kExitBadInput;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"scbench: benchmark and verify convolution backends on sparse weights and activations"};
+  app.set_version_flag("--version", std::string(SCBENCH_VERSION) + " (" + SCBENCH_GIT_COMMIT + ")");
+  app.require_subcommand(1);
+  app.footer("Exit codes: 0 all cases ok; 1 a case was incorrect or failed, or no GPU; 2 bad input.");
+
+  RunArgs run_args;
+  CLI::App* run = app.add_subcommand("run", "Validate a sweep, run every case on the GPU, verify and time it");
+  run->add_option("sweep", run_args.sweep, "Sweep YAML file, e.g. configs/quick.yaml")->required()->check(CLI::ExistingFile);
+  run->add_flag("--dry-run", run_args.dry_run, "Validate and print the plan of cases, then stop (no GPU needed)");
+  run->add_option("--filter", run_args.filter, "Only cases whose key matches this regular expression (see --dry-run)");
+  run->add_option("-o,--output", run_args.output, "Result JSON path (default: the sweep's 'output')");
+  run->add_flag("--resume", run_args.resume, "Keep finished results of an earlier run to this output and skip those cases");
+  run->add_option("--layers-dir", run_args.layers_dir, "Directory of network YAML files (default: the repository's layers/)");
+  run->footer("Each finished case is appended to <output>.partial.jsonl at once; the result file is written at the end.");
+
+  ListArgs list_args;
+  CLI::App* list = app.add_subcommand("list", "List layers, networks or backends");
+  list->add_option("what", list_args.what, "layers | networks | backends")
+      ->required()
+      ->check(CLI::IsMember({"layers", "networks", "backends"}));
+  list->add_option("--network", list_args.network, "With 'layers': only this network");
+  list->add_option("--layers-dir", list_args.layers_dir, "Directory of network YAML files");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitBadInput;
+  }
+  if (*run) return run_command(run_args);
+  return list_command(list_args);
+}
+
+}  // namespace scb

@@ -1,0 +1,107 @@
+#include "harness/cli/plan.hpp"
+
+#include <map>
+#include <regex>
+#include <set>
+
+#include "harness/backends/registry.hpp"
+#include "harness/sparsity/npy.hpp"
+#include "harness/spec/yaml_reader.hpp"
+
+namespace scb {
+
+namespace {
+
+void check_backends(const Sweep& sweep) {
+  for (const auto& spec : sweep.backends) {
+    const Backend* backend = find_backend(spec.name);
+    if (!backend) {
+      const std::string suggestion = closest_match(spec.name, backend_names());
+      throw SpecError(spec.mark, "unknown backend '" + spec.name + "'",
+                      (suggestion.empty() ? "" : "did you mean '" + suggestion + "'? ") + "available backends: " +
+                          join(backend_names(), ", ") + " (see 'scbench list backends')");
+    }
+    for (const auto& set : spec.param_sets)
+      if (const auto problem = backend->check_params(set.values))
+        throw SpecError(set.mark, *problem, "see 'scbench list backends' for each backend's params and legal values");
+  }
+}
+
+std::string exclude_hint(const Case& c, const std::string& reason) {
+  std::string fields = "backend: " + c.backend;
+  if (reason.find("NCHW") != std::string::npos || reason.find("layout") != std::string::npos)
+    fields += ", layout: " + to_string(c.layout);
+  else if (reason.find("precision") != std::string::npos)
+    fields += ", precision: " + to_string(c.precision);
+  else if (reason.find("mask") != std::string::npos)
+    fields += ", mask: " + to_string(c.mask.kind);
+  else
+    fields += ", layer: " + c.layer.name;
+  return "remove this backend, or skip such cases with 'exclude: [{" + fields + "}]'";
+}
+
+void check_mask_files(const Plan& plan) {
+  std::set<std::string> checked;
+  for (const auto& c : plan.cases) {
+    if (c.mask.kind != MaskKind::file) continue;
+    const auto path = c.mask.path_for(c.layer);
+    if (!checked.insert(path.string() + c.layer.id()).second) continue;
+    if (!std::filesystem::exists(path))
+      throw SpecError(c.mask.mark, "mask file " + path.string() + " for layer " + c.layer.id() + " does not exist",
+                      "create it (shape K x C/groups x R x S) or fix the path; {network} and {layer} are replaced");
+    try {
+      load_npy_mask(path, {c.layer.K, c.layer.channels_per_group(), c.layer.R, c.layer.S});
+    } catch (const NpyError& e) {
+      throw SpecError(c.mask.mark, e.what(), "regenerate the mask for layer " + c.layer.id());
+    }
+  }
+}
+
+}  // namespace
+
+Plan build_plan(const Sweep& sweep) {
+  check_backends(sweep);
+  Plan plan = expand_cases(sweep);
+  if (plan.cases.empty())
+    throw SpecError({sweep.file, 0, 0}, "the sweep expands to no case (every case is excluded)",
+                    "loosen the 'exclude' rules");
+  for (const auto& c : plan.cases)
+    if (const auto reason = find_backend(c.backend)->unsupported(c))
+      throw SpecError(c.backend_mark, "backend '" + c.backend + "' cannot run case " + c.key() + ": " + *reason,
+                      exclude_hint(c, *reason));
+  check_mask_files(plan);
+  return plan;
+}
+
+void filter_plan(Plan& plan, const std::string& pattern) {
+  std::regex regex;
+  try {
+    regex = std::regex(pattern);
+  } catch (const std::regex_error& e) {
+    throw SpecError({"--filter", 0, 0}, "'" + pattern + "' is not a valid regular expression: " + e.what(),
+                    "use ECMAScript regex syntax, e.g. 'vgg19/conv4_2 .* cudnn'");
+  }
+  std::erase_if(plan.cases, [&](const Case& c) { return !std::regex_search(c.key(), regex); });
+}
+
+std::string describe_plan(const Sweep& sweep, const Plan& plan, bool list_cases) {
+  std::string text = "sweep " + sweep.name + " (" + sweep.file + "): " + std::to_string(plan.cases.size()) + " cases";
+  std::set<std::string> layers, backends;
+  for (const auto& c : plan.cases) {
+    layers.insert(c.layer.id());
+    backends.insert(c.backend);
+  }
+  text += " over " + std::to_string(layers.size()) + " layers and " + std::to_string(backends.size()) + " backends";
+  if (plan.excluded) text += "; " + std::to_string(plan.excluded) + " excluded by rules";
+  if (plan.nm_collapsed)
+    text += "; " + std::to_string(plan.nm_collapsed) + " merged (an N:M mask fixes the weight sparsity)";
+  text += "\nmeasure: scope " + to_string(sweep.measure.scope) + ", L2 " + (sweep.measure.cold_l2 ? "cold" : "hot") +
+          ", >= " + std::to_string(sweep.measure.min_samples) + " samples, median noise <= " +
+          format_fraction(sweep.measure.max_noise) + " or " + format_fraction(sweep.measure.max_time_s) + " s per case\n";
+  text += "output: " + sweep.output + "\n";
+  if (!list_cases) return text;
+  for (std::size_t i = 0; i < plan.cases.size(); ++i) text += "  " + std::to_string(i + 1) + ". " + plan.cases[i].key() + "\n";
+  return text;
+}
+
+}  // namespace scb

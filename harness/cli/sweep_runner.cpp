@@ -1,0 +1,206 @@
+#include "harness/cli/sweep_runner.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+#include "harness/backends/gpu_context.hpp"
+#include "harness/backends/registry.hpp"
+#include "harness/gpu/cuda_check.hpp"
+#include "harness/measure/timing_engine.hpp"
+#include "harness/report/console.hpp"
+#include "harness/report/environment.hpp"
+#include "harness/report/result.hpp"
+#include "harness/report/result_store.hpp"
+#include "harness/verify/reference.hpp"
+
+namespace scb {
+
+namespace {
+
+nlohmann::json sweep_json(const Sweep& sweep, std::size_t case_count);
+
+}  // namespace
+
+// Per storage type: the host problem and its reference.
+struct CaseRunner::PreparedData {
+  HostProblem host;
+  std::vector<double> reference;
+  std::string reference_kind;
+};
+
+// Per (storage, layout): the input and weights on the GPU.
+struct CaseRunner::UploadedData {
+  DeviceBuffer input, weights;
+};
+
+CaseRunner::CaseRunner(std::uint64_t seed, MeasureSettings settings) : seed_(seed), settings_(settings), gpu_(0) {
+  char bus_id[32] = {};
+  SCB_CUDA(cudaDeviceGetPCIBusId(bus_id, sizeof bus_id, gpu_.device()));
+  nvml_ = Nvml::open(bus_id, &nvml_missing_);
+  engine_ = std::make_unique<TimingEngine>(gpu_.stream(), std::size_t(gpu_.properties().l2CacheSize), nvml_.get());
+}
+
+CaseRunner::~CaseRunner() = default;
+
+nlohmann::json CaseRunner::environment() { return collect_environment(gpu_, nvml_.get()); }
+
+CaseResult CaseRunner::run(const Case& c) {
+  CaseResult result;
+  result.c = c;
+  try {
+    const PreparedData& data = data_for(c);
+    result.derived = derive_figures(c, data.host.weight_density, data.host.activation_density, std::nullopt);
+    const UploadedData& uploaded = uploaded_for(c, data.host);
+    verify_then_time(c, data, uploaded, result);
+  } catch (const std::exception& e) {
+    result.status = CaseStatus::error;
+    result.error = e.what();
+    check_device_still_usable();
+  }
+  return result;
+}
+
+const CaseRunner::PreparedData& CaseRunner::data_for(const Case& c) {
+  if (c.data_key() != data_key_) {
+    data_.clear();
+    uploads_.clear();
+    data_key_ = c.data_key();
+  }
+  const StorageType storage = storage_of(c.precision);
+  auto it = data_.find(storage);
+  if (it == data_.end()) {
+    PreparedData prepared{make_problem(c, seed_), {}, ""};
+    const bool on_gpu = c.layer.dense_flops(c.batch) / 2 > kCpuReferenceMaxMacs;
+    prepared.reference = reference_conv(c.layer, c.batch, prepared.host.input, prepared.host.weights, true);
+    prepared.reference_kind = on_gpu ? "gpu_fp64" : "cpu_fp64";
+    it = data_.emplace(storage, std::move(prepared)).first;
+  }
+  return it->second;
+}
+
+const CaseRunner::UploadedData& CaseRunner::uploaded_for(const Case& c, const HostProblem& host) {
+  const auto key = std::make_pair(storage_of(c.precision), c.layout);
+  auto it = uploads_.find(key);
+  if (it == uploads_.end()) {
+    const Layer& l = c.layer;
+    const auto input = encode_activations(host.input, c.batch, l.C, l.H, l.W, c.layout, key.first);
+    const auto weights = encode_weights(host.weights, l.K, l.channels_per_group(), l.R, l.S, c.layout, key.first);
+    UploadedData uploaded{DeviceBuffer(input.size()), DeviceBuffer(weights.size())};
+    SCB_CUDA(cudaMemcpy(uploaded.input.get(), input.data(), input.size(), cudaMemcpyHostToDevice));
+    SCB_CUDA(cudaMemcpy(uploaded.weights.get(), weights.data(), weights.size(), cudaMemcpyHostToDevice));
+    it = uploads_.emplace(key, std::move(uploaded)).first;
+  }
+  return it->second;
+}
+
+void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const UploadedData& uploaded,
+                                  CaseResult& result) {
+  const Layer& l = c.layer;
+  const StorageType storage = storage_of(c.precision);
+  const std::size_t output_bytes = std::size_t(l.output_count(c.batch)) * bytes_per_element(storage);
+  DeviceBuffer output(output_bytes);
+  const DeviceProblem problem{data.host, uploaded.input.get(), uploaded.weights.get(), output.get()};
+  const Backend* backend = find_backend(c.backend);
+
+  const auto prepare_start = std::chrono::steady_clock::now();
+  auto op = backend->prepare(gpu_, c, problem);
+  SCB_CUDA(cudaStreamSynchronize(gpu_.stream()));
+  result.prepare_us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - prepare_start).count();
+  result.backend_details = op->details();
+
+  // All-ones bytes are NaN in fp32, fp16 and bf16: any output the op does not write stays NaN.
+  SCB_CUDA(cudaMemsetAsync(output.get(), 0xFF, output_bytes, gpu_.stream()));
+  op->run(gpu_.stream());
+  SCB_CUDA(cudaStreamSynchronize(gpu_.stream()));
+  std::vector<std::byte> raw(output_bytes);
+  SCB_CUDA(cudaMemcpy(raw.data(), output.get(), output_bytes, cudaMemcpyDeviceToHost));
+  const auto actual = decode_output(raw, c.batch, l.K, l.P(), l.Q(), c.layout, storage);
+
+  result.verify.checked = true;
+  result.verify.reference = data.reference_kind;
+  result.verify.metrics = compare_outputs(data.reference, actual);
+  result.verify.tolerance = tolerance_for(c.precision);
+  result.verify.passed = within_tolerance(result.verify.metrics, result.verify.tolerance);
+  if (!result.verify.passed) {
+    result.status = CaseStatus::incorrect;
+    result.error = describe_failure(result.verify.metrics, result.verify.tolerance);
+    return;  // never timed
+  }
+  result.timing = engine_->measure([&](cudaStream_t stream) { op->run(stream); }, settings_);
+  result.derived = derive_figures(c, data.host.weight_density, data.host.activation_density, result.timing->stats.median);
+  result.status = CaseStatus::ok;
+}
+
+// After a failure, a sticky CUDA error (e.g. an illegal address) poisons the context for good.
+void CaseRunner::check_device_still_usable() {
+  const cudaError_t status = cudaDeviceSynchronize();
+  if (status == cudaSuccess) return;
+  (void)cudaGetLastError();  // clears an ordinary error; a sticky one survives
+  if (cudaDeviceSynchronize() != cudaSuccess)
+    throw GpuError(std::string("the GPU context is unusable after a failed case (") + cudaGetErrorString(status) +
+                   "); results so far are saved, rerun with --resume");
+}
+
+namespace {
+
+nlohmann::json sweep_json(const Sweep& sweep, std::size_t case_count) {
+  const MeasureSettings& m = sweep.measure;
+  return {{"path", sweep.file},
+          {"name", sweep.name},
+          {"hash", sweep.content_hash},
+          {"seed", sweep.seed},
+          {"case_count", case_count},
+          {"measure",
+           {{"scope", to_string(m.scope)}, {"l2", m.cold_l2 ? "cold" : "hot"}, {"warmup_runs", m.warmup_runs},
+            {"min_samples", m.min_samples}, {"max_samples", m.max_samples}, {"max_noise", m.max_noise},
+            {"max_time_s", m.max_time_s}}}};
+}
+
+}  // namespace
+
+int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options) {
+  ResultStore store(options.output, options.resume);
+  CaseRunner runner(sweep.seed, sweep.measure);
+  if (!runner.nvml_missing().empty())
+    std::fprintf(stderr, "note: SM clock readings unavailable (%s)\n", runner.nvml_missing().c_str());
+  nlohmann::json document = {{"schema_version", kResultSchemaVersion},
+                             {"tool", tool_info()},
+                             {"environment", runner.environment()},
+                             {"sweep", sweep_json(sweep, plan.cases.size())}};
+
+  ProgressLine progress(plan.cases.size());
+  std::size_t skipped = 0;
+  for (const auto& c : plan.cases) skipped += store.finished(c.key()) ? 1 : 0;
+  if (skipped) {
+    std::fprintf(stderr, "resuming: %zu of %zu cases already finished\n", skipped, plan.cases.size());
+    progress.skipped(skipped);
+  }
+  try {
+    for (const auto& c : plan.cases) {
+      if (store.finished(c.key())) continue;
+      const nlohmann::json result = result_to_json(runner.run(c));
+      store.append(result);
+      progress.case_done(result_brief(result));
+    }
+  } catch (const GpuError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    store.write_final(document);
+    return 1;
+  }
+  store.write_final(document);
+
+  std::size_t ok = 0, incorrect = 0, failed = 0;
+  for (const auto& r : store.results()) {
+    const std::string status = r.at("status").get<std::string>();
+    ok += status == "ok";
+    incorrect += status == "incorrect";
+    failed += status == "error";
+  }
+  std::printf("%s\n", summary_table(store.results()).c_str());
+  std::printf("%zu ok, %zu incorrect, %zu failed; results in %s\n", ok, incorrect, failed, options.output.c_str());
+  return incorrect + failed == 0 ? 0 : 1;
+}
+
+}  // namespace scb

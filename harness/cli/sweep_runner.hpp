@@ -1,0 +1,55 @@
+#pragma once
+// Runs a validated plan on the GPU: data and reference per data key, then per case prepare,
+// verify into a NaN-poisoned output, time, checkpoint.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "harness/backends/gpu_context.hpp"
+#include "harness/measure/timing_engine.hpp"
+#include "harness/report/result.hpp"
+#include "harness/spec/case.hpp"
+#include "harness/verify/problem_data.hpp"
+
+namespace scb {
+
+// Runs single cases on the GPU. Data and the reference are built once per data key (consecutive
+// cases that share layer, batch, sparsities and mask) and storage type, and reused.
+class CaseRunner {
+ public:
+  CaseRunner(std::uint64_t seed, MeasureSettings settings);
+  ~CaseRunner();
+  // Never throws for a case's own failure: that is the result's status `error`.
+  CaseResult run(const Case& c);
+  nlohmann::json environment();
+  const std::string& nvml_missing() const { return nvml_missing_; }
+
+ private:
+  struct PreparedData;
+  struct UploadedData;
+  const PreparedData& data_for(const Case& c);
+  const UploadedData& uploaded_for(const Case& c, const HostProblem& host);
+  void verify_then_time(const Case& c, const PreparedData& data, const UploadedData& uploaded, CaseResult& result);
+  void check_device_still_usable();
+
+  std::uint64_t seed_;
+  MeasureSettings settings_;
+  GpuContext gpu_;
+  std::unique_ptr<Nvml> nvml_;
+  std::string nvml_missing_;
+  std::unique_ptr<TimingEngine> engine_;
+  std::string data_key_;
+  std::map<StorageType, PreparedData> data_;
+  std::map<std::pair<StorageType, Layout>, UploadedData> uploads_;
+};
+
+struct RunOptions {
+  std::filesystem::path output;
+  bool resume = false;
+};
+
+// Returns the process exit code: 0 when every case is ok, 1 when any is incorrect or failed.
+int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options);
+
+}  // namespace scb

@@ -1,0 +1,29 @@
+#pragma once
+// NVML, loaded at run time (dlopen) so that builds without nvml.h or machines without the driver
+// still work: every query then answers "unavailable".
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace scb {
+
+class Nvml {
+ public:
+  // Opens NVML for the CUDA device with this PCI bus id; nothing if NVML cannot be loaded.
+  static std::unique_ptr<Nvml> open(const std::string& pci_bus_id, std::string* why_not = nullptr);
+  ~Nvml();
+  Nvml(const Nvml&) = delete;
+  Nvml& operator=(const Nvml&) = delete;
+
+  std::optional<unsigned> sm_clock_mhz() const;
+  std::optional<unsigned> max_sm_clock_mhz() const;
+  std::string driver_version() const;
+
+ private:
+  Nvml() = default;
+  struct Api;
+  std::unique_ptr<Api> api_;
+  void* device_ = nullptr;
+};
+
+}  // namespace scb

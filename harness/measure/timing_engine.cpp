@@ -1,0 +1,88 @@
+#include "harness/measure/timing_engine.hpp"
+
+#include <chrono>
+
+#include "harness/gpu/cuda_check.hpp"
+#include "kernels/timing_probes.hpp"
+
+namespace scb {
+
+namespace {
+constexpr unsigned long long kBlockingTimeoutNs = 2'000'000'000ull;
+using Clock = std::chrono::steady_clock;
+}  // namespace
+
+TimingEngine::TimingEngine(cudaStream_t stream, std::size_t l2_bytes, const Nvml* nvml)
+    : stream_(stream), l2_flush_(l2_bytes), nvml_(nvml) {}
+
+void TimingEngine::flush_l2() {
+  // Writing an L2-sized buffer evicts the op's data; a new value each time defeats any elision.
+  SCB_CUDA(cudaMemsetAsync(l2_flush_.get(), int(++flush_value_ & 0xff), l2_flush_.bytes(), stream_));
+}
+
+double TimingEngine::sample_gpu_us(const Op& op, bool cold, bool& timed_out) {
+  release_.set(0);
+  timed_out_.set(0);
+  SCB_CUDA(kernels::launch_blocking_kernel(release_.device_pointer(), timed_out_.device_pointer(), kBlockingTimeoutNs,
+                                           stream_));
+  if (cold) flush_l2();
+  SCB_CUDA(cudaEventRecord(start_.get(), stream_));
+  op(stream_);
+  SCB_CUDA(cudaEventRecord(stop_.get(), stream_));
+  release_.set(1);
+  SCB_CUDA(cudaEventSynchronize(stop_.get()));
+  float ms = 0;
+  SCB_CUDA(cudaEventElapsedTime(&ms, start_.get(), stop_.get()));
+  timed_out = timed_out_.value() != 0;
+  return double(ms) * 1000.0;
+}
+
+double TimingEngine::sample_host_us(const Op& op, bool cold) {
+  if (cold) {
+    flush_l2();
+    SCB_CUDA(cudaStreamSynchronize(stream_));
+  }
+  const auto begin = Clock::now();
+  op(stream_);
+  SCB_CUDA(cudaStreamSynchronize(stream_));
+  return std::chrono::duration<double, std::micro>(Clock::now() - begin).count();
+}
+
+TimingResult TimingEngine::measure(const Op& op, const MeasureSettings& settings) {
+  TimingResult result;
+  result.scope = settings.scope;
+  result.cold_l2 = settings.cold_l2;
+  result.warmup_runs = settings.warmup_runs;
+  for (int i = 0; i < settings.warmup_runs; ++i) op(stream_);
+  SCB_CUDA(cudaStreamSynchronize(stream_));
+
+  if (nvml_) {
+    if (const auto mhz = nvml_->sm_clock_mhz()) {
+      result.clock.available = true;
+      result.clock.start_mhz = result.clock.min_mhz = result.clock.max_mhz = *mhz;
+    }
+  }
+  const StoppingRule rule{settings.min_samples, settings.max_samples, settings.max_noise, settings.max_time_s};
+  const auto begin = Clock::now();
+  while (true) {
+    bool timed_out = false;
+    const double us = settings.scope == TimingScope::gpu ? sample_gpu_us(op, settings.cold_l2, timed_out)
+                                                         : sample_host_us(op, settings.cold_l2);
+    result.samples_us.push_back(us);
+    result.blocking_timeouts += timed_out ? 1 : 0;
+    if (result.clock.available) {
+      if (const auto mhz = nvml_->sm_clock_mhz()) {
+        result.clock.min_mhz = std::min(result.clock.min_mhz, *mhz);
+        result.clock.max_mhz = std::max(result.clock.max_mhz, *mhz);
+        if (*mhz < 0.9 * result.clock.start_mhz) ++result.clock.throttled_samples;
+      }
+    }
+    const double elapsed = std::chrono::duration<double>(Clock::now() - begin).count();
+    result.stop_reason = rule.stop_reason(result.samples_us, elapsed);
+    if (!result.stop_reason.empty()) break;
+  }
+  result.stats = summarize(result.samples_us);
+  return result;
+}
+
+}  // namespace scb

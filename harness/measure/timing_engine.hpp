@@ -1,0 +1,59 @@
+#pragma once
+// Times one prepared op on the GPU following DESIGN.md's measurement rules: warm-up, optional L2
+// flush before every sample, launch gaps hidden behind a blocking kernel, sampling until the
+// median's noise is under the threshold or the budget runs out, SM clock read after every sample.
+#include <cuda_runtime.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/gpu/device.hpp"
+#include "harness/measure/nvml.hpp"
+#include "harness/measure/statistics.hpp"
+#include "harness/spec/sweep.hpp"
+
+namespace scb {
+
+struct ClockReadings {
+  bool available = false;
+  unsigned start_mhz = 0;
+  unsigned min_mhz = 0;
+  unsigned max_mhz = 0;
+  int throttled_samples = 0;  // samples whose clock was below 90% of the clock at the start
+};
+
+struct TimingResult {
+  TimingScope scope = TimingScope::gpu;
+  bool cold_l2 = true;
+  int warmup_runs = 0;
+  std::vector<double> samples_us;
+  SampleStats stats;  // in microseconds
+  std::string stop_reason;
+  int blocking_timeouts = 0;  // gpu scope: samples where the host was too slow to queue the op
+  ClockReadings clock;
+};
+
+using Op = std::function<void(cudaStream_t)>;
+
+class TimingEngine {
+ public:
+  TimingEngine(cudaStream_t stream, std::size_t l2_bytes, const Nvml* nvml);
+  TimingResult measure(const Op& op, const MeasureSettings& settings);
+
+ private:
+  double sample_gpu_us(const Op& op, bool cold, bool& timed_out);
+  double sample_host_us(const Op& op, bool cold);
+  void flush_l2();
+
+  cudaStream_t stream_;
+  DeviceBuffer l2_flush_;
+  CudaEvent start_, stop_;
+  MappedHostFlag release_, timed_out_;
+  const Nvml* nvml_;
+  unsigned flush_value_ = 0;
+};
+
+}  // namespace scb

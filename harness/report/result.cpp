@@ -1,0 +1,102 @@
+#include "harness/report/result.hpp"
+
+namespace scb {
+
+std::string to_string(CaseStatus status) {
+  switch (status) {
+    case CaseStatus::ok: return "ok";
+    case CaseStatus::incorrect: return "incorrect";
+    case CaseStatus::error: return "error";
+  }
+  return "error";
+}
+
+DerivedFigures derive_figures(const Case& c, double weight_density, double activation_density,
+                              std::optional<double> median_us) {
+  DerivedFigures d;
+  d.dense_flops = c.layer.dense_flops(c.batch);
+  d.weight_density = weight_density;
+  d.activation_density = activation_density;
+  d.useful_flops = std::int64_t(double(d.dense_flops) * weight_density + 0.5);
+  if (median_us && *median_us > 0) {
+    d.tflops_useful = double(d.useful_flops) / (*median_us * 1e6);
+    d.tflops_effective = double(d.dense_flops) / (*median_us * 1e6);
+  }
+  return d;
+}
+
+nlohmann::json case_to_json(const Case& c) {
+  const Layer& l = c.layer;
+  return {{"key", c.key()},
+          {"network", l.network},
+          {"layer", l.name},
+          {"shape",
+           {{"C", l.C}, {"H", l.H}, {"W", l.W}, {"K", l.K}, {"R", l.R}, {"S", l.S},
+            {"stride", {l.stride_h, l.stride_w}}, {"pad", {l.pad_h, l.pad_w}},
+            {"dilation", {l.dilation_h, l.dilation_w}}, {"groups", l.groups}, {"P", l.P()}, {"Q", l.Q()}}},
+          {"batch", c.batch},
+          {"weight_sparsity", c.weight_sparsity},
+          {"activation_sparsity", c.activation_sparsity},
+          {"activation_pattern", to_string(c.activation_pattern)},
+          {"mask", c.mask.label()},
+          {"precision", to_string(c.precision)},
+          {"layout", to_string(c.layout)},
+          {"backend", c.backend},
+          {"params", c.params}};
+}
+
+namespace {
+
+nlohmann::json timing_to_json(const TimingResult& t) {
+  const SampleStats& s = t.stats;
+  nlohmann::json clock = {{"available", t.clock.available}};
+  if (t.clock.available) {
+    clock["sm_clock_start_mhz"] = t.clock.start_mhz;
+    clock["sm_clock_min_mhz"] = t.clock.min_mhz;
+    clock["sm_clock_max_mhz"] = t.clock.max_mhz;
+    clock["throttled_samples"] = t.clock.throttled_samples;
+  }
+  return {{"scope", to_string(t.scope)},
+          {"l2", t.cold_l2 ? "cold" : "hot"},
+          {"warmup_runs", t.warmup_runs},
+          {"stop_reason", t.stop_reason},
+          {"blocking_timeouts", t.blocking_timeouts},
+          {"sample_count", s.count},
+          {"median_us", s.median},
+          {"mean_us", s.mean},
+          {"min_us", s.min},
+          {"max_us", s.max},
+          {"stdev_us", s.stdev},
+          {"p10_us", s.p10},
+          {"p90_us", s.p90},
+          {"median_noise", s.median_noise},
+          {"clock", clock},
+          {"samples_us", t.samples_us}};
+}
+
+}  // namespace
+
+nlohmann::json result_to_json(const CaseResult& r) {
+  nlohmann::json j = {{"case", case_to_json(r.c)}, {"status", to_string(r.status)}};
+  if (!r.error.empty()) j["error"] = r.error;
+  j["verify"] = {{"checked", r.verify.checked}, {"passed", r.verify.passed}};
+  if (r.verify.checked) {
+    j["verify"]["reference"] = r.verify.reference;
+    j["verify"]["rel_l2_error"] = r.verify.metrics.rel_l2;
+    j["verify"]["max_rel_error"] = r.verify.metrics.max_rel_error;
+    j["verify"]["max_abs_error"] = r.verify.metrics.max_abs_error;
+    j["verify"]["nonfinite_outputs"] = r.verify.metrics.nonfinite;
+    j["verify"]["tolerance"] = {{"rel_l2_error", r.verify.tolerance.rel_l2},
+                                {"max_rel_error", r.verify.tolerance.max_rel_error}};
+  }
+  j["timing"] = r.timing ? timing_to_json(*r.timing) : nlohmann::json(nullptr);
+  j["prepare_us"] = r.prepare_us ? nlohmann::json(*r.prepare_us) : nlohmann::json(nullptr);
+  j["backend_details"] = r.backend_details;
+  const DerivedFigures& d = r.derived;
+  j["derived"] = {{"dense_flops", d.dense_flops},         {"useful_flops", d.useful_flops},
+                  {"weight_density", d.weight_density},   {"activation_density", d.activation_density},
+                  {"tflops_useful", d.tflops_useful},     {"tflops_effective", d.tflops_effective}};
+  return j;
+}
+
+}  // namespace scb

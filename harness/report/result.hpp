@@ -1,0 +1,52 @@
+#pragma once
+// One case's result and its JSON form (results/schema.json).
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "harness/measure/timing_engine.hpp"
+#include "harness/spec/case.hpp"
+#include "harness/verify/compare.hpp"
+
+namespace scb {
+
+constexpr int kResultSchemaVersion = 1;
+
+enum class CaseStatus { ok, incorrect, error };
+std::string to_string(CaseStatus status);
+
+struct VerifyOutcome {
+  bool checked = false;
+  bool passed = false;
+  std::string reference;  // "cpu_fp64" or "gpu_fp64"
+  ErrorMetrics metrics;
+  Tolerance tolerance;
+};
+
+struct DerivedFigures {
+  std::int64_t dense_flops = 0;
+  std::int64_t useful_flops = 0;  // dense FLOPs times the achieved weight density
+  double weight_density = 1.0;
+  double activation_density = 1.0;
+  double tflops_useful = 0.0;     // useful FLOPs / median time
+  double tflops_effective = 0.0;  // dense FLOPs / median time
+};
+
+struct CaseResult {
+  Case c;
+  CaseStatus status = CaseStatus::error;
+  std::string error;  // for incorrect and error
+  VerifyOutcome verify;
+  std::optional<TimingResult> timing;
+  std::optional<double> prepare_us;
+  nlohmann::json backend_details = nlohmann::json::object();
+  DerivedFigures derived;
+};
+
+DerivedFigures derive_figures(const Case& c, double weight_density, double activation_density,
+                              std::optional<double> median_us);
+nlohmann::json case_to_json(const Case& c);
+nlohmann::json result_to_json(const CaseResult& result);
+
+}  // namespace scb

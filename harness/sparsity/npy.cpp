@@ -1,0 +1,107 @@
+#include "harness/sparsity/npy.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <regex>
+
+namespace scb {
+
+namespace {
+
+const char kFix[] = "save it with numpy.save(path, numpy.ascontiguousarray(mask, dtype=numpy.uint8))";
+
+std::size_t dtype_size(const std::string& dtype) {
+  static const std::vector<std::pair<std::string, std::size_t>> kTypes{
+      {"|b1", 1}, {"|u1", 1}, {"|i1", 1}, {"<i4", 4}, {"<u4", 4}, {"<i8", 8}, {"<u8", 8}, {"<f4", 4}, {"<f8", 8}};
+  for (const auto& [name, size] : kTypes)
+    if (name == dtype) return size;
+  return 0;
+}
+
+}  // namespace
+
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  std::string text = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + ")";
+}
+
+NpyHeader read_npy_header(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw NpyError(path.string() + ": cannot open mask file");
+  char magic[8];
+  if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0)
+    throw NpyError(path.string() + ": not a .npy file (bad magic bytes); " + kFix);
+  const int major = static_cast<unsigned char>(magic[6]);
+  std::uint32_t header_length = 0;
+  if (major == 1) {
+    unsigned char bytes[2];
+    if (!in.read(reinterpret_cast<char*>(bytes), 2)) throw NpyError(path.string() + ": truncated .npy header");
+    header_length = bytes[0] | (bytes[1] << 8);
+  } else if (major == 2 || major == 3) {
+    unsigned char bytes[4];
+    if (!in.read(reinterpret_cast<char*>(bytes), 4)) throw NpyError(path.string() + ": truncated .npy header");
+    header_length = bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (std::uint32_t(bytes[3]) << 24);
+  } else {
+    throw NpyError(path.string() + ": unsupported .npy format version " + std::to_string(major));
+  }
+  if (header_length > (1u << 20)) throw NpyError(path.string() + ": corrupt .npy header (length " + std::to_string(header_length) + ")");
+  std::string header(header_length, '\0');
+  if (!in.read(header.data(), header_length)) throw NpyError(path.string() + ": truncated .npy header");
+
+  NpyHeader parsed;
+  parsed.data_offset = (major == 1 ? 10 : 12) + header_length;
+  std::smatch match;
+  if (!std::regex_search(header, match, std::regex(R"('descr'\s*:\s*'([^']*)')")))
+    throw NpyError(path.string() + ": corrupt .npy header (no 'descr'); " + kFix);
+  parsed.dtype = match[1];
+  if (!std::regex_search(header, match, std::regex(R"('fortran_order'\s*:\s*(True|False))")))
+    throw NpyError(path.string() + ": corrupt .npy header (no 'fortran_order'); " + kFix);
+  parsed.fortran_order = match[1] == "True";
+  if (!std::regex_search(header, match, std::regex(R"('shape'\s*:\s*\(([^)]*)\))")))
+    throw NpyError(path.string() + ": corrupt .npy header (no 'shape'); " + kFix);
+  const std::string dims = match[1];
+  const std::regex number(R"(\d+)");
+  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), number); it != std::sregex_iterator(); ++it)
+    parsed.shape.push_back(std::stoll(it->str()));
+  return parsed;
+}
+
+Mask load_npy_mask(const std::filesystem::path& path, const std::vector<std::int64_t>& expected_shape) {
+  const NpyHeader header = read_npy_header(path);
+  const std::size_t item = dtype_size(header.dtype);
+  if (item == 0)
+    throw NpyError(path.string() + ": mask dtype '" + header.dtype +
+                   "' is not supported (use bool, int8/uint8, int32/int64 or float32/float64, little-endian); " + kFix);
+  if (header.fortran_order) throw NpyError(path.string() + ": mask is in Fortran order; " + kFix);
+  if (header.shape != expected_shape)
+    throw NpyError(path.string() + ": mask shape " + shape_text(header.shape) + " does not match the layer's weight shape " +
+                   shape_text(expected_shape) + " (K, C/groups, R, S)");
+  std::int64_t count = 1;
+  for (const auto d : header.shape) count *= d;
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(std::streamoff(header.data_offset));
+  std::vector<unsigned char> raw(std::size_t(count) * item);
+  if (!in.read(reinterpret_cast<char*>(raw.data()), std::streamsize(raw.size())))
+    throw NpyError(path.string() + ": file is shorter than its header says (" + std::to_string(count) + " elements)");
+  Mask mask(std::size_t(count), 0);
+  for (std::int64_t i = 0; i < count; ++i) {
+    const unsigned char* bytes = raw.data() + i * item;
+    bool nonzero = false;
+    if (header.dtype == "<f4") {
+      float v;
+      std::memcpy(&v, bytes, 4);
+      nonzero = v != 0.0f;
+    } else if (header.dtype == "<f8") {
+      double v;
+      std::memcpy(&v, bytes, 8);
+      nonzero = v != 0.0;
+    } else {
+      for (std::size_t b = 0; b < item; ++b) nonzero = nonzero || bytes[b] != 0;
+    }
+    mask[i] = nonzero ? 1 : 0;
+  }
+  return mask;
+}
+
+}  // namespace scb

@@ -1,0 +1,31 @@
+#pragma once
+// Reads NumPy .npy files (format versions 1-3) holding masks: bool, integer or float arrays,
+// C order. Anything else is rejected with a message that says how to re-save the file.
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "harness/sparsity/mask.hpp"
+
+namespace scb {
+
+class NpyError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct NpyHeader {
+  std::string dtype;  // numpy descr, e.g. "|b1", "<f4"
+  bool fortran_order = false;
+  std::vector<std::int64_t> shape;
+  std::size_t data_offset = 0;
+};
+
+NpyHeader read_npy_header(const std::filesystem::path& path);
+// Nonzero entries are kept weights. The array's shape must equal `expected_shape`.
+Mask load_npy_mask(const std::filesystem::path& path, const std::vector<std::int64_t>& expected_shape);
+std::string shape_text(const std::vector<std::int64_t>& shape);
+
+}  // namespace scb

@@ -1,0 +1,86 @@
+#include "harness/spec/case.hpp"
+
+#include <cstdio>
+#include <set>
+
+namespace scb {
+
+std::string format_fraction(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4f", value);
+  return text;
+}
+
+std::string Case::params_text() const {
+  std::string text;
+  for (const auto& [name, value] : params) text += (text.empty() ? "" : ",") + name + "=" + value;
+  return text;
+}
+
+std::string Case::data_key() const {
+  return layer.id() + " N=" + std::to_string(batch) + " ws=" + format_fraction(weight_sparsity) +
+         " as=" + format_fraction(activation_sparsity) + (activation_pattern == ActivationPattern::clustered ? "c" : "") +
+         " mask=" + mask.label();
+}
+
+std::string Case::key() const {
+  return data_key() + " " + to_string(precision) + " " + to_string(layout) + " " + backend + "{" + params_text() + "}";
+}
+
+bool rule_matches(const ExcludeRule& rule, const Case& c) {
+  for (const auto& [field, value] : rule.fields) {
+    std::string actual;
+    if (field == "backend") actual = c.backend;
+    else if (field == "precision") actual = to_string(c.precision);
+    else if (field == "layout") actual = to_string(c.layout);
+    else if (field == "mask") actual = value == to_string(c.mask.kind) ? value : c.mask.label();
+    else if (field == "network") actual = c.layer.network.substr(0, c.layer.network.find('['));
+    else if (field == "layer") actual = c.layer.name;
+    else if (field == "batch") actual = std::to_string(c.batch);
+    if (actual != value) return false;
+  }
+  return true;
+}
+
+Plan expand_cases(const Sweep& sweep) {
+  Plan plan;
+  std::set<std::string> seen;
+  for (const auto& layer : sweep.layers)
+    for (const int batch : sweep.batches)
+      for (const auto& mask : sweep.masks)
+        for (const auto& ws : sweep.weight_sparsities)
+          for (const auto& as : sweep.activation_sparsities)
+            for (const auto precision : sweep.precisions)
+              for (const auto layout : sweep.layouts)
+                for (const auto& backend : sweep.backends)
+                  for (const auto& params : backend.param_sets) {
+                    Case c;
+                    c.layer = layer;
+                    c.batch = batch;
+                    c.mask = mask;
+                    c.weight_sparsity = mask.kind == MaskKind::nm ? 1.0 - double(mask.n) / mask.m
+                                                                  : ws.resolve(layer.default_weight_sparsity);
+                    c.activation_sparsity = as.resolve(layer.default_activation_sparsity);
+                    c.activation_pattern = sweep.activation_pattern;
+                    c.precision = precision;
+                    c.layout = layout;
+                    c.backend = backend.name;
+                    c.params = params.values;
+                    c.backend_mark = params.mark;
+                    bool excluded = false;
+                    for (const auto& rule : sweep.excludes) excluded = excluded || rule_matches(rule, c);
+                    if (excluded) {
+                      ++plan.excluded;
+                      continue;
+                    }
+                    // Repeats arise when axis values coincide (two 'default' entries, or N:M masks).
+                    if (!seen.insert(c.key()).second) {
+                      if (mask.kind == MaskKind::nm) ++plan.nm_collapsed;
+                      continue;
+                    }
+                    plan.cases.push_back(std::move(c));
+                  }
+  return plan;
+}
+
+}  // namespace scb

@@ -1,0 +1,41 @@
+#pragma once
+// One point of a sweep and the expansion of a sweep's axes into cases.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/spec/sweep.hpp"
+
+namespace scb {
+
+struct Case {
+  Layer layer;
+  int batch = 1;
+  double weight_sparsity = 0.0;
+  double activation_sparsity = 0.0;
+  ActivationPattern activation_pattern = ActivationPattern::uniform;
+  MaskSpec mask;
+  Precision precision = Precision::fp32;
+  Layout layout = Layout::nchw;
+  std::string backend;
+  Params params;
+  SourceMark backend_mark;  // where the sweep named this backend, for error messages
+
+  // Unique, readable identity: used to resume, filter and compare runs.
+  std::string key() const;
+  // Identity of the data (inputs, weights, reference output) shared by every backend.
+  std::string data_key() const;
+  std::string params_text() const;
+};
+
+struct Plan {
+  std::vector<Case> cases;
+  std::size_t excluded = 0;      // dropped by the sweep's exclude rules
+  std::size_t nm_collapsed = 0;  // N:M masks fix the sparsity, so the sparsity axis is not crossed with them
+};
+
+Plan expand_cases(const Sweep& sweep);
+bool rule_matches(const ExcludeRule& rule, const Case& c);
+std::string format_fraction(double value);
+
+}  // namespace scb

@@ -1,0 +1,57 @@
+#include "harness/spec/layer.hpp"
+
+#include <algorithm>
+
+namespace scb {
+
+int conv_output_size(int input, int filter, int stride, int pad, int dilation) {
+  const int effective_filter = dilation * (filter - 1) + 1;
+  const int span = input + 2 * pad - effective_filter;
+  if (span < 0 || stride <= 0) return 0;
+  return span / stride + 1;
+}
+
+int pool_output_size(int input, const PoolShape& pool) {
+  // Caffe: ceil, then drop a last window that would start inside the padding only.
+  const int span = input + 2 * pool.pad - pool.size;
+  if (span < 0 || pool.stride <= 0) return 0;
+  int out = (span + pool.stride - 1) / pool.stride + 1;
+  if (pool.pad > 0 && (out - 1) * pool.stride >= input + pool.pad) --out;
+  return out;
+}
+
+int Layer::P() const { return conv_output_size(H, R, stride_h, pad_h, dilation_h); }
+int Layer::Q() const { return conv_output_size(W, S, stride_w, pad_w, dilation_w); }
+int Layer::pooled_P() const { return pool ? pool_output_size(P(), *pool) : P(); }
+int Layer::pooled_Q() const { return pool ? pool_output_size(Q(), *pool) : Q(); }
+
+std::int64_t Layer::reduction_length() const { return std::int64_t(channels_per_group()) * R * S; }
+std::int64_t Layer::weight_count() const { return std::int64_t(K) * reduction_length(); }
+std::int64_t Layer::input_count(int batch) const { return std::int64_t(batch) * C * H * W; }
+std::int64_t Layer::output_count(int batch) const { return std::int64_t(batch) * K * P() * Q(); }
+std::int64_t Layer::dense_flops(int batch) const { return 2 * output_count(batch) * reduction_length(); }
+
+bool Layer::has_tag(const std::string& tag) const { return std::find(tags.begin(), tags.end(), tag) != tags.end(); }
+
+std::optional<std::string> Layer::shape_problem() const {
+  if (C <= 0 || H <= 0 || W <= 0 || K <= 0 || R <= 0 || S <= 0)
+    return "C, H, W, K, R and S must all be positive";
+  if (stride_h <= 0 || stride_w <= 0 || dilation_h <= 0 || dilation_w <= 0 || groups <= 0)
+    return "stride, dilation and groups must be positive";
+  if (pad_h < 0 || pad_w < 0) return "pad must not be negative";
+  if (C % groups != 0 || K % groups != 0)
+    return "C (" + std::to_string(C) + ") and K (" + std::to_string(K) + ") must both be divisible by groups (" +
+           std::to_string(groups) + ")";
+  if (P() <= 0 || Q() <= 0)
+    return "the filter (" + std::to_string(R) + "x" + std::to_string(S) + ", dilation " + std::to_string(dilation_h) +
+           ") does not fit the padded input (" + std::to_string(H + 2 * pad_h) + "x" + std::to_string(W + 2 * pad_w) + ")";
+  if (pool && (pool->size <= 0 || pool->stride <= 0 || pool->pad < 0 || pool->pad >= pool->size))
+    return "pool size and stride must be positive and pad smaller than size";
+  if (pool && (pooled_P() <= 0 || pooled_Q() <= 0)) return "the pool window is larger than the convolution output";
+  if (default_weight_sparsity < 0 || default_weight_sparsity >= 1 || default_activation_sparsity < 0 ||
+      default_activation_sparsity >= 1)
+    return "default sparsities must be in [0, 1)";
+  return std::nullopt;
+}
+
+}  // namespace scb

@@ -1,0 +1,53 @@
+#pragma once
+// One convolution problem (batch excluded) and the arithmetic on its shape.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace scb {
+
+// A max pool fused after the convolution; output size uses Caffe's ceil rule.
+struct PoolShape {
+  int size = 2;
+  int stride = 2;
+  int pad = 0;
+};
+
+struct Layer {
+  std::string network;
+  std::string name;
+  int C = 0, H = 0, W = 0;  // input channels and size
+  int K = 0, R = 0, S = 0;  // output channels and filter size
+  int stride_h = 1, stride_w = 1;
+  int pad_h = 0, pad_w = 0;
+  int dilation_h = 1, dilation_w = 1;
+  int groups = 1;
+  std::optional<PoolShape> pool;
+  std::vector<std::string> tags;
+  double default_weight_sparsity = 0.0;
+  double default_activation_sparsity = 0.0;
+
+  std::string id() const { return network + "/" + name; }
+  int P() const;  // output height
+  int Q() const;  // output width
+  int pooled_P() const;
+  int pooled_Q() const;
+  int channels_per_group() const { return C / groups; }
+  int outputs_per_group() const { return K / groups; }
+  // Length of one output's dot product: (C/groups) * R * S.
+  std::int64_t reduction_length() const;
+  std::int64_t weight_count() const;
+  std::int64_t input_count(int batch) const;
+  std::int64_t output_count(int batch) const;
+  // 2 FLOPs per multiply-add, counting zero weights.
+  std::int64_t dense_flops(int batch) const;
+  bool has_tag(const std::string& tag) const;
+  // Why this shape cannot be computed, or nothing when it is valid.
+  std::optional<std::string> shape_problem() const;
+};
+
+int conv_output_size(int input, int filter, int stride, int pad, int dilation);
+int pool_output_size(int input, const PoolShape& pool);
+
+}  // namespace scb

@@ -1,0 +1,208 @@
+#include "harness/spec/network.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <optional>
+
+#include "harness/spec/yaml_reader.hpp"
+
+namespace scb {
+
+namespace {
+
+const std::vector<std::string> kNetworkKeys{"network", "description", "options", "layers"};
+const std::vector<std::string> kOptionKeys{"default", "values", "description"};
+const std::vector<std::string> kLayerKeys{"name",     "C",      "H",    "W",    "K",
+                                          "R",        "S",      "stride", "pad", "dilation",
+                                          "groups",   "pool",   "tags", "weight_sparsity",
+                                          "activation_sparsity", "overrides"};
+const std::vector<std::string> kPoolKeys{"size", "stride", "pad"};
+
+class NetworkParser {
+ public:
+  NetworkParser(const YamlReader& reader, const OptionValues& options) : reader_(reader), options_(options) {}
+
+  // An integer field may name an option instead of a number (H: seq_len).
+  int read_shape_int(const YAML::Node& node, const std::string& what) const {
+    const std::string text = reader_.read_string(node, what);
+    const auto option = options_.find(text);
+    if (option != options_.end()) {
+      try {
+        return std::stoi(option->second);
+      } catch (const std::exception&) {
+        reader_.fail(node, what + " uses option '" + text + "' whose value '" + option->second + "' is not an integer",
+                     "give the option an integer value");
+      }
+    }
+    return static_cast<int>(reader_.read_int(node, what));
+  }
+
+  // stride: 2 or stride: [2, 1] (height, width).
+  std::pair<int, int> read_pair(const YAML::Node& node, const std::string& what) const {
+    if (node.IsSequence()) {
+      if (node.size() != 2) reader_.fail(node, what + " must be one integer or [height, width]", "write e.g. [2, 1]");
+      return {read_shape_int(node[0], what), read_shape_int(node[1], what)};
+    }
+    const int value = read_shape_int(node, what);
+    return {value, value};
+  }
+
+  Layer read_layer(const YAML::Node& node, const std::string& network) const {
+    reader_.check_keys(node, kLayerKeys, "a layer");
+    reader_.require_key(node, "name", "a layer", "name: conv1");
+    Layer layer;
+    layer.network = network;
+    layer.name = reader_.read_string(node["name"], "layer name");
+    const YAML::Node fields = with_overrides(node, layer.name);
+    for (const char* key : {"C", "H", "W", "K", "R"})
+      reader_.require_key(fields, key, "layer '" + layer.name + "'", std::string(key) + ": 3");
+    const std::string what = "layer '" + layer.name + "' ";
+    layer.C = read_shape_int(fields["C"], what + "C");
+    layer.H = read_shape_int(fields["H"], what + "H");
+    layer.W = read_shape_int(fields["W"], what + "W");
+    layer.K = read_shape_int(fields["K"], what + "K");
+    layer.R = read_shape_int(fields["R"], what + "R");
+    layer.S = fields["S"] ? read_shape_int(fields["S"], what + "S") : layer.R;
+    if (fields["stride"]) std::tie(layer.stride_h, layer.stride_w) = read_pair(fields["stride"], what + "stride");
+    if (fields["pad"]) std::tie(layer.pad_h, layer.pad_w) = read_pair(fields["pad"], what + "pad");
+    if (fields["dilation"]) std::tie(layer.dilation_h, layer.dilation_w) = read_pair(fields["dilation"], what + "dilation");
+    if (fields["groups"]) layer.groups = read_shape_int(fields["groups"], what + "groups");
+    if (const YAML::Node pool = fields["pool"]) {
+      reader_.check_keys(pool, kPoolKeys, "a pool");
+      PoolShape shape;
+      if (pool["size"]) shape.size = read_shape_int(pool["size"], what + "pool size");
+      if (pool["stride"]) shape.stride = read_shape_int(pool["stride"], what + "pool stride");
+      if (pool["pad"]) shape.pad = read_shape_int(pool["pad"], what + "pool pad");
+      layer.pool = shape;
+    }
+    if (fields["tags"])
+      for (const auto& tag : reader_.read_list(fields["tags"], what + "tags"))
+        layer.tags.push_back(reader_.read_string(tag, what + "tag"));
+    if (fields["weight_sparsity"])
+      layer.default_weight_sparsity = reader_.read_double(fields["weight_sparsity"], what + "weight_sparsity");
+    if (fields["activation_sparsity"])
+      layer.default_activation_sparsity =
+          reader_.read_double(fields["activation_sparsity"], what + "activation_sparsity");
+    if (const auto problem = layer.shape_problem())
+      reader_.fail(node, "layer '" + layer.name + "' has an impossible shape: " + *problem,
+                   "correct the layer's fields so the convolution fits");
+    return layer;
+  }
+
+ private:
+  // overrides: {"stride_on=torchvision": {H: 56, stride: 2}} replaces fields when the option has that value.
+  YAML::Node with_overrides(const YAML::Node& node, const std::string& layer_name) const {
+    const YAML::Node overrides = node["overrides"];
+    if (!overrides) return node;
+    reader_.expect_map(overrides, "overrides of layer '" + layer_name + "'");
+    std::optional<YAML::Node> merged;  // cloned only when an override applies, so other layers keep their line marks
+    for (const auto& entry : overrides) {
+      const std::string condition = entry.first.as<std::string>();
+      const auto equals = condition.find('=');
+      if (equals == std::string::npos)
+        reader_.fail(entry.first, "override key '" + condition + "' is not of the form option=value",
+                     "write e.g. \"stride_on=torchvision\"");
+      const std::string option = condition.substr(0, equals);
+      const auto chosen = options_.find(option);
+      if (chosen == options_.end())
+        reader_.fail(entry.first, "override names unknown option '" + option + "'", "declare it under 'options:'");
+      if (chosen->second != condition.substr(equals + 1)) continue;
+      reader_.check_keys(entry.second, kLayerKeys, "an override");
+      if (!merged) merged = YAML::Clone(node);
+      for (const auto& field : entry.second) (*merged)[field.first.as<std::string>()] = field.second;
+    }
+    return merged ? *merged : node;
+  }
+
+  const YamlReader& reader_;
+  const OptionValues& options_;
+};
+
+std::vector<NetworkOption> read_options(const YamlReader& reader, const YAML::Node& node) {
+  std::vector<NetworkOption> options;
+  if (!node) return options;
+  reader.expect_map(node, "options");
+  for (const auto& entry : node) {
+    NetworkOption option;
+    option.name = entry.first.as<std::string>();
+    reader.check_keys(entry.second, kOptionKeys, "option '" + option.name + "'");
+    reader.require_key(entry.second, "default", "option '" + option.name + "'", "default: caffe");
+    option.default_value = reader.read_string(entry.second["default"], "option default");
+    if (entry.second["values"])
+      for (const auto& value : reader.read_list(entry.second["values"], "option values"))
+        option.allowed.push_back(reader.read_string(value, "option value"));
+    if (entry.second["description"]) option.description = reader.read_string(entry.second["description"], "description");
+    options.push_back(option);
+  }
+  return options;
+}
+
+OptionValues resolve_options(const std::vector<NetworkOption>& declared, const OptionValues& chosen,
+                             const SourceMark& chosen_at, const std::string& network) {
+  OptionValues values;
+  for (const auto& option : declared) values[option.name] = option.default_value;
+  for (const auto& [name, value] : chosen) {
+    const auto it = std::find_if(declared.begin(), declared.end(), [&](const auto& o) { return o.name == name; });
+    if (it == declared.end()) {
+      std::vector<std::string> names;
+      for (const auto& o : declared) names.push_back(o.name);
+      throw SpecError(chosen_at, "network '" + network + "' has no option '" + name + "'",
+                      names.empty() ? "remove 'options:' for this network" : "use one of: " + join(names, ", "));
+    }
+    if (!it->allowed.empty() && std::find(it->allowed.begin(), it->allowed.end(), value) == it->allowed.end())
+      throw SpecError(chosen_at, "option '" + name + "' of network '" + network + "' cannot be '" + value + "'",
+                      "use one of: " + join(it->allowed, ", "));
+    if (it->allowed.empty()) {
+      int number = 0;
+      try {
+        number = std::stoi(value);
+      } catch (const std::exception&) {
+      }
+      if (number <= 0)
+        throw SpecError(chosen_at, "option '" + name + "' of network '" + network + "' must be a positive integer",
+                        "write e.g. " + name + ": " + it->default_value);
+    }
+    values[name] = value;
+  }
+  return values;
+}
+
+}  // namespace
+
+Network load_network(const std::filesystem::path& file, const OptionValues& chosen, const SourceMark& chosen_at) {
+  const YAML::Node root = YamlReader::load_file(file);
+  const YamlReader reader(file.string());
+  reader.check_keys(root, kNetworkKeys, "a network file");
+  reader.require_key(root, "network", "a network file", "network: alexnet");
+  reader.require_key(root, "layers", "a network file", "layers: [{name: conv1, C: 3, H: 224, W: 224, K: 64, R: 3}]");
+  Network network;
+  network.file = file.string();
+  network.name = reader.read_string(root["network"], "network name");
+  if (root["description"]) network.description = reader.read_string(root["description"], "description");
+  network.options = read_options(reader, root["options"]);
+  const OptionValues values = resolve_options(network.options, chosen, chosen_at, network.name);
+  const NetworkParser parser(reader, values);
+  for (const auto& node : reader.read_list(root["layers"], "layers")) {
+    Layer layer = parser.read_layer(node, network.name);
+    for (const auto& other : network.layers)
+      if (other.name == layer.name) reader.fail(node, "layer name '" + layer.name + "' appears twice", "rename one");
+    network.layers.push_back(std::move(layer));
+  }
+  return network;
+}
+
+std::filesystem::path default_layers_dir() {
+  if (const char* dir = std::getenv("SCBENCH_LAYERS_DIR")) return dir;
+  return std::filesystem::path(SCBENCH_SOURCE_DIR) / "layers";
+}
+
+std::vector<std::string> available_networks(const std::filesystem::path& layers_dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(layers_dir, ec))
+    if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace scb

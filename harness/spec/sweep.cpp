@@ -1,0 +1,349 @@
+#include "harness/spec/sweep.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "harness/spec/network.hpp"
+#include "harness/spec/yaml_reader.hpp"
+
+namespace scb {
+
+namespace {
+
+const std::vector<std::string> kSweepKeys{"name",   "description", "layers_dir",          "seed",
+                                          "output", "layers",      "batch",               "weight_sparsity",
+                                          "activation_sparsity",   "activation_pattern", "mask",
+                                          "precision", "layout",   "backends",            "exclude",
+                                          "measure"};
+const std::vector<std::string> kSelectionKeys{"network", "names", "tags", "options"};
+const std::vector<std::string> kMaskKeys{"kind", "size", "n", "m", "path"};
+const std::vector<std::string> kBackendKeys{"name", "params"};
+const std::vector<std::string> kExcludeKeys{"backend", "precision", "layout", "mask", "network", "layer", "batch"};
+const std::vector<std::string> kMeasureKeys{"scope",       "l2",          "warmup_runs", "min_samples",
+                                            "max_samples", "max_noise",   "max_time_s"};
+
+std::string option_suffix(const OptionValues& chosen) {
+  if (chosen.empty()) return "";
+  std::string text = "[";
+  bool first = true;
+  for (const auto& [name, value] : chosen) {
+    text += (first ? "" : ",") + name + "=" + value;
+    first = false;
+  }
+  return text + "]";
+}
+
+class SweepParser {
+ public:
+  SweepParser(const YamlReader& reader, std::filesystem::path layers_dir)
+      : reader_(reader), layers_dir_(std::move(layers_dir)) {}
+
+  void read_layers(const YAML::Node& node, Sweep& sweep) const {
+    for (const auto& selection : reader_.read_list(node, "layers")) {
+      if (selection.IsScalar()) {  // "alexnet" selects the whole network
+        append_selection(selection, selection.Scalar(), {}, {}, {}, sweep);
+        continue;
+      }
+      reader_.check_keys(selection, kSelectionKeys, "a layer selection");
+      reader_.require_key(selection, "network", "a layer selection", "network: vgg19");
+      const std::string network = reader_.read_string(selection["network"], "network");
+      std::vector<YAML::Node> names, tags;
+      if (selection["names"]) names = reader_.read_list(selection["names"], "names");
+      if (selection["tags"]) tags = reader_.read_list(selection["tags"], "tags");
+      OptionValues options;
+      if (const YAML::Node opts = selection["options"]) {
+        reader_.expect_map(opts, "options");
+        for (const auto& entry : opts)
+          options[entry.first.as<std::string>()] = reader_.read_string(entry.second, "option value");
+      }
+      append_selection(selection, network, names, tags, options, sweep);
+    }
+  }
+
+  std::vector<SparsityValue> read_sparsities(const YAML::Node& node, const std::string& what) const {
+    std::vector<SparsityValue> values;
+    for (const auto& item : reader_.read_list(node, what)) {
+      if (item.IsScalar() && item.Scalar() == "default") {
+        values.push_back({true, 0.0});
+        continue;
+      }
+      const double value = reader_.read_double(item, what);
+      if (value < 0.0 || value >= 1.0)
+        reader_.fail(item, what + " " + item.Scalar() + " is outside [0, 1)",
+                     "give the fraction of zeros, e.g. 0.9 for 90% sparse, or 'default' for the layer's published value");
+      values.push_back({false, value});
+    }
+    return values;
+  }
+
+  MaskSpec read_mask(const YAML::Node& node) const {
+    MaskSpec mask;
+    mask.mark = reader_.mark(node);
+    const std::string kinds = join(mask_kind_names(), ", ");
+    if (node.IsScalar()) {
+      const auto kind = parse_mask_kind(node.Scalar());
+      if (!kind) reader_.fail(node, "unknown mask kind '" + node.Scalar() + "'", "use one of: " + kinds);
+      mask.kind = *kind;
+      if (mask.kind == MaskKind::block) reader_.fail(node, "mask kind 'block' needs a block size", "write {kind: block, size: 16}");
+      if (mask.kind == MaskKind::nm) reader_.fail(node, "mask kind 'nm' needs n and m", "write {kind: nm, n: 2, m: 4}");
+      if (mask.kind == MaskKind::file)
+        reader_.fail(node, "mask kind 'file' needs a path", "write {kind: file, path: \"masks/{network}_{layer}.npy\"} (quoted: braces are YAML syntax)");
+      return mask;
+    }
+    reader_.check_keys(node, kMaskKeys, "a mask");
+    reader_.require_key(node, "kind", "a mask", "kind: uniform");
+    const auto kind = parse_mask_kind(reader_.read_string(node["kind"], "mask kind"));
+    if (!kind) reader_.fail(node["kind"], "unknown mask kind '" + node["kind"].Scalar() + "'", "use one of: " + kinds);
+    mask.kind = *kind;
+    const auto forbid_others = [&](const std::vector<std::string>& keys) {
+      for (const auto& entry : node) {
+        const std::string key = entry.first.as<std::string>();
+        if (key != "kind" && std::find(keys.begin(), keys.end(), key) == keys.end())
+          reader_.fail(entry.first, "key '" + key + "' does not apply to mask kind '" + to_string(mask.kind) + "'",
+                       "remove it");
+      }
+    };
+    switch (mask.kind) {
+      case MaskKind::block:
+        forbid_others({"size"});
+        reader_.require_key(node, "size", "a block mask", "size: 16");
+        mask.block_size = static_cast<int>(reader_.read_int(node["size"], "block size"));
+        if (mask.block_size < 1 || mask.block_size > 256)
+          reader_.fail(node["size"], "block size must be between 1 and 256", "use 8, 16, 32 or 64");
+        break;
+      case MaskKind::nm:
+        forbid_others({"n", "m"});
+        reader_.require_key(node, "n", "an N:M mask", "n: 2");
+        reader_.require_key(node, "m", "an N:M mask", "m: 4");
+        mask.n = static_cast<int>(reader_.read_int(node["n"], "n"));
+        mask.m = static_cast<int>(reader_.read_int(node["m"], "m"));
+        if (mask.m < 1 || mask.m > 64 || mask.n < 0 || mask.n > mask.m)
+          reader_.fail(node, "an N:M mask needs 0 <= n <= m <= 64", "use e.g. n: 2, m: 4");
+        break;
+      case MaskKind::file:
+        forbid_others({"path"});
+        reader_.require_key(node, "path", "a file mask", "path: \"masks/{network}_{layer}.npy\"");
+        mask.path_template = reader_.read_string(node["path"], "mask path");
+        if (std::filesystem::path(mask.path_template).is_relative())
+          mask.path_template = (std::filesystem::path(reader_.file()).parent_path() / mask.path_template).string();
+        break;
+      default:
+        forbid_others({});
+    }
+    return mask;
+  }
+
+  BackendSpec read_backend(const YAML::Node& node) const {
+    BackendSpec spec;
+    spec.mark = reader_.mark(node);
+    if (node.IsScalar()) {
+      spec.name = node.Scalar();
+      spec.param_sets.push_back({{}, spec.mark});
+      return spec;
+    }
+    reader_.check_keys(node, kBackendKeys, "a backend");
+    reader_.require_key(node, "name", "a backend", "name: cudnn");
+    spec.name = reader_.read_string(node["name"], "backend name");
+    if (!node["params"]) {
+      spec.param_sets.push_back({{}, spec.mark});
+      return spec;
+    }
+    for (const auto& set : reader_.read_list(node["params"], "params")) {
+      reader_.expect_map(set, "a params entry");
+      ParamSet params;
+      params.mark = reader_.mark(set);
+      for (const auto& entry : set)
+        params.values[entry.first.as<std::string>()] = reader_.read_string(entry.second, "param value");
+      spec.param_sets.push_back(std::move(params));
+    }
+    return spec;
+  }
+
+  MeasureSettings read_measure(const YAML::Node& node) const {
+    MeasureSettings m;
+    if (!node) return m;
+    reader_.check_keys(node, kMeasureKeys, "measure");
+    if (node["scope"]) {
+      const auto scope = parse_timing_scope(reader_.read_string(node["scope"], "scope"));
+      if (!scope) reader_.fail(node["scope"], "unknown timing scope '" + node["scope"].Scalar() + "'", "use gpu or host");
+      m.scope = *scope;
+    }
+    if (node["l2"]) {
+      const std::string l2 = reader_.read_string(node["l2"], "l2");
+      if (l2 != "cold" && l2 != "hot") reader_.fail(node["l2"], "l2 must be cold or hot", "use cold (flush L2 before each sample) or hot");
+      m.cold_l2 = l2 == "cold";
+    }
+    if (node["warmup_runs"]) m.warmup_runs = static_cast<int>(reader_.read_int(node["warmup_runs"], "warmup_runs"));
+    if (node["min_samples"]) m.min_samples = static_cast<int>(reader_.read_int(node["min_samples"], "min_samples"));
+    if (node["max_samples"]) m.max_samples = static_cast<int>(reader_.read_int(node["max_samples"], "max_samples"));
+    if (node["max_noise"]) m.max_noise = reader_.read_double(node["max_noise"], "max_noise");
+    if (node["max_time_s"]) m.max_time_s = reader_.read_double(node["max_time_s"], "max_time_s");
+    if (m.warmup_runs < 1) reader_.fail(node["warmup_runs"], "warmup_runs must be at least 1", "use e.g. 3");
+    if (m.min_samples < 10)
+      reader_.fail(node["min_samples"], "min_samples must be at least 10", "statistics on fewer samples are not reported; use 10 or more");
+    if (m.max_samples < m.min_samples)
+      reader_.fail(node["max_samples"] ? node["max_samples"] : node, "max_samples is below min_samples", "raise max_samples");
+    if (m.max_noise <= 0 || m.max_noise >= 1) reader_.fail(node["max_noise"], "max_noise must be in (0, 1)", "use e.g. 0.005 for 0.5%");
+    if (m.max_time_s <= 0) reader_.fail(node["max_time_s"], "max_time_s must be positive", "use e.g. 1.0");
+    return m;
+  }
+
+ private:
+  void append_selection(const YAML::Node& at, const std::string& network, const std::vector<YAML::Node>& names,
+                        const std::vector<YAML::Node>& tags, const OptionValues& options, Sweep& sweep) const {
+    const auto file = layers_dir_ / (network + ".yaml");
+    if (!std::filesystem::exists(file)) {
+      const auto available = available_networks(layers_dir_);
+      const std::string suggestion = closest_match(network, available);
+      reader_.fail(at, "unknown network '" + network + "' (no " + file.string() + ")",
+                   (suggestion.empty() ? "" : "did you mean '" + suggestion + "'? ") + "available: " + join(available, ", "));
+    }
+    Network loaded = load_network(file, options, reader_.mark(at));
+    std::vector<std::string> valid_names;
+    for (const auto& layer : loaded.layers) valid_names.push_back(layer.name);
+    for (const auto& name : names) {
+      const std::string text = reader_.read_string(name, "layer name");
+      if (std::find(valid_names.begin(), valid_names.end(), text) == valid_names.end()) {
+        const std::string suggestion = closest_match(text, valid_names);
+        reader_.fail(name, "network '" + network + "' has no layer '" + text + "'",
+                     suggestion.empty() ? "run 'scbench list layers' to see them" : "did you mean '" + suggestion + "'?");
+      }
+    }
+    std::size_t matched = 0;
+    for (auto& layer : loaded.layers) {
+      const bool by_name = std::any_of(names.begin(), names.end(), [&](const auto& n) { return n.Scalar() == layer.name; });
+      const bool by_tag = std::any_of(tags.begin(), tags.end(), [&](const auto& t) { return layer.has_tag(t.Scalar()); });
+      if (!names.empty() || !tags.empty())
+        if (!by_name && !by_tag) continue;
+      layer.network += option_suffix(options);
+      const bool duplicate = std::any_of(sweep.layers.begin(), sweep.layers.end(),
+                                         [&](const Layer& l) { return l.id() == layer.id(); });
+      if (!duplicate) sweep.layers.push_back(layer);
+      ++matched;
+    }
+    if (matched == 0) reader_.fail(at, "this selection matches no layer of '" + network + "'", "check its names and tags");
+  }
+
+  const YamlReader& reader_;
+  std::filesystem::path layers_dir_;
+};
+
+template <class T, class Parse>
+std::vector<T> read_enum_list(const YamlReader& reader, const YAML::Node& node, const std::string& what, Parse parse,
+                              const std::vector<std::string>& allowed) {
+  std::vector<T> values;
+  for (const auto& item : reader.read_list(node, what)) {
+    const auto value = parse(reader.read_string(item, what));
+    if (!value) reader.fail(item, "unknown " + what + " '" + item.Scalar() + "'", "use one of: " + join(allowed, ", "));
+    values.push_back(*value);
+  }
+  return values;
+}
+
+}  // namespace
+
+std::string MaskSpec::label() const {
+  switch (kind) {
+    case MaskKind::block: return "block" + std::to_string(block_size);
+    case MaskKind::nm: return "nm" + std::to_string(n) + ":" + std::to_string(m);
+    default: return to_string(kind);
+  }
+}
+
+std::filesystem::path MaskSpec::path_for(const Layer& layer) const {
+  std::string path = path_template;
+  const auto replace = [&](const std::string& token, const std::string& value) {
+    for (auto at = path.find(token); at != std::string::npos; at = path.find(token, at + value.size()))
+      path.replace(at, token.size(), value);
+  };
+  std::string network = layer.network.substr(0, layer.network.find('['));
+  replace("{network}", network);
+  replace("{layer}", layer.name);
+  return path;
+}
+
+std::string fnv1a_hex(const std::string& bytes) {
+  std::uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+Sweep parse_sweep(const std::string& text, const std::string& file_name,
+                  const std::optional<std::filesystem::path>& layers_dir) {
+  const YAML::Node root = YamlReader::load_string(text, file_name);
+  const YamlReader reader(file_name);
+  reader.check_keys(root, kSweepKeys, "a sweep");
+  for (const char* key : {"layers", "batch", "precision", "backends"})
+    reader.require_key(root, key, "a sweep", std::string(key) + ": ...");
+
+  Sweep sweep;
+  sweep.file = file_name;
+  sweep.content_hash = fnv1a_hex(text);
+  sweep.name = root["name"] ? reader.read_string(root["name"], "name")
+                            : std::filesystem::path(file_name).stem().string();
+  if (root["description"]) sweep.description = reader.read_string(root["description"], "description");
+  if (layers_dir) {
+    sweep.layers_dir = *layers_dir;
+  } else if (root["layers_dir"]) {
+    sweep.layers_dir = std::filesystem::path(file_name).parent_path() / reader.read_string(root["layers_dir"], "layers_dir");
+  } else {
+    sweep.layers_dir = default_layers_dir();
+  }
+  if (root["seed"]) sweep.seed = static_cast<std::uint64_t>(reader.read_int(root["seed"], "seed"));
+  sweep.output = root["output"] ? reader.read_string(root["output"], "output") : "results/local/" + sweep.name + ".json";
+
+  const SweepParser parser(reader, sweep.layers_dir);
+  parser.read_layers(root["layers"], sweep);
+  for (const auto& item : reader.read_list(root["batch"], "batch")) {
+    const long long batch = reader.read_int(item, "batch");
+    if (batch < 1 || batch > 4096) reader.fail(item, "batch must be between 1 and 4096", "use e.g. 1 or 32");
+    sweep.batches.push_back(static_cast<int>(batch));
+  }
+  sweep.weight_sparsities = root["weight_sparsity"] ? parser.read_sparsities(root["weight_sparsity"], "weight_sparsity")
+                                                    : std::vector<SparsityValue>{{true, 0.0}};
+  sweep.activation_sparsities = root["activation_sparsity"]
+                                    ? parser.read_sparsities(root["activation_sparsity"], "activation_sparsity")
+                                    : std::vector<SparsityValue>{{false, 0.0}};
+  if (root["activation_pattern"]) {
+    const auto pattern = parse_activation_pattern(reader.read_string(root["activation_pattern"], "activation_pattern"));
+    if (!pattern) reader.fail(root["activation_pattern"], "unknown activation_pattern", "use uniform or clustered");
+    sweep.activation_pattern = *pattern;
+  }
+  if (root["mask"]) {
+    for (const auto& item : reader.read_list(root["mask"], "mask")) sweep.masks.push_back(parser.read_mask(item));
+  } else {
+    sweep.masks.push_back(MaskSpec{});
+  }
+  sweep.precisions = read_enum_list<Precision>(reader, root["precision"], "precision", parse_precision, precision_names());
+  sweep.layouts = root["layout"] ? read_enum_list<Layout>(reader, root["layout"], "layout", parse_layout, layout_names())
+                                 : std::vector<Layout>{Layout::nchw};
+  for (const auto& item : reader.read_list(root["backends"], "backends")) sweep.backends.push_back(parser.read_backend(item));
+  if (root["exclude"]) {
+    for (const auto& item : reader.read_list(root["exclude"], "exclude")) {
+      reader.check_keys(item, kExcludeKeys, "an exclude rule");
+      ExcludeRule rule;
+      rule.mark = reader.mark(item);
+      for (const auto& entry : item)
+        rule.fields[entry.first.as<std::string>()] = reader.read_string(entry.second, "exclude value");
+      sweep.excludes.push_back(std::move(rule));
+    }
+  }
+  sweep.measure = parser.read_measure(root["measure"]);
+  return sweep;
+}
+
+Sweep load_sweep(const std::filesystem::path& file, const std::optional<std::filesystem::path>& layers_dir) {
+  std::ifstream in(file);
+  if (!in) throw SpecError({file.string(), 0, 0}, "cannot open sweep file", "check the path");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_sweep(text.str(), file.string(), layers_dir);
+}
+
+}  // namespace scb

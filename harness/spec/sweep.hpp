@@ -1,0 +1,91 @@
+#pragma once
+// A sweep file (configs/*.yaml): which layers, which axes, which backends, how to measure.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/spec/layer.hpp"
+#include "harness/spec/spec_error.hpp"
+#include "harness/spec/types.hpp"
+
+namespace scb {
+
+struct MaskSpec {
+  MaskKind kind = MaskKind::uniform;
+  int block_size = 0;         // block: b x b blocks of the K x (C/g*R*S) weight matrix
+  int n = 0, m = 0;           // nm: n nonzeros in every m consecutive weights along C/g*R*S
+  std::string path_template;  // file: .npy path; {network} and {layer} are replaced
+  SourceMark mark;
+  // Short, unique name used in case keys: uniform, block16, nm2:4, file.
+  std::string label() const;
+  std::filesystem::path path_for(const Layer& layer) const;
+};
+
+// A sparsity axis value: a number, or the layer's published default.
+struct SparsityValue {
+  bool layer_default = false;
+  double value = 0.0;
+  double resolve(double default_value) const { return layer_default ? default_value : value; }
+};
+
+using Params = std::map<std::string, std::string>;
+
+struct ParamSet {
+  Params values;
+  SourceMark mark;
+};
+
+struct BackendSpec {
+  std::string name;
+  std::vector<ParamSet> param_sets;  // at least one (possibly empty: the backend's defaults)
+  SourceMark mark;
+};
+
+// A case matching every field of a rule is dropped from the plan.
+struct ExcludeRule {
+  std::map<std::string, std::string> fields;  // backend, precision, layout, mask, network, layer, batch
+  SourceMark mark;
+};
+
+struct MeasureSettings {
+  TimingScope scope = TimingScope::gpu;
+  bool cold_l2 = true;
+  int warmup_runs = 3;
+  int min_samples = 10;
+  int max_samples = 1000;
+  double max_noise = 0.005;  // relative half-width of the median's 95% confidence interval
+  double max_time_s = 1.0;   // sampling budget per case
+};
+
+struct Sweep {
+  std::string file;
+  std::string name;
+  std::string description;
+  std::string content_hash;  // FNV-1a of the file's bytes, hex
+  std::filesystem::path layers_dir;
+  std::uint64_t seed = 1;
+  std::string output;  // result path, relative to the current directory
+  std::vector<Layer> layers;
+  std::vector<int> batches;
+  std::vector<SparsityValue> weight_sparsities;
+  std::vector<SparsityValue> activation_sparsities;
+  ActivationPattern activation_pattern = ActivationPattern::uniform;
+  std::vector<MaskSpec> masks;
+  std::vector<Precision> precisions;
+  std::vector<Layout> layouts;
+  std::vector<BackendSpec> backends;
+  std::vector<ExcludeRule> excludes;
+  MeasureSettings measure;
+};
+
+// Reads and validates everything that needs no backend knowledge. Throws SpecError.
+Sweep load_sweep(const std::filesystem::path& file, const std::optional<std::filesystem::path>& layers_dir = {});
+Sweep parse_sweep(const std::string& text, const std::string& file_name,
+                  const std::optional<std::filesystem::path>& layers_dir = {});
+
+std::string fnv1a_hex(const std::string& bytes);
+
+}  // namespace scb

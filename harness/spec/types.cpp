@@ -1,0 +1,74 @@
+#include "harness/spec/types.hpp"
+
+#include <array>
+#include <utility>
+
+namespace scb {
+
+namespace {
+
+template <class Enum, std::size_t N>
+std::string name_of(const std::array<std::pair<Enum, const char*>, N>& table, Enum value) {
+  for (const auto& [e, name] : table)
+    if (e == value) return name;
+  return "?";
+}
+
+template <class Enum, std::size_t N>
+std::optional<Enum> parse_name(const std::array<std::pair<Enum, const char*>, N>& table, const std::string& text) {
+  for (const auto& [e, name] : table)
+    if (text == name) return e;
+  return std::nullopt;
+}
+
+template <class Enum, std::size_t N>
+std::vector<std::string> names_of(const std::array<std::pair<Enum, const char*>, N>& table) {
+  std::vector<std::string> names;
+  for (const auto& entry : table) names.emplace_back(entry.second);
+  return names;
+}
+
+constexpr std::array<std::pair<Precision, const char*>, 4> kPrecisions{
+    {{Precision::fp32, "fp32"}, {Precision::tf32, "tf32"}, {Precision::fp16, "fp16"}, {Precision::bf16, "bf16"}}};
+constexpr std::array<std::pair<Layout, const char*>, 2> kLayouts{{{Layout::nchw, "NCHW"}, {Layout::nhwc, "NHWC"}}};
+constexpr std::array<std::pair<MaskKind, const char*>, 5> kMaskKinds{{{MaskKind::uniform, "uniform"},
+                                                                      {MaskKind::channel_imbalanced, "channel_imbalanced"},
+                                                                      {MaskKind::block, "block"},
+                                                                      {MaskKind::nm, "nm"},
+                                                                      {MaskKind::file, "file"}}};
+constexpr std::array<std::pair<ActivationPattern, const char*>, 2> kPatterns{
+    {{ActivationPattern::uniform, "uniform"}, {ActivationPattern::clustered, "clustered"}}};
+constexpr std::array<std::pair<TimingScope, const char*>, 2> kScopes{{{TimingScope::gpu, "gpu"}, {TimingScope::host, "host"}}};
+constexpr std::array<std::pair<StorageType, const char*>, 3> kStorage{
+    {{StorageType::fp32, "fp32"}, {StorageType::fp16, "fp16"}, {StorageType::bf16, "bf16"}}};
+
+}  // namespace
+
+StorageType storage_of(Precision precision) {
+  switch (precision) {
+    case Precision::fp16: return StorageType::fp16;
+    case Precision::bf16: return StorageType::bf16;
+    default: return StorageType::fp32;
+  }
+}
+
+std::size_t bytes_per_element(StorageType storage) { return storage == StorageType::fp32 ? 4 : 2; }
+
+std::string to_string(Precision value) { return name_of(kPrecisions, value); }
+std::string to_string(Layout value) { return name_of(kLayouts, value); }
+std::string to_string(MaskKind value) { return name_of(kMaskKinds, value); }
+std::string to_string(ActivationPattern value) { return name_of(kPatterns, value); }
+std::string to_string(TimingScope value) { return name_of(kScopes, value); }
+std::string to_string(StorageType value) { return name_of(kStorage, value); }
+
+std::optional<Precision> parse_precision(const std::string& text) { return parse_name(kPrecisions, text); }
+std::optional<Layout> parse_layout(const std::string& text) { return parse_name(kLayouts, text); }
+std::optional<MaskKind> parse_mask_kind(const std::string& text) { return parse_name(kMaskKinds, text); }
+std::optional<ActivationPattern> parse_activation_pattern(const std::string& text) { return parse_name(kPatterns, text); }
+std::optional<TimingScope> parse_timing_scope(const std::string& text) { return parse_name(kScopes, text); }
+
+std::vector<std::string> precision_names() { return names_of(kPrecisions); }
+std::vector<std::string> layout_names() { return names_of(kLayouts); }
+std::vector<std::string> mask_kind_names() { return names_of(kMaskKinds); }
+
+}  // namespace scb

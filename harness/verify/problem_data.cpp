@@ -1,0 +1,151 @@
+#include "harness/verify/problem_data.hpp"
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+
+#include <cstring>
+#include <stdexcept>
+
+#include "harness/sparsity/activation.hpp"
+#include "harness/sparsity/npy.hpp"
+#include "harness/sparsity/rng.hpp"
+
+namespace scb {
+
+namespace {
+
+void store(std::byte* out, float value, StorageType storage) {
+  switch (storage) {
+    case StorageType::fp32: std::memcpy(out, &value, 4); break;
+    case StorageType::fp16: {
+      const __half h = __float2half_rn(value);
+      std::memcpy(out, &h, 2);
+      break;
+    }
+    case StorageType::bf16: {
+      const __nv_bfloat16 b = __float2bfloat16_rn(value);
+      std::memcpy(out, &b, 2);
+      break;
+    }
+  }
+}
+
+double load(const std::byte* in, StorageType storage) {
+  switch (storage) {
+    case StorageType::fp32: {
+      float v;
+      std::memcpy(&v, in, 4);
+      return v;
+    }
+    case StorageType::fp16: {
+      __half h;
+      std::memcpy(&h, in, 2);
+      return __half2float(h);
+    }
+    case StorageType::bf16: {
+      __nv_bfloat16 b;
+      std::memcpy(&b, in, 2);
+      return __bfloat162float(b);
+    }
+  }
+  return 0.0;
+}
+
+// Index of logical element (a, b, y, x) of an A x B x Y x X tensor stored as A x Y x X x B (NHWC).
+std::size_t channels_last_index(std::size_t a, std::size_t b, std::size_t y, std::size_t x, std::size_t B, std::size_t Y,
+                                std::size_t X) {
+  return ((a * Y + y) * X + x) * B + b;
+}
+
+std::vector<std::byte> encode_4d(const std::vector<float>& logical, int A, int B, int Y, int X, Layout layout,
+                                 StorageType storage) {
+  const std::size_t size = bytes_per_element(storage);
+  std::vector<std::byte> raw(logical.size() * size);
+  std::size_t i = 0;
+  for (int a = 0; a < A; ++a)
+    for (int b = 0; b < B; ++b)
+      for (int y = 0; y < Y; ++y)
+        for (int x = 0; x < X; ++x, ++i) {
+          const std::size_t at = layout == Layout::nchw ? i : channels_last_index(a, b, y, x, B, Y, X);
+          store(raw.data() + at * size, logical[i], storage);
+        }
+  return raw;
+}
+
+}  // namespace
+
+float round_to_storage(float value, StorageType storage) {
+  switch (storage) {
+    case StorageType::fp16: return __half2float(__float2half_rn(value));
+    case StorageType::bf16: return __bfloat162float(__float2bfloat16_rn(value));
+    default: return value;
+  }
+}
+
+Mask build_weight_mask(const Case& c, std::uint64_t sweep_seed) {
+  const MaskShape shape{c.layer.K, c.layer.reduction_length()};
+  if (c.mask.kind == MaskKind::file)
+    return load_npy_mask(c.mask.path_for(c.layer), {c.layer.K, c.layer.channels_per_group(), c.layer.R, c.layer.S});
+  // The mask does not depend on batch, precision or backend: every such case prunes the same weights.
+  const std::string name = "mask " + c.layer.id() + " " + c.mask.label() + " " + format_fraction(c.weight_sparsity);
+  return generate_mask(c.mask, shape, c.weight_sparsity, derive_seed(sweep_seed, name));
+}
+
+HostProblem make_problem(const Case& c, std::uint64_t sweep_seed) {
+  HostProblem p;
+  p.layer = c.layer;
+  p.batch = c.batch;
+  p.storage = storage_of(c.precision);
+  p.mask_shape = {c.layer.K, c.layer.reduction_length()};
+  p.mask = build_weight_mask(c, sweep_seed);
+  p.weight_density = mask_density(p.mask);
+
+  Rng weight_rng(derive_seed(sweep_seed, "weights " + c.layer.id()));
+  p.weights.resize(std::size_t(c.layer.weight_count()));
+  for (std::size_t i = 0; i < p.weights.size(); ++i) {
+    // Magnitudes in [0.25, 1] keep every kept weight clearly nonzero in every precision.
+    const float magnitude = float(weight_rng.uniform(0.25, 1.0));
+    const float value = weight_rng.uniform01() < 0.5 ? -magnitude : magnitude;
+    p.weights[i] = p.mask[i] ? round_to_storage(value, p.storage) : 0.0f;
+  }
+
+  const Layer& l = c.layer;
+  Rng input_rng(derive_seed(sweep_seed, "input " + l.id() + " N=" + std::to_string(c.batch)));
+  p.input.resize(std::size_t(l.input_count(c.batch)));
+  for (auto& value : p.input) value = round_to_storage(float(input_rng.uniform(-1.0, 1.0)), p.storage);
+  apply_activation_sparsity(p.input, c.batch, l.C, l.H, l.W, c.activation_sparsity, c.activation_pattern,
+                            derive_seed(sweep_seed, "activation zeros " + l.id() + " " + format_fraction(c.activation_sparsity)));
+  std::size_t nonzero = 0;
+  for (const float value : p.input) nonzero += value != 0.0f;
+  p.activation_density = p.input.empty() ? 0.0 : double(nonzero) / double(p.input.size());
+  return p;
+}
+
+std::vector<std::byte> encode_activations(const std::vector<float>& nchw, int n, int c, int h, int w, Layout layout,
+                                          StorageType storage) {
+  return encode_4d(nchw, n, c, h, w, layout, storage);
+}
+
+std::vector<std::byte> encode_weights(const std::vector<float>& kcrs, int k, int c, int r, int s, Layout layout,
+                                      StorageType storage) {
+  return encode_4d(kcrs, k, c, r, s, layout, storage);  // NHWC filters are K x R x S x C
+}
+
+std::vector<double> decode_output(const std::vector<std::byte>& raw, int n, int k, int p, int q, Layout layout,
+                                  StorageType storage) {
+  const std::size_t size = bytes_per_element(storage);
+  const std::size_t count = std::size_t(n) * k * p * q;
+  if (raw.size() != count * size) throw std::logic_error("decode_output: buffer size does not match the output shape");
+  std::vector<double> logical(count);
+  std::size_t i = 0;
+  for (int a = 0; a < n; ++a)
+    for (int b = 0; b < k; ++b)
+      for (int y = 0; y < p; ++y)
+        for (int x = 0; x < q; ++x, ++i) {
+          const std::size_t at = layout == Layout::nchw ? i : channels_last_index(a, b, y, x, k, p, q);
+          logical[i] = load(raw.data() + at * size, storage);
+        }
+  return logical;
+}
+
+}  // namespace scb

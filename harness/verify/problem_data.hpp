@@ -1,0 +1,41 @@
+#pragma once
+// Host-side data of one case: inputs, masked weights, and their conversions to the precision and
+// layout a backend consumes. Values are rounded to the storage type first, so the FP64 reference
+// sees exactly the numbers the GPU sees.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "harness/sparsity/mask.hpp"
+#include "harness/spec/case.hpp"
+
+namespace scb {
+
+struct HostProblem {
+  Layer layer;
+  int batch = 1;
+  StorageType storage = StorageType::fp32;
+  std::vector<float> input;    // N x C x H x W
+  std::vector<float> weights;  // K x C/g x R x S, pruned weights are exactly zero
+  Mask mask;                   // same order as weights
+  MaskShape mask_shape;
+  double weight_density = 1.0;      // achieved, not requested
+  double activation_density = 1.0;  // achieved fraction of nonzero inputs
+};
+
+// Weights, mask and input are deterministic functions of (sweep seed, case data).
+Mask build_weight_mask(const Case& c, std::uint64_t sweep_seed);
+HostProblem make_problem(const Case& c, std::uint64_t sweep_seed);
+
+float round_to_storage(float value, StorageType storage);
+
+// Logical (NCHW / KCRS) float data -> raw bytes in the given layout and storage type.
+std::vector<std::byte> encode_activations(const std::vector<float>& nchw, int n, int c, int h, int w, Layout layout,
+                                          StorageType storage);
+std::vector<std::byte> encode_weights(const std::vector<float>& kcrs, int k, int c, int r, int s, Layout layout,
+                                      StorageType storage);
+// Raw output bytes (N x K x P x Q in `layout`) -> logical NCHW doubles.
+std::vector<double> decode_output(const std::vector<std::byte>& raw, int n, int k, int p, int q, Layout layout,
+                                  StorageType storage);
+
+}  // namespace scb

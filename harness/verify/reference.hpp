@@ -1,0 +1,21 @@
+#pragma once
+// Reference convolutions in FP64: direct loops on the CPU for small problems, one thread per
+// output on the GPU for large ones. Inputs are logical NCHW / KCRS floats; output is N x K x P x Q.
+#include <cstdint>
+#include <vector>
+
+#include "harness/spec/layer.hpp"
+
+namespace scb {
+
+std::vector<double> reference_conv_cpu(const Layer& layer, int batch, const std::vector<float>& input,
+                                       const std::vector<float>& weights);
+std::vector<double> reference_conv_gpu(const Layer& layer, int batch, const std::vector<float>& input,
+                                       const std::vector<float>& weights);
+
+// Multiply-adds above which the GPU reference is used.
+constexpr std::int64_t kCpuReferenceMaxMacs = 50'000'000;
+std::vector<double> reference_conv(const Layer& layer, int batch, const std::vector<float>& input,
+                                   const std::vector<float>& weights, bool gpu_available);
+
+}  // namespace scb

@@ -1,0 +1,42 @@
+#include "harness/verify/reference.hpp"
+
+namespace scb {
+
+std::vector<double> reference_conv_cpu(const Layer& l, int batch, const std::vector<float>& input,
+                                       const std::vector<float>& weights) {
+  const int P = l.P(), Q = l.Q(), Cg = l.channels_per_group(), Kg = l.outputs_per_group();
+  std::vector<double> output(std::size_t(l.output_count(batch)), 0.0);
+  std::size_t o = 0;
+  for (int n = 0; n < batch; ++n)
+    for (int k = 0; k < l.K; ++k) {
+      const int group = k / Kg;
+      for (int p = 0; p < P; ++p)
+        for (int q = 0; q < Q; ++q, ++o) {
+          double sum = 0.0;
+          for (int c = 0; c < Cg; ++c) {
+            const int channel = group * Cg + c;
+            for (int r = 0; r < l.R; ++r) {
+              const int h = p * l.stride_h - l.pad_h + r * l.dilation_h;
+              if (h < 0 || h >= l.H) continue;
+              for (int s = 0; s < l.S; ++s) {
+                const int w = q * l.stride_w - l.pad_w + s * l.dilation_w;
+                if (w < 0 || w >= l.W) continue;
+                sum += double(input[((std::size_t(n) * l.C + channel) * l.H + h) * l.W + w]) *
+                       double(weights[((std::size_t(k) * Cg + c) * l.R + r) * l.S + s]);
+              }
+            }
+          }
+          output[o] = sum;
+        }
+    }
+  return output;
+}
+
+std::vector<double> reference_conv(const Layer& layer, int batch, const std::vector<float>& input,
+                                   const std::vector<float>& weights, bool gpu_available) {
+  const std::int64_t macs = layer.dense_flops(batch) / 2;
+  if (gpu_available && macs > kCpuReferenceMaxMacs) return reference_conv_gpu(layer, batch, input, weights);
+  return reference_conv_cpu(layer, batch, input, weights);
+}
+
+}  // namespace scb

@@ -1,0 +1,20 @@
+#pragma once
+// im2col lowering for NCHW input: columns[n][(c*R + r)*S + s][p*Q + q] = input[n][c][h][w],
+// zero where the filter tap falls into padding. Knows nothing of the harness.
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+namespace scb::kernels {
+
+struct Im2colShape {
+  int N, C, H, W;  // input
+  int R, S;        // filter
+  int P, Q;        // output
+  int stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w;
+};
+
+template <class T>
+cudaError_t im2col_nchw(const T* input, T* columns, const Im2colShape& shape, cudaStream_t stream);
+
+}  // namespace scb::kernels

@@ -1,0 +1,50 @@
+#include "kernels/timing_probes.hpp"
+
+namespace scb::kernels {
+
+namespace {
+
+__device__ unsigned long long global_timer_ns() {
+  unsigned long long t;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+  return t;
+}
+
+__global__ void empty_kernel() {}
+
+__global__ void spin_kernel(long long cycles, long long* elapsed) {
+  const long long start = clock64();
+  long long now = start;
+  while (now - start < cycles) now = clock64();
+  if (elapsed) *elapsed = now - start;
+}
+
+__global__ void blocking_kernel(const volatile int* release, int* timed_out, unsigned long long timeout_ns) {
+  const unsigned long long start = global_timer_ns();
+  while (*release == 0) {
+    if (global_timer_ns() - start > timeout_ns) {
+      *timed_out = 1;
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+cudaError_t launch_empty_kernel(cudaStream_t stream) {
+  empty_kernel<<<1, 1, 0, stream>>>();
+  return cudaGetLastError();
+}
+
+cudaError_t launch_spin_kernel(long long cycles, long long* elapsed, cudaStream_t stream) {
+  spin_kernel<<<1, 1, 0, stream>>>(cycles, elapsed);
+  return cudaGetLastError();
+}
+
+cudaError_t launch_blocking_kernel(const volatile int* release, int* timed_out, unsigned long long timeout_ns,
+                                   cudaStream_t stream) {
+  blocking_kernel<<<1, 1, 0, stream>>>(release, timed_out, timeout_ns);
+  return cudaGetLastError();
+}
+
+}  // namespace scb::kernels

@@ -1,0 +1,16 @@
+#pragma once
+// Kernels that the measurement engine uses and that prove it: an empty kernel, a kernel that spins
+// a known number of SM clock cycles, and the blocking kernel that holds a stream until the host
+// has queued all the work of a sample (so launch gaps do not count as GPU time).
+#include <cuda_runtime.h>
+
+namespace scb::kernels {
+
+cudaError_t launch_empty_kernel(cudaStream_t stream);
+// One thread spins until clock64() has advanced `cycles`; writes the cycles seen to *elapsed if non-null.
+cudaError_t launch_spin_kernel(long long cycles, long long* elapsed, cudaStream_t stream);
+// Spins until *release != 0 or `timeout_ns` pass (then sets *timed_out = 1).
+cudaError_t launch_blocking_kernel(const volatile int* release, int* timed_out, unsigned long long timeout_ns,
+                                   cudaStream_t stream);
+
+}  // namespace scb::kernels

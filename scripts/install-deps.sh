@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what building scbench needs, skipping what is already there.
+# Debian/Ubuntu: apt packages; Python: jsonschema (for the schema test).
+# On a machine without network (e.g. the H100 box) CLI11 can be unpacked into .deps/ instead:
+#   apt-get download libcli11-dev && dpkg -x libcli11-dev_*.deb .deps
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for pkg in cmake ninja-build g++ libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev python3; do
+  have_pkg "$pkg" || need+=("$pkg")
+done
+if ! have_pkg libcli11-dev && [ ! -d .deps/usr/share/cmake/CLI11 ]; then need+=(libcli11-dev); fi
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+if ! command -v nvcc >/dev/null 2>&1; then
+  if [ -x /usr/local/cuda/bin/nvcc ]; then
+    echo "note: add /usr/local/cuda/bin to PATH (nvcc found there)"
+  else
+    echo "error: nvcc not found; install the CUDA toolkit (12.x or 13.x) with cuDNN" >&2
+    exit 1
+  fi
+fi
+
+if ! python3 -c "import jsonschema" 2>/dev/null; then
+  python3 -m pip install -q jsonschema || echo "warning: could not install jsonschema; the schema test will fail" >&2
+fi

@@ -1,0 +1,58 @@
+#pragma once
+// Results as the runner produces them, for tests that need documents without a GPU.
+#include "harness/report/result.hpp"
+
+namespace scb::testing_support {
+
+inline Case sample_case(const std::string& backend, double sparsity) {
+  Case c;
+  c.layer.network = "vgg19";
+  c.layer.name = "conv4_2";
+  c.layer.C = 512, c.layer.H = 28, c.layer.W = 28, c.layer.K = 512, c.layer.R = 3, c.layer.S = 3;
+  c.layer.pad_h = c.layer.pad_w = 1;
+  c.batch = 32;
+  c.weight_sparsity = sparsity;
+  c.backend = backend;
+  return c;
+}
+
+inline CaseResult ok_result(const std::string& backend, double sparsity, double base_us) {
+  CaseResult r;
+  r.c = sample_case(backend, sparsity);
+  r.status = CaseStatus::ok;
+  r.verify = {true, true, "gpu_fp64", {1e-7, 1e-6, 1e-4, 0, 1000}, tolerance_for(Precision::fp32)};
+  TimingResult t;
+  for (int i = 0; i < 12; ++i) t.samples_us.push_back(base_us + 0.1 * i);
+  t.stats = summarize(t.samples_us);
+  t.warmup_runs = 3;
+  t.stop_reason = "converged";
+  t.clock = {true, 1980, 1965, 1980, 0};
+  r.timing = t;
+  r.prepare_us = 1234.5;
+  r.backend_details = {{"algorithm", "implicit_precomp_gemm"}};
+  r.derived = derive_figures(r.c, 1.0 - sparsity, 1.0, t.stats.median);
+  return r;
+}
+
+inline CaseResult incorrect_result() {
+  CaseResult r;
+  r.c = sample_case("im2col_cublas", 0.5);
+  r.status = CaseStatus::incorrect;
+  r.verify = {true, false, "cpu_fp64", {0.3, 0.9, 2.0, 0, 1000}, tolerance_for(Precision::fp32)};
+  r.error = describe_failure(r.verify.metrics, r.verify.tolerance);
+  r.prepare_us = 10.0;
+  r.derived = derive_figures(r.c, 0.5, 1.0, std::nullopt);
+  return r;
+}
+
+inline CaseResult error_result() {
+  CaseResult r;
+  r.c = sample_case("cudnn", 0.7);
+  r.c.params = {{"algo", "winograd"}};
+  r.status = CaseStatus::error;
+  r.error = "cuDNN algorithm 'winograd' cannot run this case: CUDNN_STATUS_NOT_SUPPORTED";
+  r.derived = derive_figures(r.c, 0.3, 1.0, std::nullopt);
+  return r;
+}
+
+}  // namespace scb::testing_support

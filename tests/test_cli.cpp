@@ -1,0 +1,104 @@
+// The scbench command line, run as a user would run it.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "harness/gpu/device.hpp"
+
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+Outcome run(const std::string& arguments) {
+  Outcome outcome;
+  const std::string command = std::string(SCBENCH_BINARY) + " " + arguments + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::array<char, 4096> buffer{};
+  while (std::fgets(buffer.data(), int(buffer.size()), pipe)) outcome.output += buffer.data();
+  const int status = pclose(pipe);
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return outcome;
+}
+
+std::string source(const std::string& relative) { return std::string(SCBENCH_SOURCE_DIR) + "/" + relative; }
+
+TEST(Cli, HelpOnEveryCommand) {
+  for (const std::string command : {"--help", "run --help", "list --help"}) {
+    const Outcome o = run(command);
+    EXPECT_EQ(o.exit_code, 0) << command;
+    EXPECT_NE(o.output.find("Usage"), std::string::npos) << o.output;
+  }
+  EXPECT_NE(run("run --help").output.find("--dry-run"), std::string::npos);
+  EXPECT_NE(run("run --help").output.find("--resume"), std::string::npos);
+}
+
+TEST(Cli, BadArgumentsExitWith2) {
+  EXPECT_EQ(run("").exit_code, 2);
+  EXPECT_EQ(run("list nothing").exit_code, 2);
+  EXPECT_EQ(run("run /no/such/file.yaml").exit_code, 2);
+}
+
+TEST(Cli, ListLayersNetworksBackends) {
+  const Outcome layers = run("list layers --network alexnet");
+  EXPECT_EQ(layers.exit_code, 0);
+  EXPECT_NE(layers.output.find("alexnet/conv1"), std::string::npos);
+  EXPECT_NE(layers.output.find("  55 "), std::string::npos) << layers.output;
+  const Outcome networks = run("list networks");
+  for (const char* name : {"lenet5", "alexnet", "googlenet", "vgg16", "vgg19", "resnet50", "kim_cnn", "dong2020"})
+    EXPECT_NE(networks.output.find(name), std::string::npos) << name;
+  const Outcome backends = run("list backends");
+  EXPECT_NE(backends.output.find("cudnn"), std::string::npos);
+  EXPECT_NE(backends.output.find("im2col_cublas"), std::string::npos);
+  EXPECT_NE(backends.output.find("implicit_precomp_gemm"), std::string::npos);
+  EXPECT_EQ(run("list layers --network nonet").exit_code, 2);
+}
+
+TEST(Cli, DryRunPrintsThePlanOfQuickYaml) {
+  const Outcome o = run("run " + source("configs/quick.yaml") + " --dry-run");
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("cases over"), std::string::npos);
+  EXPECT_NE(o.output.find("alexnet/conv2 N=16"), std::string::npos);
+  const Outcome filtered = run("run " + source("configs/quick.yaml") + " --dry-run --filter 'vgg19/conv4_2 N=16 .* fp16 NCHW'");
+  EXPECT_NE(filtered.output.find(": 4 cases"), std::string::npos) << filtered.output;
+}
+
+TEST(Cli, EverySweepInConfigsIsValid) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(source("configs"))) {
+    if (entry.path().extension() != ".yaml") continue;
+    const Outcome o = run("run " + entry.path().string() + " --dry-run");
+    EXPECT_EQ(o.exit_code, 0) << entry.path() << "\n" << o.output;
+  }
+}
+
+TEST(Cli, InvalidSweepExits2WithFileLineAndFixAndWritesNothing) {
+  const auto dir = std::filesystem::path(SCBENCH_TEST_TMP) / "cli";
+  std::filesystem::create_directories(dir);
+  const auto sweep = dir / "bad.yaml";
+  const auto output = dir / "bad.json";
+  std::filesystem::remove(output);
+  std::ofstream(sweep) << "layers: [alexnet]\nbatch: 1\nprecision: [fp32]\nbackends: [cudnn]\nmeasure: {min_samples: 3}\n"
+                       << "output: " << output.string() << "\n";
+  const Outcome o = run("run " + sweep.string());
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.output.find(sweep.string() + ":5:"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("fix:"), std::string::npos) << o.output;
+  EXPECT_FALSE(std::filesystem::exists(output));
+  EXPECT_FALSE(std::filesystem::exists(output.string() + ".partial.jsonl"));
+}
+
+TEST(Cli, RunWithoutGpuSaysSoAndSuggestsDryRun) {
+  if (scb::probe_gpu().available) GTEST_SKIP() << "this machine has a GPU";
+  const Outcome o = run("run " + source("configs/quick.yaml") + " -o " + SCBENCH_TEST_TMP + "/nogpu.json");
+  EXPECT_EQ(o.exit_code, 1);
+  EXPECT_NE(o.output.find("no CUDA GPU found"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("--dry-run"), std::string::npos) << o.output;
+}
+
+}  // namespace

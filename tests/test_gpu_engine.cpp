@@ -1,0 +1,89 @@
+// The two proofs of the timing engine: an empty kernel measures at most 3 us in gpu scope, and a
+// kernel spinning a known number of SM cycles measures within 2% of cycles / clock.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "gpu_test_support.hpp"
+#include "harness/gpu/cuda_check.hpp"
+#include "harness/measure/timing_engine.hpp"
+#include "kernels/timing_probes.hpp"
+
+namespace scb {
+namespace {
+
+struct EngineFixture {
+  CudaStream stream;
+  std::unique_ptr<Nvml> nvml;
+  std::unique_ptr<TimingEngine> engine;
+  EngineFixture() {
+    cudaDeviceProp props{};
+    SCB_CUDA(cudaGetDeviceProperties(&props, 0));
+    char bus[32] = {};
+    SCB_CUDA(cudaDeviceGetPCIBusId(bus, sizeof bus, 0));
+    nvml = Nvml::open(bus);
+    engine = std::make_unique<TimingEngine>(stream.get(), std::size_t(props.l2CacheSize), nvml.get());
+  }
+};
+
+TEST(TimingEngineProof, EmptyKernelIsAtMost3Microseconds) {
+  SCB_REQUIRE_GPU();
+  EngineFixture f;
+  for (const bool cold : {true, false}) {
+    MeasureSettings s;
+    s.cold_l2 = cold;
+    s.min_samples = 100;
+    s.max_time_s = 2.0;
+    const TimingResult r = f.engine->measure([](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); }, s);
+    std::printf("[proof] empty kernel, gpu scope, L2 %s: median %.3f us (p10 %.3f, p90 %.3f, n=%d, %s)\n",
+                cold ? "cold" : "hot", r.stats.median, r.stats.p10, r.stats.p90, r.stats.count, r.stop_reason.c_str());
+    EXPECT_LE(r.stats.median, 3.0);
+    EXPECT_EQ(r.blocking_timeouts, 0);
+  }
+}
+
+TEST(TimingEngineProof, SpinKernelMatchesCyclesOverClock) {
+  SCB_REQUIRE_GPU();
+  EngineFixture f;
+  if (!f.nvml) GTEST_SKIP() << "NVML unavailable: the SM clock cannot be read";
+  for (const long long cycles : {200'000LL, 2'000'000LL}) {
+    MeasureSettings s;
+    s.min_samples = 30;
+    s.max_time_s = 2.0;
+    const TimingResult r =
+        f.engine->measure([&](cudaStream_t st) { SCB_CUDA(kernels::launch_spin_kernel(cycles, nullptr, st)); }, s);
+    ASSERT_TRUE(r.clock.available);
+    const double clock_mhz = 0.5 * (r.clock.min_mhz + r.clock.max_mhz);
+    const double expected_us = double(cycles) / clock_mhz;
+    const double error = r.stats.median / expected_us - 1.0;
+    std::printf("[proof] spin %lld cycles at %.0f MHz (min %u, max %u): expected %.2f us, measured median %.2f us, "
+                "error %+.2f%%\n",
+                cycles, clock_mhz, r.clock.min_mhz, r.clock.max_mhz, expected_us, r.stats.median, 100 * error);
+    EXPECT_LT(std::abs(error), 0.02);
+  }
+}
+
+TEST(TimingEngine, KeepsRawSamplesAndAtLeastTheMinimum) {
+  SCB_REQUIRE_GPU();
+  EngineFixture f;
+  MeasureSettings s;
+  s.min_samples = 25;
+  const TimingResult r = f.engine->measure([](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); }, s);
+  EXPECT_GE(r.samples_us.size(), 25u);
+  EXPECT_EQ(int(r.samples_us.size()), r.stats.count);
+}
+
+TEST(TimingEngine, HostScopeIncludesHostOverhead) {
+  SCB_REQUIRE_GPU();
+  EngineFixture f;
+  MeasureSettings gpu, host;
+  host.scope = TimingScope::host;
+  const auto op = [](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); };
+  const double gpu_us = f.engine->measure(op, gpu).stats.median;
+  const double host_us = f.engine->measure(op, host).stats.median;
+  std::printf("[proof] empty kernel: gpu scope %.2f us, host scope %.2f us\n", gpu_us, host_us);
+  EXPECT_GT(host_us, gpu_us);
+}
+
+}  // namespace
+}  // namespace scb

@@ -1,0 +1,131 @@
+// The FP64 CPU reference against hand-computed cases, error metrics, and the data conversions.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "harness/verify/compare.hpp"
+#include "harness/verify/problem_data.hpp"
+#include "harness/verify/reference.hpp"
+
+namespace scb {
+namespace {
+
+Layer layer(int C, int H, int W, int K, int R, int S, int stride = 1, int pad = 0, int groups = 1, int dilation = 1) {
+  Layer l;
+  l.network = "hand";
+  l.name = "case";
+  l.C = C, l.H = H, l.W = W, l.K = K, l.R = R, l.S = S;
+  l.stride_h = l.stride_w = stride;
+  l.pad_h = l.pad_w = pad;
+  l.groups = groups;
+  l.dilation_h = l.dilation_w = dilation;
+  return l;
+}
+
+std::vector<float> iota(std::size_t n, float start = 1.0f) {
+  std::vector<float> v(n);
+  std::iota(v.begin(), v.end(), start);
+  return v;
+}
+
+TEST(CpuReference, TwoByTwoDifferenceFilter) {
+  // input 1..9 as 3x3, filter [[1, 0], [0, -1]]: each output is x[i][j] - x[i+1][j+1] = -4.
+  const auto out = reference_conv_cpu(layer(1, 3, 3, 1, 2, 2), 1, iota(9), {1, 0, 0, -1});
+  EXPECT_EQ(out, (std::vector<double>{-4, -4, -4, -4}));
+}
+
+TEST(CpuReference, StrideTwoWithPadding) {
+  // 4x4 input 1..16, 3x3 all-ones filter, pad 1, stride 2 -> 2x2 output.
+  // out[0][0] = 1+2+5+6 = 14; out[0][1] = 2+3+4+6+7+8 = 30; out[1][0] = 5+6+9+10+13+14 = 57;
+  // out[1][1] = 6+7+8+10+11+12+14+15+16 = 99.
+  const auto out = reference_conv_cpu(layer(1, 4, 4, 1, 3, 3, 2, 1), 1, iota(16), std::vector<float>(9, 1.0f));
+  EXPECT_EQ(out, (std::vector<double>{14, 30, 57, 99}));
+}
+
+TEST(CpuReference, GroupsOnlySeeTheirOwnChannels) {
+  // 2 channels, 2 groups, 1x1 filters 2 and 3: out0 = 2 * in0, out1 = 3 * in1.
+  const auto out = reference_conv_cpu(layer(2, 1, 2, 2, 1, 1, 1, 0, 2), 1, {1, 2, 10, 20}, {2, 3});
+  EXPECT_EQ(out, (std::vector<double>{2, 4, 30, 60}));
+}
+
+TEST(CpuReference, DilationSkipsPixels) {
+  // 5x5 input 1..25, 2x2 ones with dilation 2: out[0][0] = x00 + x02 + x20 + x22 = 1+3+11+13 = 28.
+  const auto out = reference_conv_cpu(layer(1, 5, 5, 1, 2, 2, 1, 0, 1, 2), 1, iota(25), {1, 1, 1, 1});
+  ASSERT_EQ(out.size(), 9u);
+  EXPECT_EQ(out[0], 28);
+  EXPECT_EQ(out[8], 28 + 12 * 4);
+}
+
+TEST(CpuReference, BatchAndChannelsAccumulate) {
+  // N=2, C=2, 1x1 image, K=1 filter (1, 10): out = in0 + 10 * in1 per image.
+  const auto out = reference_conv_cpu(layer(2, 1, 1, 1, 1, 1), 2, {1, 2, 3, 4}, {1, 10});
+  EXPECT_EQ(out, (std::vector<double>{21, 43}));
+}
+
+TEST(Compare, MetricsAndNaNDetection) {
+  const std::vector<double> ref{3, 4, 0};
+  auto m = compare_outputs(ref, {3, 4, 0});
+  EXPECT_EQ(m.rel_l2, 0.0);
+  EXPECT_TRUE(within_tolerance(m, tolerance_for(Precision::fp32)));
+  m = compare_outputs(ref, {3, 4, 0.05});
+  EXPECT_NEAR(m.rel_l2, 0.05 / 5.0, 1e-12);
+  EXPECT_NEAR(m.max_rel_error, 0.05 / 4.0, 1e-12);
+  EXPECT_FALSE(within_tolerance(m, tolerance_for(Precision::fp16)));
+  m = compare_outputs(ref, {3, NAN, 0});
+  EXPECT_EQ(m.nonfinite, 1);
+  EXPECT_FALSE(within_tolerance(m, tolerance_for(Precision::bf16)));
+  EXPECT_NE(describe_failure(m, tolerance_for(Precision::bf16)).find("NaN"), std::string::npos);
+}
+
+TEST(Compare, TolerancesFollowPrecision) {
+  EXPECT_LT(tolerance_for(Precision::fp32).rel_l2, tolerance_for(Precision::fp16).rel_l2);
+  EXPECT_LT(tolerance_for(Precision::fp16).rel_l2, tolerance_for(Precision::bf16).rel_l2);
+  EXPECT_LE(tolerance_for(Precision::fp32).rel_l2, 1e-5);
+}
+
+TEST(ProblemData, RoundingAndLayoutRoundTrip) {
+  EXPECT_EQ(round_to_storage(1.0f + 1.0f / 512, StorageType::bf16), 1.0f);  // below bf16 resolution
+  EXPECT_EQ(round_to_storage(1.0f + 1.0f / 512, StorageType::fp16), 1.0f + 1.0f / 512);
+  const auto values = iota(2 * 3 * 2 * 2, -5.0f);  // N=2, C=3, 2x2
+  for (const auto storage : {StorageType::fp32, StorageType::fp16, StorageType::bf16})
+    for (const auto layout : {Layout::nchw, Layout::nhwc}) {
+      const auto raw = encode_activations(values, 2, 3, 2, 2, layout, storage);
+      const auto back = decode_output(raw, 2, 3, 2, 2, layout, storage);
+      for (std::size_t i = 0; i < values.size(); ++i) ASSERT_EQ(back[i], values[i]);
+    }
+  // NHWC puts channels innermost: element (n=0, c=1, y=0, x=0) is the second stored value.
+  const auto nhwc = encode_activations(values, 2, 3, 2, 2, Layout::nhwc, StorageType::fp32);
+  float second;
+  std::memcpy(&second, nhwc.data() + 4, 4);
+  EXPECT_EQ(second, values[4]);
+}
+
+TEST(ProblemData, DeterministicMaskedRandomData) {
+  Case c;
+  c.layer = layer(16, 8, 8, 32, 3, 3, 1, 1);
+  c.batch = 2;
+  c.weight_sparsity = 0.75;
+  c.activation_sparsity = 0.5;
+  c.precision = Precision::bf16;
+  const HostProblem a = make_problem(c, 9), b = make_problem(c, 9);
+  EXPECT_EQ(a.weights, b.weights);
+  EXPECT_EQ(a.input, b.input);
+  EXPECT_NEAR(a.weight_density, 0.25, 1e-3);
+  EXPECT_NEAR(a.activation_density, 0.5, 0.05);
+  for (std::size_t i = 0; i < a.weights.size(); ++i) {
+    ASSERT_EQ(a.weights[i] == 0.0f, a.mask[i] == 0) << "kept weights are never zero, pruned ones always";
+    ASSERT_EQ(a.weights[i], round_to_storage(a.weights[i], StorageType::bf16));
+  }
+  // Random, not constant.
+  EXPECT_NE(*std::min_element(a.input.begin(), a.input.end()), *std::max_element(a.input.begin(), a.input.end()));
+  // The mask does not depend on batch or precision: every backend and batch prunes the same weights.
+  Case other = c;
+  other.batch = 5;
+  other.precision = Precision::fp32;
+  EXPECT_EQ(build_weight_mask(other, 9), a.mask);
+}
+
+}  // namespace
+}  // namespace scb

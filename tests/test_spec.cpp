@@ -1,0 +1,230 @@
+// Sweep parsing, case expansion and every validation error: each names file:line and a fix.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "harness/cli/plan.hpp"
+#include "harness/spec/case.hpp"
+#include "harness/spec/network.hpp"
+#include "harness/spec/sweep.hpp"
+
+namespace scb {
+namespace {
+
+const std::string kValid = R"(name: t
+layers:
+  - {network: vgg19, names: [conv4_2]}
+  - {network: alexnet, tags: [5x5]}
+batch: [1, 32]
+weight_sparsity: [default, 0.9]
+precision: [fp32, fp16]
+backends:
+  - cudnn
+  - {name: cudnn, params: [{algo: implicit_gemm}]}
+)";
+
+// Parses `text` (file "t.yaml") and builds its plan, expecting a SpecError at `line` whose
+// message contains `problem` and whose fix contains `fix`.
+void expect_error(const std::string& text, int line, const std::string& problem, const std::string& fix = "") {
+  try {
+    const Sweep sweep = parse_sweep(text, "t.yaml");
+    build_plan(sweep);
+    FAIL() << "expected an error containing '" << problem << "'";
+  } catch (const SpecError& e) {
+    EXPECT_EQ(e.mark().file, "t.yaml");
+    EXPECT_EQ(e.mark().line, line) << e.what();
+    EXPECT_NE(e.problem().find(problem), std::string::npos) << e.what();
+    EXPECT_NE(e.fix().find(fix), std::string::npos) << e.what();
+    EXPECT_FALSE(e.fix().empty()) << "every error says how to fix it: " << e.what();
+  }
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return text.replace(at, from.size(), to);
+}
+
+TEST(Sweep, ParsesAxesAndExpandsCartesianProduct) {
+  const Sweep sweep = parse_sweep(kValid, "t.yaml");
+  EXPECT_EQ(sweep.name, "t");
+  ASSERT_EQ(sweep.layers.size(), 2u);  // vgg19/conv4_2 and alexnet/conv2 (the only 5x5)
+  EXPECT_EQ(sweep.layers[1].id(), "alexnet/conv2");
+  const Plan plan = build_plan(sweep);
+  EXPECT_EQ(plan.cases.size(), 2u * 2 * 2 * 2 * 2);
+  // 'default' resolves to the layer's published sparsity.
+  EXPECT_DOUBLE_EQ(plan.cases.back().weight_sparsity, 0.9);
+  bool saw_default = false;
+  for (const auto& c : plan.cases) saw_default = saw_default || (c.layer.name == "conv2" && c.weight_sparsity == 0.62);
+  EXPECT_TRUE(saw_default);
+  EXPECT_EQ(sweep.measure.min_samples, 10);
+  EXPECT_EQ(sweep.output, "results/local/t.json");
+}
+
+TEST(Sweep, CaseKeysAreUniqueAndReadable) {
+  const Plan plan = build_plan(parse_sweep(kValid, "t.yaml"));
+  std::set<std::string> keys;
+  for (const auto& c : plan.cases) EXPECT_TRUE(keys.insert(c.key()).second) << c.key();
+  EXPECT_EQ(plan.cases.front().key(), "vgg19/conv4_2 N=1 ws=0.0000 as=0.0000 mask=uniform fp32 NCHW cudnn{}");
+}
+
+TEST(Sweep, ExcludeRulesAndFilterDropCases) {
+  Sweep sweep = parse_sweep(kValid + "exclude:\n  - {precision: fp16, network: alexnet}\n", "t.yaml");
+  Plan plan = build_plan(sweep);
+  EXPECT_EQ(plan.excluded, 8u);
+  EXPECT_EQ(plan.cases.size(), 24u);
+  filter_plan(plan, "vgg19.*N=32 .*algo=implicit_gemm");
+  EXPECT_EQ(plan.cases.size(), 4u);
+  EXPECT_THROW(filter_plan(plan, "(unclosed"), SpecError);
+}
+
+TEST(Sweep, NmMasksFixTheSparsity) {
+  const Sweep sweep = parse_sweep(replace(kValid, "precision:", "mask: [uniform, {kind: nm, n: 2, m: 4}]\nprecision:"), "t.yaml");
+  const Plan plan = build_plan(sweep);
+  std::size_t nm = 0;
+  for (const auto& c : plan.cases)
+    if (c.mask.kind == MaskKind::nm) {
+      ++nm;
+      EXPECT_DOUBLE_EQ(c.weight_sparsity, 0.5);
+    }
+  EXPECT_EQ(nm, 16u);  // the two weight_sparsity values collapse into one
+  EXPECT_EQ(plan.nm_collapsed, 16u);
+}
+
+TEST(SweepErrors, UnknownTopLevelKeySuggestsTheRightOne) {
+  expect_error(replace(kValid, "batch:", "batchs:"), 5, "unknown key 'batchs'", "did you mean 'batch'");
+}
+
+TEST(SweepErrors, YamlSyntaxError) { expect_error(replace(kValid, "batch: [1, 32]", "batch: [1, 32"), 6, "YAML syntax error"); }
+
+TEST(SweepErrors, MissingRequiredKey) { expect_error(replace(kValid, "batch: [1, 32]\n", ""), 1, "needs 'batch'", "batch:"); }
+
+TEST(SweepErrors, UnknownNetwork) { expect_error(replace(kValid, "network: vgg19", "network: vgg91"), 3, "unknown network 'vgg91'", "vgg19"); }
+
+TEST(SweepErrors, UnknownLayerName) {
+  expect_error(replace(kValid, "conv4_2", "conv4-2"), 3, "has no layer 'conv4-2'", "did you mean 'conv4_2'");
+}
+
+TEST(SweepErrors, SelectionMatchingNothing) { expect_error(replace(kValid, "tags: [5x5]", "tags: [7x7]"), 4, "matches no layer"); }
+
+TEST(SweepErrors, BadNetworkOption) {
+  expect_error(replace(kValid, "{network: alexnet, tags: [5x5]}", "{network: resnet50, options: {stride_on: keras}}"), 4,
+               "cannot be 'keras'", "caffe, torchvision");
+}
+
+TEST(SweepErrors, SparsityOutOfRange) {
+  expect_error(replace(kValid, "[default, 0.9]", "[default, 1.5]"), 6, "outside [0, 1)");
+}
+
+TEST(SweepErrors, BadBatch) { expect_error(replace(kValid, "[1, 32]", "[1, -4]"), 5, "batch must be between"); }
+
+TEST(SweepErrors, UnknownPrecision) { expect_error(replace(kValid, "fp16]", "fp8]"), 7, "unknown precision 'fp8'", "bf16"); }
+
+TEST(SweepErrors, MaskKindNeedsParameters) {
+  expect_error(replace(kValid, "precision:", "mask: [block]\nprecision:"), 7, "needs a block size", "{kind: block, size: 16}");
+  expect_error(replace(kValid, "precision:", "mask: [{kind: nm, n: 5, m: 4}]\nprecision:"), 7, "0 <= n <= m");
+  expect_error(replace(kValid, "precision:", "mask: [{kind: uniform, size: 4}]\nprecision:"), 7, "does not apply");
+}
+
+TEST(SweepErrors, MeasureSettingsOutOfRange) {
+  expect_error(kValid + "measure: {min_samples: 5}\n", 11, "at least 10");
+  expect_error(kValid + "measure: {l2: warm}\n", 11, "cold or hot");
+  expect_error(kValid + "measure: {scope: kernel}\n", 11, "unknown timing scope");
+}
+
+TEST(PlanErrors, UnknownBackend) {
+  expect_error(replace(kValid, "  - cudnn\n", "  - cudnnn\n"), 9, "unknown backend 'cudnnn'", "did you mean 'cudnn'");
+}
+
+TEST(PlanErrors, UnknownParamAndIllegalValue) {
+  expect_error(replace(kValid, "{algo: implicit_gemm}", "{algorithm: gemm}"), 10, "has no param 'algorithm'", "scbench list backends");
+  expect_error(replace(kValid, "{algo: implicit_gemm}", "{algo: fastest}"), 10, "cannot be 'fastest'");
+}
+
+TEST(PlanErrors, BackendThatCannotRunACaseSaysWhyAndHowToExclude) {
+  const std::string text = replace(replace(kValid, "  - cudnn\n", "  - im2col_cublas\n"), "precision:", "layout: [NCHW, NHWC]\nprecision:");
+  expect_error(text, 10, "im2col_cublas lowers NCHW input only", "exclude: [{backend: im2col_cublas, layout: NHWC}]");
+  // With the suggested rule the same sweep is valid.
+  const Plan plan = build_plan(parse_sweep(text + "exclude: [{backend: im2col_cublas, layout: NHWC}]\n", "t.yaml"));
+  for (const auto& c : plan.cases) EXPECT_FALSE(c.backend == "im2col_cublas" && c.layout == Layout::nhwc);
+}
+
+class MaskFileErrors : public ::testing::Test {
+ protected:
+  // ctest runs tests in parallel processes: each test gets its own directory.
+  std::filesystem::path dir = std::filesystem::path(SCBENCH_TEST_TMP) / "masks" /
+                              ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  void SetUp() override { std::filesystem::create_directories(dir); }
+  // A uint8 .npy file of the given shape, all ones.
+  void write_npy(const std::string& name, const std::vector<int>& shape) {
+    std::string dims;
+    std::size_t count = 1;
+    for (const int d : shape) {
+      dims += std::to_string(d) + ", ";
+      count *= std::size_t(d);
+    }
+    std::string header = "{'descr': '|u1', 'fortran_order': False, 'shape': (" + dims + "), }";
+    header.resize(((header.size() + 11 + 63) / 64) * 64 - 11, ' ');
+    header += '\n';
+    std::ofstream out(dir / name, std::ios::binary);
+    out.write("\x93NUMPY\x01\x00", 8);
+    const char length[2] = {char(header.size() & 0xff), char(header.size() >> 8)};
+    out.write(length, 2);
+    out << header << std::string(count, '\x01');
+  }
+  std::string sweep_with_mask() const {
+    return "layers: [{network: lenet5, names: [conv2]}]\nbatch: 1\nprecision: fp32\nbackends: [cudnn]\n"
+           "mask: [{kind: file, path: \"" + (dir / "{network}_{layer}.npy").string() + "\"}]\n";
+  }
+};
+
+TEST_F(MaskFileErrors, MissingFile) {
+  std::filesystem::remove(dir / "lenet5_conv2.npy");
+  expect_error(sweep_with_mask(), 5, "does not exist");
+}
+
+TEST_F(MaskFileErrors, WrongShape) {
+  write_npy("lenet5_conv2.npy", {50, 20, 3, 3});
+  expect_error(sweep_with_mask(), 5, "does not match the layer's weight shape (50, 20, 5, 5)");
+}
+
+TEST_F(MaskFileErrors, RightShapeIsAccepted) {
+  write_npy("lenet5_conv2.npy", {50, 20, 5, 5});
+  const Plan plan = build_plan(parse_sweep(sweep_with_mask(), "t.yaml"));
+  ASSERT_EQ(plan.cases.size(), 1u);
+  EXPECT_EQ(plan.cases[0].mask.label(), "file");
+}
+
+TEST(NetworkErrors, ImpossibleShapeNamesTheNetworkFileAndLine) {
+  const auto dir = std::filesystem::path(SCBENCH_TEST_TMP) / "layers_bad";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "bad.yaml") << "network: bad\nlayers:\n  - {name: ok, C: 4, H: 8, W: 8, K: 4, R: 3}\n"
+                                     "  - {name: huge, C: 4, H: 4, W: 4, K: 4, R: 7}\n"
+                                     "  - {name: grouped, C: 6, H: 8, W: 8, K: 4, R: 3, groups: 4}\n";
+  try {
+    load_network(dir / "bad.yaml");
+    FAIL();
+  } catch (const SpecError& e) {
+    EXPECT_EQ(e.mark().line, 4);
+    EXPECT_NE(e.problem().find("does not fit"), std::string::npos) << e.what();
+  }
+  std::ofstream(dir / "bad.yaml") << "network: bad\nlayers:\n  - {name: grouped, C: 6, H: 8, W: 8, K: 4, R: 3, groups: 4}\n";
+  try {
+    load_network(dir / "bad.yaml");
+    FAIL();
+  } catch (const SpecError& e) {
+    EXPECT_EQ(e.mark().line, 3);
+    EXPECT_NE(e.problem().find("divisible by groups"), std::string::npos) << e.what();
+  }
+  std::ofstream(dir / "bad.yaml") << "network: bad\nlayers:\n  - {name: typo, C: 6, H: 8, W: 8, K: 4, R: 3, strde: 2}\n";
+  EXPECT_THROW(load_network(dir / "bad.yaml"), SpecError);
+}
+
+TEST(SpecErrorText, HasFileLineColumnAndFix) {
+  const SpecError e({"a.yaml", 3, 7}, "bad thing", "do this");
+  EXPECT_STREQ(e.what(), "a.yaml:3:7: error: bad thing\n  fix: do this");
+}
+
+}  // namespace
+}  // namespace scb
