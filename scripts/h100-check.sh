@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# One call on the H100 machine: build, tests, the main job, the schema check and compute-sanitizer.
+# Usage (from the repo root, via the device tool): bash scripts/h100-check.sh [stage...]
+#   stages: build cpu-tests gpu-tests quick schema sanitizer (default: all)
+# Full logs and JSON go to $OUT; the end of the output is a short table.
+set -uo pipefail
+OUT="${OUT:-/tmp/scbench-out}"
+BUILD="${BUILD:-/tmp/scbench-build}"
+mkdir -p "$OUT"
+export PATH="/usr/local/cuda/bin:$PATH"
+stages=("$@")
+[ ${#stages[@]} -eq 0 ] && stages=(build cpu-tests gpu-tests quick schema sanitizer)
+declare -A status
+
+for stage in "${stages[@]}"; do
+  start=$(date +%s)
+  case "$stage" in
+    build)
+      { cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 &&
+        ninja -C "$BUILD" -j16; } > "$OUT/build.log" 2>&1
+      rc=$?; [ $rc -ne 0 ] && tail -40 "$OUT/build.log" ;;
+    cpu-tests)
+      ctest --test-dir "$BUILD" -L cpu -j16 --output-on-failure > "$OUT/cpu-tests.log" 2>&1
+      rc=$?; grep -E "tests passed|Failed" "$OUT/cpu-tests.log" | head -20 ;;
+    gpu-tests)
+      ctest --test-dir "$BUILD" -L gpu -V > "$OUT/gpu-tests.log" 2>&1
+      rc=$?; grep -E "\[proof\]|tests passed|\*\*\*Failed|Failure" "$OUT/gpu-tests.log" | head -40 ;;
+    quick)
+      "$BUILD/scbench" run configs/quick.yaml -o "$OUT/quick.json" > "$OUT/quick.log" 2>&1
+      rc=$?; tail -3 "$OUT/quick.log" ;;
+    schema)
+      if [ -d .whl ]; then
+        python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl >/dev/null 2>&1
+        export PYTHONPATH=/tmp/site
+      fi
+      python3 tests/validate_results.py --schema results/schema.json "$OUT/quick.json" > "$OUT/schema.log" 2>&1
+      rc=$?; cat "$OUT/schema.log" | tail -5 ;;
+    sanitizer)
+      rc=0
+      for tool in memcheck racecheck; do
+        compute-sanitizer --tool "$tool" --error-exitcode 3 "$BUILD/scbench" run configs/ci/sanitizer.yaml \
+          -o "/tmp/sanitizer-$tool.json" > "$OUT/sanitizer-$tool.log" 2>&1 || rc=$?
+        grep -E "ERROR SUMMARY|ok, " "$OUT/sanitizer-$tool.log" | tail -2
+      done ;;
+    *) echo "unknown stage $stage"; rc=2 ;;
+  esac
+  status[$stage]="rc=$rc $(( $(date +%s) - start ))s"
+done
+
+echo
+echo "stage        result"
+for stage in "${stages[@]}"; do printf "%-12s %s\n" "$stage" "${status[$stage]}"; done
