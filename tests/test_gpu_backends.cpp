@@ -45,7 +45,7 @@ struct BackendCase {
 };
 
 void PrintTo(const BackendCase& bc, std::ostream* out) {
-  *out << bc.backend << " " << to_string(bc.precision) << " " << to_string(bc.layout);
+  *out << bc.backend << "_" << to_string(bc.precision) << "_" << to_string(bc.layout);  // no spaces: ctest names
 }
 
 class BackendCorrectness : public ::testing::TestWithParam<BackendCase> {};
