@@ -37,6 +37,9 @@ class PreparedOp {
   virtual void run(cudaStream_t stream) = 0;
   // Choices made in prepare (chosen algorithm, workspace bytes, ...), recorded in the result.
   virtual nlohmann::json details() const { return nlohmann::json::object(); }
+  // Called when the output failed verification. An op that chose among candidates (e.g. cuDNN's
+  // fastest algorithm) may switch to its next one and return true; the runner then verifies again.
+  virtual bool switch_to_next_candidate(const std::string& failure) { return false; }
 };
 
 class Backend {

@@ -99,11 +99,30 @@ class CudnnOp final : public PreparedOp {
       if (status != CUDNN_STATUS_SUCCESS)
         throw BackendError("cuDNN algorithm '" + forced_algo + "' cannot run this case: " + cudnn_status_text(status));
     }
+    use_candidate();
+    details_["algorithm_chosen_by"] = forced_algo == "auto" ? "cudnnFindConvolutionForwardAlgorithm" : "params";
+  }
+
+  // With algo=auto, an algorithm whose output fails verification (e.g. Winograd on 5x5 filters in
+  // fp32) is recorded as rejected and the next fastest one is used.
+  bool switch_to_next_candidate(const std::string& failure) override {
+    if (next_candidate_ >= candidates_.size()) return false;
+    details_["rejected_algorithms"].push_back(
+        {{"algorithm", algorithm_name(algorithm_)}, {"math_type", math_name(math_)}, {"failure", failure}});
+    const auto& next = candidates_[next_candidate_++];
+    algorithm_ = next.algo;
+    math_ = next.mathType;
+    workspace_bytes_ = next.memory;
+    SCB_CUDNN(cudnnSetConvolutionMathType(conv_.handle, math_));
+    use_candidate();
+    return true;
+  }
+
+  void use_candidate() {
     workspace_ = DeviceBuffer(workspace_bytes_);
     details_["algorithm"] = algorithm_name(algorithm_);
     details_["math_type"] = math_name(math_);
     details_["workspace_bytes"] = workspace_bytes_;
-    details_["algorithm_chosen_by"] = forced_algo == "auto" ? "cudnnFindConvolutionForwardAlgorithm" : "params";
   }
 
   void run(cudaStream_t stream) override {
@@ -131,11 +150,14 @@ class CudnnOp final : public PreparedOp {
       candidates.push_back({{"algorithm", algorithm_name(r.algo)}, {"math_type", math_name(r.mathType)},
                             {"find_time_ms", r.time}, {"workspace_bytes", r.memory}});
       const bool allowed = precision != Precision::fp32 || r.mathType == CUDNN_FMA_MATH;
-      if (!found && allowed) {
+      if (!allowed) continue;
+      if (!found) {
         found = true;
         algorithm_ = r.algo;
         math_ = r.mathType;
         workspace_bytes_ = r.memory;
+      } else {
+        candidates_.push_back(r);
       }
     }
     details_["find_results"] = candidates;
@@ -152,6 +174,8 @@ class CudnnOp final : public PreparedOp {
   cudnnMathType_t math_ = CUDNN_DEFAULT_MATH;
   std::size_t workspace_bytes_ = 0;
   DeviceBuffer workspace_;
+  std::vector<cudnnConvolutionFwdAlgoPerf_t> candidates_;  // the slower successful ones, fastest first
+  std::size_t next_candidate_ = 0;
   nlohmann::json details_ = nlohmann::json::object();
 };
 
