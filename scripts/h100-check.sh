@@ -8,6 +8,10 @@ OUT="${OUT:-/tmp/scbench-out}"
 BUILD="${BUILD:-/tmp/scbench-build}"
 mkdir -p "$OUT"
 export PATH="/usr/local/cuda/bin:$PATH"
+# jsonschema for the schema test, carried as wheels (the machine has no network).
+if [ -d .whl ] && python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl >/dev/null 2>&1; then
+  export PYTHONPATH=/tmp/site
+fi
 stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=(build cpu-tests gpu-tests quick schema sanitizer)
 declare -A status
@@ -26,13 +30,9 @@ for stage in "${stages[@]}"; do
       ctest --test-dir "$BUILD" -L gpu -V > "$OUT/gpu-tests.log" 2>&1
       rc=$?; grep -E "\[proof\]|tests passed|\*\*\*Failed|Failure" "$OUT/gpu-tests.log" | head -40 ;;
     quick)
-      "$BUILD/scbench" run configs/quick.yaml -o "$OUT/quick.json" > "$OUT/quick.log" 2>&1
+      /usr/bin/time -f "quick.yaml wall %e s" "$BUILD/scbench" run configs/quick.yaml -o "$OUT/quick.json" > "$OUT/quick.log" 2>&1
       rc=$?; tail -3 "$OUT/quick.log" ;;
     schema)
-      if [ -d .whl ]; then
-        python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl >/dev/null 2>&1
-        export PYTHONPATH=/tmp/site
-      fi
       python3 tests/validate_results.py --schema results/schema.json "$OUT/quick.json" > "$OUT/schema.log" 2>&1
       rc=$?; cat "$OUT/schema.log" | tail -5 ;;
     sanitizer)

@@ -156,7 +156,8 @@ nlohmann::json sweep_json(const Sweep& sweep, std::size_t case_count) {
           {"seed", sweep.seed},
           {"case_count", case_count},
           {"measure",
-           {{"scope", to_string(m.scope)}, {"l2", m.cold_l2 ? "cold" : "hot"}, {"warmup_runs", m.warmup_runs},
+           {{"scope", to_string(m.scope)}, {"l2", m.cold_l2 ? "cold" : "hot"},
+            {"launch", m.launch == LaunchMode::graph ? "graph" : "stream"}, {"warmup_runs", m.warmup_runs},
             {"min_samples", m.min_samples}, {"max_samples", m.max_samples}, {"max_noise", m.max_noise},
             {"max_time_s", m.max_time_s}}}};
 }

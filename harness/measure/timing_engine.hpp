@@ -27,6 +27,10 @@ struct ClockReadings {
 
 struct TimingResult {
   TimingScope scope = TimingScope::gpu;
+  // gpu scope: "graph" (start event, op and stop event replayed as one CUDA graph) or "stream"
+  // (the op enqueued call by call) when the op cannot be captured; then graph_fallback says why.
+  std::string launch;
+  std::string graph_fallback;
   bool cold_l2 = true;
   int warmup_runs = 0;
   std::vector<double> samples_us;
@@ -44,7 +48,9 @@ class TimingEngine {
   TimingResult measure(const Op& op, const MeasureSettings& settings);
 
  private:
-  double sample_gpu_us(const Op& op, bool cold, bool& timed_out);
+  // Enqueues one timed sample (events around the op) on the stream.
+  using TimedSample = std::function<void()>;
+  double sample_gpu_us(const TimedSample& enqueue, bool cold, bool& timed_out);
   double sample_host_us(const Op& op, bool cold);
   void flush_l2();
 

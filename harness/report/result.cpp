@@ -56,7 +56,7 @@ nlohmann::json timing_to_json(const TimingResult& t) {
     clock["sm_clock_max_mhz"] = t.clock.max_mhz;
     clock["throttled_samples"] = t.clock.throttled_samples;
   }
-  return {{"scope", to_string(t.scope)},
+  nlohmann::json j = {{"scope", to_string(t.scope)},
           {"l2", t.cold_l2 ? "cold" : "hot"},
           {"warmup_runs", t.warmup_runs},
           {"stop_reason", t.stop_reason},
@@ -72,6 +72,9 @@ nlohmann::json timing_to_json(const TimingResult& t) {
           {"median_noise", s.median_noise},
           {"clock", clock},
           {"samples_us", t.samples_us}};
+  if (!t.launch.empty()) j["launch"] = t.launch;
+  if (!t.graph_fallback.empty()) j["graph_fallback"] = t.graph_fallback;
+  return j;
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ const std::vector<std::string> kSelectionKeys{"network", "names", "tags", "optio
 const std::vector<std::string> kMaskKeys{"kind", "size", "n", "m", "path"};
 const std::vector<std::string> kBackendKeys{"name", "params"};
 const std::vector<std::string> kExcludeKeys{"backend", "precision", "layout", "mask", "network", "layer", "batch"};
-const std::vector<std::string> kMeasureKeys{"scope",       "l2",          "warmup_runs", "min_samples",
+const std::vector<std::string> kMeasureKeys{"scope",       "l2",          "launch",          "warmup_runs", "min_samples",
                                             "max_samples", "max_noise",   "max_time_s"};
 
 std::string option_suffix(const OptionValues& chosen) {
@@ -173,6 +173,12 @@ class SweepParser {
       const std::string l2 = reader_.read_string(node["l2"], "l2");
       if (l2 != "cold" && l2 != "hot") reader_.fail(node["l2"], "l2 must be cold or hot", "use cold (flush L2 before each sample) or hot");
       m.cold_l2 = l2 == "cold";
+    }
+    if (node["launch"]) {
+      const std::string launch = reader_.read_string(node["launch"], "launch");
+      if (launch != "graph" && launch != "stream")
+        reader_.fail(node["launch"], "launch must be graph or stream", "use graph (replay a CUDA graph) or stream");
+      m.launch = launch == "graph" ? LaunchMode::graph : LaunchMode::stream;
     }
     if (node["warmup_runs"]) m.warmup_runs = static_cast<int>(reader_.read_int(node["warmup_runs"], "warmup_runs"));
     if (node["min_samples"]) m.min_samples = static_cast<int>(reader_.read_int(node["min_samples"], "min_samples"));

@@ -50,8 +50,12 @@ struct ExcludeRule {
   SourceMark mark;
 };
 
+// gpu scope: replay the op as a CUDA graph (default; falls back to stream if it cannot be captured).
+enum class LaunchMode { graph, stream };
+
 struct MeasureSettings {
   TimingScope scope = TimingScope::gpu;
+  LaunchMode launch = LaunchMode::graph;
   bool cold_l2 = true;
   int warmup_runs = 3;
   int min_samples = 10;
