@@ -30,7 +30,7 @@ for stage in "${stages[@]}"; do
       ctest --test-dir "$BUILD" -L gpu -V > "$OUT/gpu-tests.log" 2>&1
       rc=$?; grep -E "\[proof\]|tests passed|\*\*\*Failed|Failure" "$OUT/gpu-tests.log" | head -40 ;;
     quick)
-      /usr/bin/time -f "quick.yaml wall %e s" "$BUILD/scbench" run configs/quick.yaml -o "$OUT/quick.json" > "$OUT/quick.log" 2>&1
+      "$BUILD/scbench" run configs/quick.yaml -o "$OUT/quick.json" > "$OUT/quick.log" 2>&1
       rc=$?; tail -3 "$OUT/quick.log" ;;
     schema)
       python3 tests/validate_results.py --schema results/schema.json "$OUT/quick.json" > "$OUT/schema.log" 2>&1
