@@ -7,6 +7,9 @@
 namespace scb::kernels {
 
 cudaError_t launch_empty_kernel(cudaStream_t stream);
+// Reads `bytes` (a multiple of 16) of `buffer` so that L2 holds only clean lines of it afterwards;
+// writes to *sink only if the data sums to an impossible value, which keeps the reads alive.
+cudaError_t launch_l2_flush(const void* buffer, size_t bytes, unsigned* sink, cudaStream_t stream);
 // One thread spins until clock64() has advanced `cycles`; writes the cycles seen to *elapsed if non-null.
 cudaError_t launch_spin_kernel(long long cycles, long long* elapsed, cudaStream_t stream);
 // Spins until *release != 0 or `timeout_ns` pass (then sets *timed_out = 1).

@@ -68,6 +68,23 @@ TEST(TimingEngineProof, SpinKernelMatchesCyclesOverClock) {
   }
 }
 
+TEST(TimingEngine, ColdL2IsSlowerThanHotForCacheResidentData) {
+  SCB_REQUIRE_GPU();
+  EngineFixture f;
+  DeviceBuffer data(16 << 20), sink(sizeof(unsigned));  // 16 MiB fits in the 50 MB L2
+  SCB_CUDA(cudaMemset(data.get(), 1, data.bytes()));
+  const auto read_all = [&](cudaStream_t st) {
+    SCB_CUDA(kernels::launch_l2_flush(data.get(), data.bytes(), sink.as<unsigned>(), st));
+  };
+  MeasureSettings cold, hot;
+  hot.cold_l2 = false;
+  const double cold_us = f.engine->measure(read_all, cold).stats.median;
+  const double hot_us = f.engine->measure(read_all, hot).stats.median;
+  std::printf("[proof] reading 16 MiB: L2 cold %.2f us (%.0f GB/s), hot %.2f us (%.0f GB/s)\n", cold_us,
+              data.bytes() / cold_us / 1e3, hot_us, data.bytes() / hot_us / 1e3);
+  EXPECT_GT(cold_us, 1.2 * hot_us);
+}
+
 TEST(TimingEngine, KeepsRawSamplesAndAtLeastTheMinimum) {
   SCB_REQUIRE_GPU();
   EngineFixture f;

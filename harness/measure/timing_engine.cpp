@@ -13,11 +13,15 @@ using Clock = std::chrono::steady_clock;
 }  // namespace
 
 TimingEngine::TimingEngine(cudaStream_t stream, std::size_t l2_bytes, const Nvml* nvml)
-    : stream_(stream), l2_flush_(l2_bytes), nvml_(nvml) {}
+    : stream_(stream), l2_flush_(2 * l2_bytes), flush_sink_(sizeof(unsigned)), nvml_(nvml) {
+  // Nonzero content, written once; samples only read it.
+  SCB_CUDA(cudaMemset(l2_flush_.get(), 0x5A, l2_flush_.bytes()));
+}
 
 void TimingEngine::flush_l2() {
-  // Writing an L2-sized buffer evicts the op's data; a new value each time defeats any elision.
-  SCB_CUDA(cudaMemsetAsync(l2_flush_.get(), int(++flush_value_ & 0xff), l2_flush_.bytes(), stream_));
+  // Reading twice the L2 size evicts the op's data and, unlike a memset, leaves no dirty lines
+  // whose write-back would overlap the timed op.
+  SCB_CUDA(kernels::launch_l2_flush(l2_flush_.get(), l2_flush_.bytes(), flush_sink_.as<unsigned>(), stream_));
 }
 
 namespace {

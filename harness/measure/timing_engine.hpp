@@ -55,11 +55,11 @@ class TimingEngine {
   void flush_l2();
 
   cudaStream_t stream_;
-  DeviceBuffer l2_flush_;
+  DeviceBuffer l2_flush_;  // twice the L2 size, read before each cold sample
+  DeviceBuffer flush_sink_;
   CudaEvent start_, stop_;
   MappedHostFlag release_, timed_out_;
   const Nvml* nvml_;
-  unsigned flush_value_ = 0;
 };
 
 }  // namespace scb
