@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in cmake ninja-build g++ libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev python3; do
+for pkg in cmake ninja-build g++ libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev; do
   have_pkg "$pkg" || need+=("$pkg")
 done
+command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
 if ! have_pkg libcli11-dev && [ ! -d .deps/usr/share/cmake/CLI11 ]; then need+=(libcli11-dev); fi
 
 if [ ${#need[@]} -gt 0 ]; then
