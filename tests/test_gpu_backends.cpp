@@ -7,22 +7,12 @@
 #include "harness/cli/sweep_runner.hpp"
 #include "harness/verify/problem_data.hpp"
 #include "harness/verify/reference.hpp"
+#include "test_layer_builder.hpp"
 
 namespace scb {
 namespace {
 
-Layer make_layer(const std::string& name, int C, int H, int W, int K, int R, int S, int stride, int pad, int groups,
-                 int dilation = 1) {
-  Layer l;
-  l.network = "test";
-  l.name = name;
-  l.C = C, l.H = H, l.W = W, l.K = K, l.R = R, l.S = S;
-  l.stride_h = l.stride_w = stride;
-  l.pad_h = l.pad_w = pad;
-  l.groups = groups;
-  l.dilation_h = l.dilation_w = dilation;
-  return l;
-}
+using testing_support::make_layer;
 
 std::vector<Layer> awkward_layers() {
   return {

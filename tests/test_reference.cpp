@@ -8,20 +8,13 @@
 #include "harness/verify/compare.hpp"
 #include "harness/verify/problem_data.hpp"
 #include "harness/verify/reference.hpp"
+#include "test_layer_builder.hpp"
 
 namespace scb {
 namespace {
 
 Layer layer(int C, int H, int W, int K, int R, int S, int stride = 1, int pad = 0, int groups = 1, int dilation = 1) {
-  Layer l;
-  l.network = "hand";
-  l.name = "case";
-  l.C = C, l.H = H, l.W = W, l.K = K, l.R = R, l.S = S;
-  l.stride_h = l.stride_w = stride;
-  l.pad_h = l.pad_w = pad;
-  l.groups = groups;
-  l.dilation_h = l.dilation_w = dilation;
-  return l;
+  return testing_support::make_layer("hand", C, H, W, K, R, S, stride, pad, groups, dilation);
 }
 
 std::vector<float> iota(std::size_t n, float start = 1.0f) {
