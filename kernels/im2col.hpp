@@ -17,4 +17,13 @@ struct Im2colShape {
 template <class T>
 cudaError_t im2col_nchw(const T* input, T* columns, const Im2colShape& shape, cudaStream_t stream);
 
+// Pixel-major lowering: columns[(n*P*Q + p*Q + q) * C*R*S + (c*R + r)*S + s], i.e. one column of a
+// column-major (C*R*S) x (N*P*Q) matrix per output pixel of the whole batch.
+template <class T>
+cudaError_t im2col_nchw_pixel_major(const T* input, T* columns, const Im2colShape& shape, cudaStream_t stream);
+
+// out[n][k][pq] = in[(n*PQ + pq) * K + k]: a pixel-major GEMM result back to NCHW (tiled transpose).
+template <class T>
+cudaError_t pixel_major_to_nchw(const T* in, T* out, int N, int K, int PQ, cudaStream_t stream);
+
 }  // namespace scb::kernels

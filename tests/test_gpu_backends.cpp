@@ -32,11 +32,26 @@ struct BackendCase {
   std::string backend;
   Precision precision;
   Layout layout;
+  Params params = {};
+  int mask_block = 0;  // > 0: block mask of this size, else uniform
 };
 
-void PrintTo(const BackendCase& bc, std::ostream* out) {
-  *out << bc.backend << "_" << to_string(bc.precision) << "_" << to_string(bc.layout);  // no spaces: ctest names
+// Shapes whose K/groups and C/groups*R*S are multiples of 16, for blocked-ELL.
+std::vector<Layer> block_friendly_layers() {
+  return {
+      make_layer("ell_3x3", 16, 9, 9, 32, 3, 3, 1, 1, 1),
+      make_layer("ell_groups2_stride2", 32, 14, 14, 64, 3, 3, 2, 1, 2),
+      make_layer("ell_1x1", 64, 7, 7, 48, 1, 1, 1, 0, 1),
+  };
 }
+
+std::string case_name(const BackendCase& bc) {
+  std::string name = bc.backend + "_" + to_string(bc.precision) + "_" + to_string(bc.layout);
+  for (const auto& [key, value] : bc.params) name += "_" + value;
+  return name;  // no spaces: ctest test names
+}
+
+void PrintTo(const BackendCase& bc, std::ostream* out) { *out << case_name(bc); }
 
 class BackendCorrectness : public ::testing::TestWithParam<BackendCase> {};
 
@@ -48,7 +63,9 @@ TEST_P(BackendCorrectness, MatchesReferenceOnAwkwardShapes) {
   quick.warmup_runs = 1;
   CaseRunner runner(7, quick);
   const BackendCase& bc = GetParam();
-  for (const Layer& layer : awkward_layers())
+  const Backend* backend = find_backend(bc.backend);
+  int ran = 0;
+  for (const Layer& layer : bc.mask_block > 0 ? block_friendly_layers() : awkward_layers())
     for (const int batch : {1, 3, 32})
       for (const double sparsity : {0.0, 0.9}) {
         Case c;
@@ -58,16 +75,22 @@ TEST_P(BackendCorrectness, MatchesReferenceOnAwkwardShapes) {
         c.precision = bc.precision;
         c.layout = bc.layout;
         c.backend = bc.backend;
+        c.params = bc.params;
+        if (bc.mask_block > 0) {
+          c.mask.kind = MaskKind::block;
+          c.mask.block_size = bc.mask_block;
+        }
+        ASSERT_FALSE(backend->unsupported(c).has_value()) << c.key() << ": " << *backend->unsupported(c);
+        ++ran;
         const CaseResult r = runner.run(c);
         EXPECT_EQ(r.status, CaseStatus::ok) << c.key() << ": " << r.error;
         EXPECT_TRUE(r.verify.checked && r.verify.passed) << c.key();
         ASSERT_TRUE(r.status != CaseStatus::ok || r.timing.has_value()) << c.key();
       }
+  EXPECT_GE(ran, 18);
 }
 
-std::string name_of(const ::testing::TestParamInfo<BackendCase>& info) {
-  return info.param.backend + "_" + to_string(info.param.precision) + "_" + to_string(info.param.layout);
-}
+std::string name_of(const ::testing::TestParamInfo<BackendCase>& info) { return case_name(info.param); }
 
 INSTANTIATE_TEST_SUITE_P(Cudnn, BackendCorrectness,
                          ::testing::Values(BackendCase{"cudnn", Precision::fp32, Layout::nchw},
@@ -84,6 +107,20 @@ INSTANTIATE_TEST_SUITE_P(Im2colCublas, BackendCorrectness,
                                            BackendCase{"im2col_cublas", Precision::fp16, Layout::nchw},
                                            BackendCase{"im2col_cublas", Precision::bf16, Layout::nchw}),
                          name_of);
+
+INSTANTIATE_TEST_SUITE_P(
+    Im2colCusparse, BackendCorrectness,
+    ::testing::Values(
+        BackendCase{"im2col_cusparse", Precision::fp32, Layout::nchw, {{"format", "csr"}}},
+        BackendCase{"im2col_cusparse", Precision::fp16, Layout::nchw, {{"format", "csr"}}},
+        BackendCase{"im2col_cusparse", Precision::fp32, Layout::nchw, {{"format", "csr"}, {"order", "col"}}},
+        BackendCase{"im2col_cusparse", Precision::fp16, Layout::nchw, {{"format", "csr"}, {"order", "col"}}},
+        BackendCase{"im2col_cusparse", Precision::fp32, Layout::nchw, {{"format", "csr"}, {"algorithm", "alg1"}}},
+        BackendCase{"im2col_cusparse", Precision::fp32, Layout::nchw, {{"format", "csr"}, {"algorithm", "alg3"}}},
+        BackendCase{"im2col_cusparse", Precision::fp32, Layout::nchw, {{"format", "blocked_ell"}}, 16},
+        BackendCase{"im2col_cusparse", Precision::fp16, Layout::nchw, {{"format", "blocked_ell"}}, 16},
+        BackendCase{"im2col_cusparse", Precision::fp16, Layout::nchw, {{"format", "blocked_ell"}, {"order", "col"}}, 8}),
+    name_of);
 
 TEST(GpuReference, AgreesWithCpuReference) {
   SCB_REQUIRE_GPU();

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "harness/sparsity/activation.hpp"
+#include "harness/sparsity/formats.hpp"
 #include "harness/sparsity/mask.hpp"
 #include "harness/sparsity/npy.hpp"
 #include "harness/sparsity/rng.hpp"
@@ -182,6 +183,38 @@ TEST(Activations, UniformAndClusteredSparsity) {
   auto none = base;
   apply_activation_sparsity(none, n, c, h, w, 0.0, ActivationPattern::uniform, 4);
   EXPECT_EQ(none, base);
+}
+
+}  // namespace
+}  // namespace scb
+
+namespace scb {
+namespace {
+
+TEST(Formats, CsrHoldsExactlyTheNonzeros) {
+  const std::vector<float> dense{0, 2, 0, 0,  //
+                                 0, 0, 0, 0,  //
+                                 5, 0, 0, -1};
+  const CsrMatrix csr = to_csr(dense.data(), 3, 4);
+  EXPECT_EQ(csr.row_offsets, (std::vector<int>{0, 1, 1, 3}));
+  EXPECT_EQ(csr.col_indices, (std::vector<int>{1, 0, 3}));
+  EXPECT_EQ(csr.values, (std::vector<float>{2, 5, -1}));
+}
+
+TEST(Formats, BlockedEllPadsShortBlockRowsWithMinusOne) {
+  // 4 x 6 matrix, 2 x 2 blocks: block row 0 has blocks at columns 0 and 2, block row 1 at column 1.
+  std::vector<float> dense(24, 0.0f);
+  dense[0 * 6 + 1] = 1;  // block (0, 0)
+  dense[1 * 6 + 4] = 2;  // block (0, 2)
+  dense[3 * 6 + 2] = 3;  // block (1, 1)
+  const BlockedEllMatrix ell = to_blocked_ell(dense.data(), 4, 6, 2);
+  EXPECT_EQ(ell.ell_cols, 4);
+  EXPECT_EQ(ell.block_col_indices, (std::vector<int>{0, 2, 1, -1}));
+  ASSERT_EQ(ell.values.size(), 16u);
+  EXPECT_EQ(ell.values[0 * 4 + 1], 1);  // row 0, slot 0, column 1 of the block
+  EXPECT_EQ(ell.values[1 * 4 + 2], 2);  // row 1, slot 1, column 0 of the block
+  EXPECT_EQ(ell.values[3 * 4 + 0], 3);  // row 3, slot 0, column 0 of the block
+  EXPECT_THROW(to_blocked_ell(dense.data(), 4, 6, 4), std::invalid_argument);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@ GpuContext::GpuContext(int device) : device_((SCB_CUDA(cudaSetDevice(device)), d
 GpuContext::~GpuContext() {
   if (cudnn_) cudnnDestroy(cudnn_);
   if (cublas_) cublasDestroy(cublas_);
+  if (cusparse_) cusparseDestroy(cusparse_);
 }
 
 cudnnHandle_t GpuContext::cudnn() {
@@ -30,6 +31,14 @@ cublasHandle_t GpuContext::cublas() {
   return cublas_;
 }
 
+cusparseHandle_t GpuContext::cusparse() {
+  if (!cusparse_) {
+    SCB_CUSPARSE(cusparseCreate(&cusparse_));
+    SCB_CUSPARSE(cusparseSetStream(cusparse_, stream()));
+  }
+  return cusparse_;
+}
+
 std::size_t GpuContext::free_memory_bytes() const {
   std::size_t free = 0, total = 0;
   SCB_CUDA(cudaMemGetInfo(&free, &total));
@@ -37,6 +46,10 @@ std::size_t GpuContext::free_memory_bytes() const {
 }
 
 std::string cudnn_status_text(cudnnStatus_t status) { return cudnnGetErrorString(status); }
+
+std::string cusparse_status_text(cusparseStatus_t status) {
+  return std::string(cusparseGetErrorName(status)) + " (" + cusparseGetErrorString(status) + ")";
+}
 
 std::string cublas_status_text(cublasStatus_t status) {
   return std::string(cublasGetStatusName(status)) + " (" + cublasGetStatusString(status) + ")";

@@ -2,6 +2,7 @@
 // The GPU state one run shares: the device, a stream, and library handles bound to that stream.
 #include <cublas_v2.h>
 #include <cudnn.h>
+#include <cusparse.h>
 #include <cuda_runtime.h>
 
 #include <string>
@@ -22,6 +23,7 @@ class GpuContext {
   cudaStream_t stream() const { return stream_.get(); }
   cudnnHandle_t cudnn();    // created on first use
   cublasHandle_t cublas();  // created on first use
+  cusparseHandle_t cusparse();  // created on first use
   std::size_t free_memory_bytes() const;
 
  private:
@@ -30,10 +32,12 @@ class GpuContext {
   CudaStream stream_;
   cudnnHandle_t cudnn_ = nullptr;
   cublasHandle_t cublas_ = nullptr;
+  cusparseHandle_t cusparse_ = nullptr;
 };
 
 std::string cudnn_status_text(cudnnStatus_t status);
 std::string cublas_status_text(cublasStatus_t status);
+std::string cusparse_status_text(cusparseStatus_t status);
 
 }  // namespace scb
 
@@ -42,6 +46,13 @@ std::string cublas_status_text(cublasStatus_t status);
     const cudnnStatus_t scb_status_ = (call);                                                              \
     if (scb_status_ != CUDNN_STATUS_SUCCESS)                                                               \
       throw ::scb::BackendError(std::string(#call) + " failed: " + ::scb::cudnn_status_text(scb_status_)); \
+  } while (0)
+
+#define SCB_CUSPARSE(call)                                                                                    \
+  do {                                                                                                        \
+    const cusparseStatus_t scb_status_ = (call);                                                              \
+    if (scb_status_ != CUSPARSE_STATUS_SUCCESS)                                                               \
+      throw ::scb::BackendError(std::string(#call) + " failed: " + ::scb::cusparse_status_text(scb_status_)); \
   } while (0)
 
 #define SCB_CUBLAS(call)                                                                                    \

@@ -4,12 +4,14 @@ namespace scb {
 
 std::unique_ptr<Backend> make_cudnn_backend();
 std::unique_ptr<Backend> make_im2col_cublas_backend();
+std::unique_ptr<Backend> make_im2col_cusparse_backend();
 
 const std::vector<std::unique_ptr<Backend>>& all_backends() {
   static const std::vector<std::unique_ptr<Backend>> backends = [] {
     std::vector<std::unique_ptr<Backend>> list;
     list.push_back(make_cudnn_backend());
     list.push_back(make_im2col_cublas_backend());
+    list.push_back(make_im2col_cusparse_backend());
     return list;
   }();
   return backends;

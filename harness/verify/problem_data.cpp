@@ -121,6 +121,13 @@ HostProblem make_problem(const Case& c, std::uint64_t sweep_seed) {
   return p;
 }
 
+std::vector<std::byte> encode_values(const std::vector<float>& values, StorageType storage) {
+  const std::size_t size = bytes_per_element(storage);
+  std::vector<std::byte> raw(values.size() * size);
+  for (std::size_t i = 0; i < values.size(); ++i) store(raw.data() + i * size, values[i], storage);
+  return raw;
+}
+
 std::vector<std::byte> encode_activations(const std::vector<float>& nchw, int n, int c, int h, int w, Layout layout,
                                           StorageType storage) {
   return encode_4d(nchw, n, c, h, w, layout, storage);

@@ -29,6 +29,8 @@ HostProblem make_problem(const Case& c, std::uint64_t sweep_seed);
 
 float round_to_storage(float value, StorageType storage);
 
+// Float values -> raw bytes of the storage type, in the same order.
+std::vector<std::byte> encode_values(const std::vector<float>& values, StorageType storage);
 // Logical (NCHW / KCRS) float data -> raw bytes in the given layout and storage type.
 std::vector<std::byte> encode_activations(const std::vector<float>& nchw, int n, int c, int h, int w, Layout layout,
                                           StorageType storage);
