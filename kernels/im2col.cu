@@ -28,7 +28,7 @@ __global__ void im2col_nchw_kernel(const T* __restrict__ input, T* __restrict__ 
 // One thread per column element; the filter-tap index is fastest so writes are coalesced.
 template <class T>
 __global__ void im2col_pixel_major_kernel(const T* __restrict__ input, T* __restrict__ columns, Im2colShape d,
-                                          long long total) {
+                                          long long column_stride, long long total) {
   const long long rows = (long long)d.C * d.R * d.S;
   const long long PQ = (long long)d.P * d.Q;
   for (long long index = blockIdx.x * (long long)blockDim.x + threadIdx.x; index < total;
@@ -42,7 +42,7 @@ __global__ void im2col_pixel_major_kernel(const T* __restrict__ input, T* __rest
     const int w = q * d.stride_w - d.pad_w + s * d.dilation_w;
     T value = T(0.0f);
     if (h >= 0 && h < d.H && w >= 0 && w < d.W) value = input[((n * d.C + c) * d.H + h) * d.W + w];
-    columns[index] = value;
+    columns[pixel * column_stride + row] = value;
   }
 }
 
@@ -50,15 +50,16 @@ constexpr int kTile = 32;
 
 // Per image, transposes a PQ x K row-major block into K x PQ through a padded shared tile.
 template <class T>
-__global__ void pixel_major_to_nchw_kernel(const T* __restrict__ in, T* __restrict__ out, int K, int PQ) {
+__global__ void pixel_major_to_nchw_kernel(const T* __restrict__ in, T* __restrict__ out, int K, int PQ,
+                                           int row_stride) {
   __shared__ T tile[kTile][kTile + 1];
   const int n = blockIdx.z;
   const int pq0 = blockIdx.x * kTile, k0 = blockIdx.y * kTile;
-  const T* image_in = in + (long long)n * PQ * K;
+  const T* image_in = in + (long long)n * PQ * row_stride;
   T* image_out = out + (long long)n * K * PQ;
   for (int i = threadIdx.y; i < kTile; i += blockDim.y) {
     const int pq = pq0 + i, k = k0 + threadIdx.x;
-    if (pq < PQ && k < K) tile[i][threadIdx.x] = image_in[(long long)pq * K + k];
+    if (pq < PQ && k < K) tile[i][threadIdx.x] = image_in[(long long)pq * row_stride + k];
   }
   __syncthreads();
   for (int i = threadIdx.y; i < kTile; i += blockDim.y) {
@@ -70,19 +71,20 @@ __global__ void pixel_major_to_nchw_kernel(const T* __restrict__ in, T* __restri
 }  // namespace
 
 template <class T>
-cudaError_t im2col_nchw_pixel_major(const T* input, T* columns, const Im2colShape& d, cudaStream_t stream) {
+cudaError_t im2col_nchw_pixel_major(const T* input, T* columns, const Im2colShape& d, long long column_stride,
+                                    cudaStream_t stream) {
   const long long total = (long long)d.N * d.C * d.R * d.S * d.P * d.Q;
   constexpr int kThreads = 256;
   const long long wanted = (total + kThreads - 1) / kThreads;
   const unsigned blocks = unsigned(wanted < (1ll << 20) ? wanted : (1ll << 20));
-  im2col_pixel_major_kernel<T><<<blocks, kThreads, 0, stream>>>(input, columns, d, total);
+  im2col_pixel_major_kernel<T><<<blocks, kThreads, 0, stream>>>(input, columns, d, column_stride, total);
   return cudaGetLastError();
 }
 
 template <class T>
-cudaError_t pixel_major_to_nchw(const T* in, T* out, int N, int K, int PQ, cudaStream_t stream) {
+cudaError_t pixel_major_to_nchw(const T* in, T* out, int N, int K, int PQ, int row_stride, cudaStream_t stream) {
   const dim3 grid((PQ + kTile - 1) / kTile, (K + kTile - 1) / kTile, N);
-  pixel_major_to_nchw_kernel<T><<<grid, dim3(kTile, 8), 0, stream>>>(in, out, K, PQ);
+  pixel_major_to_nchw_kernel<T><<<grid, dim3(kTile, 8), 0, stream>>>(in, out, K, PQ, row_stride);
   return cudaGetLastError();
 }
 
@@ -99,9 +101,13 @@ cudaError_t im2col_nchw(const T* input, T* columns, const Im2colShape& d, cudaSt
 template cudaError_t im2col_nchw<float>(const float*, float*, const Im2colShape&, cudaStream_t);
 template cudaError_t im2col_nchw<__half>(const __half*, __half*, const Im2colShape&, cudaStream_t);
 template cudaError_t im2col_nchw<__nv_bfloat16>(const __nv_bfloat16*, __nv_bfloat16*, const Im2colShape&, cudaStream_t);
-template cudaError_t im2col_nchw_pixel_major<float>(const float*, float*, const Im2colShape&, cudaStream_t);
-template cudaError_t im2col_nchw_pixel_major<__half>(const __half*, __half*, const Im2colShape&, cudaStream_t);
-template cudaError_t pixel_major_to_nchw<float>(const float*, float*, int, int, int, cudaStream_t);
-template cudaError_t pixel_major_to_nchw<__half>(const __half*, __half*, int, int, int, cudaStream_t);
+template cudaError_t im2col_nchw_pixel_major<float>(const float*, float*, const Im2colShape&, long long, cudaStream_t);
+template cudaError_t im2col_nchw_pixel_major<__half>(const __half*, __half*, const Im2colShape&, long long, cudaStream_t);
+template cudaError_t im2col_nchw_pixel_major<__nv_bfloat16>(const __nv_bfloat16*, __nv_bfloat16*, const Im2colShape&,
+                                                            long long, cudaStream_t);
+template cudaError_t pixel_major_to_nchw<float>(const float*, float*, int, int, int, int, cudaStream_t);
+template cudaError_t pixel_major_to_nchw<__half>(const __half*, __half*, int, int, int, int, cudaStream_t);
+template cudaError_t pixel_major_to_nchw<__nv_bfloat16>(const __nv_bfloat16*, __nv_bfloat16*, int, int, int, int,
+                                                        cudaStream_t);
 
 }  // namespace scb::kernels

@@ -17,13 +17,16 @@ struct Im2colShape {
 template <class T>
 cudaError_t im2col_nchw(const T* input, T* columns, const Im2colShape& shape, cudaStream_t stream);
 
-// Pixel-major lowering: columns[(n*P*Q + p*Q + q) * C*R*S + (c*R + r)*S + s], i.e. one column of a
-// column-major (C*R*S) x (N*P*Q) matrix per output pixel of the whole batch.
+// Pixel-major lowering: columns[(n*P*Q + p*Q + q) * column_stride + (c*R + r)*S + s], i.e. one column
+// of a column-major (C*R*S) x (N*P*Q) matrix (leading dimension column_stride >= C*R*S) per output
+// pixel of the whole batch. Rows past C*R*S are not written.
 template <class T>
-cudaError_t im2col_nchw_pixel_major(const T* input, T* columns, const Im2colShape& shape, cudaStream_t stream);
+cudaError_t im2col_nchw_pixel_major(const T* input, T* columns, const Im2colShape& shape, long long column_stride,
+                                    cudaStream_t stream);
 
-// out[n][k][pq] = in[(n*PQ + pq) * K + k]: a pixel-major GEMM result back to NCHW (tiled transpose).
+// out[n][k][pq] = in[(n*PQ + pq) * row_stride + k] for k < K: a pixel-major GEMM result back to
+// NCHW (tiled transpose).
 template <class T>
-cudaError_t pixel_major_to_nchw(const T* in, T* out, int N, int K, int PQ, cudaStream_t stream);
+cudaError_t pixel_major_to_nchw(const T* in, T* out, int N, int K, int PQ, int row_stride, cudaStream_t stream);
 
 }  // namespace scb::kernels

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One call on the H100 machine: build, tests, the main job, the schema check and compute-sanitizer.
 # Usage (from the repo root, via the device tool): bash scripts/h100-check.sh [stage...]
-#   stages: build cpu-tests gpu-tests quick schema sanitizer (default: all)
+#   stages: build cpu-tests gpu-tests quick schema sanitizer library-smoke (default: all but library-smoke)
 # Full logs and JSON go to $OUT; the end of the output is a short table.
 set -uo pipefail
 OUT="${OUT:-/tmp/scbench-out}"
@@ -32,6 +32,10 @@ for stage in "${stages[@]}"; do
     quick)
       "$BUILD/scbench" run configs/quick.yaml -o "$OUT/quick.json" > "$OUT/quick.log" 2>&1
       rc=$?; tail -3 "$OUT/quick.log" ;;
+    library-smoke)
+      "$BUILD/scbench" run configs/crossover/library.yaml --filter '(vgg19/conv4_2|resnet50/res4b_branch2a) ' \
+        -o "$OUT/library-smoke.json" > "$OUT/library-smoke.log" 2>&1
+      rc=$?; tail -3 "$OUT/library-smoke.log" ;;
     schema)
       python3 tests/validate_results.py --schema results/schema.json "$OUT/quick.json" > "$OUT/schema.log" 2>&1
       rc=$?; cat "$OUT/schema.log" | tail -5 ;;

@@ -34,6 +34,8 @@ struct BackendCase {
   Layout layout;
   Params params = {};
   int mask_block = 0;  // > 0: block mask of this size, else uniform
+  bool nm_2_4 = false;  // a 2:4 mask
+  bool skip_unsupported = false;  // for backends with shape limits: skip, but still run >= 18 cases
 };
 
 // Shapes whose K/groups and C/groups*R*S are multiples of 16, for blocked-ELL.
@@ -80,6 +82,13 @@ TEST_P(BackendCorrectness, MatchesReferenceOnAwkwardShapes) {
           c.mask.kind = MaskKind::block;
           c.mask.block_size = bc.mask_block;
         }
+        if (bc.nm_2_4) {
+          c.mask.kind = MaskKind::nm;
+          c.mask.n = 2;
+          c.mask.m = 4;
+          c.weight_sparsity = 0.5;
+        }
+        if (bc.skip_unsupported && backend->unsupported(c)) continue;
         ASSERT_FALSE(backend->unsupported(c).has_value()) << c.key() << ": " << *backend->unsupported(c);
         ++ran;
         const CaseResult r = runner.run(c);
@@ -121,6 +130,13 @@ INSTANTIATE_TEST_SUITE_P(
         BackendCase{"im2col_cusparse", Precision::fp16, Layout::nchw, {{"format", "blocked_ell"}}, 16},
         BackendCase{"im2col_cusparse", Precision::fp16, Layout::nchw, {{"format", "blocked_ell"}, {"order", "col"}}, 8}),
     name_of);
+
+#ifdef SCBENCH_HAVE_CUSPARSELT
+INSTANTIATE_TEST_SUITE_P(Cusparselt, BackendCorrectness,
+                         ::testing::Values(BackendCase{"cusparselt", Precision::fp16, Layout::nchw, {}, 0, true, true},
+                                           BackendCase{"cusparselt", Precision::bf16, Layout::nchw, {}, 0, true, true}),
+                         name_of);
+#endif
 
 TEST(GpuReference, AgreesWithCpuReference) {
   SCB_REQUIRE_GPU();

@@ -165,10 +165,10 @@ class Im2colCusparseOp final : public PreparedOp {
     if (column_order()) {
       if (storage_ == StorageType::fp16)
         SCB_CUDA(kernels::pixel_major_to_nchw(scratch_.as<__half>(), static_cast<__half*>(data_.output), batch_, layer_.K,
-                                              int(PQ), stream));
+                                              int(PQ), layer_.K, stream));
       else
         SCB_CUDA(kernels::pixel_major_to_nchw(scratch_.as<float>(), static_cast<float*>(data_.output), batch_, layer_.K,
-                                              int(PQ), stream));
+                                              int(PQ), layer_.K, stream));
     }
   }
 
@@ -180,7 +180,8 @@ class Im2colCusparseOp final : public PreparedOp {
   template <class T>
   void lower(cudaStream_t stream) {
     const T* input = static_cast<const T*>(data_.input);
-    if (column_order()) SCB_CUDA(kernels::im2col_nchw_pixel_major(input, columns_.as<T>(), shape_, stream));
+    const long long CRS = (long long)layer_.C * layer_.R * layer_.S;
+    if (column_order()) SCB_CUDA(kernels::im2col_nchw_pixel_major(input, columns_.as<T>(), shape_, CRS, stream));
     else SCB_CUDA(kernels::im2col_nchw(input, columns_.as<T>(), shape_, stream));
   }
 

@@ -5,6 +5,9 @@ namespace scb {
 std::unique_ptr<Backend> make_cudnn_backend();
 std::unique_ptr<Backend> make_im2col_cublas_backend();
 std::unique_ptr<Backend> make_im2col_cusparse_backend();
+#ifdef SCBENCH_HAVE_CUSPARSELT
+std::unique_ptr<Backend> make_cusparselt_backend();
+#endif
 
 const std::vector<std::unique_ptr<Backend>>& all_backends() {
   static const std::vector<std::unique_ptr<Backend>> backends = [] {
@@ -12,9 +15,22 @@ const std::vector<std::unique_ptr<Backend>>& all_backends() {
     list.push_back(make_cudnn_backend());
     list.push_back(make_im2col_cublas_backend());
     list.push_back(make_im2col_cusparse_backend());
+#ifdef SCBENCH_HAVE_CUSPARSELT
+    list.push_back(make_cusparselt_backend());
+#endif
     return list;
   }();
   return backends;
+}
+
+const std::vector<UnavailableBackend>& unavailable_backends() {
+  static const std::vector<UnavailableBackend> missing{
+#ifndef SCBENCH_HAVE_CUSPARSELT
+      {"cusparselt", "cuSPARSELt (cusparseLt.h, libcusparseLt) was not found when this build was configured; "
+                     "reconfigure with -DSCBENCH_CUSPARSELT_ROOT=<dir with include/ and lib/>"},
+#endif
+  };
+  return missing;
 }
 
 const Backend* find_backend(const std::string& name) {

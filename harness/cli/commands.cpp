@@ -80,6 +80,8 @@ int run_command(const RunArgs& args) {
 }
 
 void print_backends() {
+  for (const auto& missing : unavailable_backends())
+    std::printf("%-16s NOT BUILT  %s\n", missing.name.c_str(), missing.reason.c_str());
   for (const auto& backend : all_backends()) {
     std::printf("%-16s built  %s\n", backend->name().c_str(), backend->summary().c_str());
     for (const auto& param : backend->params())

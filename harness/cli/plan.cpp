@@ -15,6 +15,9 @@ namespace {
 void check_backends(const Sweep& sweep) {
   for (const auto& spec : sweep.backends) {
     const Backend* backend = find_backend(spec.name);
+    for (const auto& missing : unavailable_backends())
+      if (!backend && missing.name == spec.name)
+        throw SpecError(spec.mark, "backend '" + spec.name + "' is not built into this scbench", missing.reason);
     if (!backend) {
       const std::string suggestion = closest_match(spec.name, backend_names());
       throw SpecError(spec.mark, "unknown backend '" + spec.name + "'",
