@@ -145,6 +145,7 @@ class CusparseLtOp final : public PreparedOp {
     DeviceBuffer d_dense(bytes.size());
     SCB_CUDA(cudaMemcpy(d_dense.get(), bytes.data(), bytes.size(), cudaMemcpyHostToDevice));
     DeviceBuffer d_valid(sizeof(int));
+    SCB_CUDA(cudaMemset(d_valid.get(), 0, sizeof(int)));  // the check only writes when it finds a violation
     SCB_CUSPARSELT(cusparseLtSpMMAPruneCheck(&handle_, &group.matmul, d_dense.get(), d_valid.as<int>(), nullptr));
     int valid = 1;
     SCB_CUDA(cudaMemcpy(&valid, d_valid.get(), sizeof valid, cudaMemcpyDeviceToHost));

@@ -2,6 +2,7 @@
 // The CSR / blocked-ELL conversion, descriptors, buffers and SpMM preprocessing happen in prepare;
 // im2col and SpMM (and, for column order, the transpose back to NCHW) are the timed op.
 #include <array>
+#include <utility>
 
 #include "harness/backends/backend.hpp"
 #include "harness/backends/gpu_context.hpp"
@@ -55,7 +56,18 @@ struct GroupOperands {
   cusparseDnMatDescr_t b = nullptr, c = nullptr;
   DeviceBuffer buffer;
   GroupOperands() = default;
-  GroupOperands(GroupOperands&&) = default;
+  // Moving hands the descriptors over: only the destination destroys them.
+  GroupOperands(GroupOperands&& other) noexcept
+      : offsets_or_blocks(std::move(other.offsets_or_blocks)),
+        indices(std::move(other.indices)),
+        values(std::move(other.values)),
+        a(std::exchange(other.a, nullptr)),
+        b(std::exchange(other.b, nullptr)),
+        c(std::exchange(other.c, nullptr)),
+        buffer(std::move(other.buffer)) {}
+  GroupOperands(const GroupOperands&) = delete;
+  GroupOperands& operator=(const GroupOperands&) = delete;
+  GroupOperands& operator=(GroupOperands&&) = delete;
   ~GroupOperands() {
     if (a) cusparseDestroySpMat(a);
     if (b) cusparseDestroyDnMat(b);
