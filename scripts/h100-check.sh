@@ -33,7 +33,8 @@ for stage in "${stages[@]}"; do
       "$BUILD/scbench" run configs/quick.yaml -o "$OUT/quick.json" > "$OUT/quick.log" 2>&1
       rc=$?; tail -3 "$OUT/quick.log" ;;
     library-smoke)
-      "$BUILD/scbench" run configs/crossover/library.yaml --filter '(vgg19/conv4_2|resnet50/res4b_branch2a) ' \
+      "$BUILD/scbench" run configs/crossover/library.yaml \
+        --filter '(vgg19/conv3_1|vgg19/conv4_2|vgg19/conv5_1|resnet50/res4b_branch2a) ' \
         -o "$OUT/library-smoke.json" > "$OUT/library-smoke.log" 2>&1
       rc=$?; tail -3 "$OUT/library-smoke.log" ;;
     schema)

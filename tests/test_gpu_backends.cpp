@@ -126,7 +126,7 @@ INSTANTIATE_TEST_SUITE_P(
         BackendCase{"im2col_cusparse", Precision::fp16, Layout::nchw, {{"format", "csr"}, {"order", "col"}}},
         BackendCase{"im2col_cusparse", Precision::fp32, Layout::nchw, {{"format", "csr"}, {"algorithm", "alg1"}}},
         BackendCase{"im2col_cusparse", Precision::fp32, Layout::nchw, {{"format", "csr"}, {"algorithm", "alg3"}}},
-        BackendCase{"im2col_cusparse", Precision::fp32, Layout::nchw, {{"format", "blocked_ell"}}, 16},
+        BackendCase{"im2col_cusparse", Precision::tf32, Layout::nchw, {{"format", "blocked_ell"}}, 16},
         BackendCase{"im2col_cusparse", Precision::fp16, Layout::nchw, {{"format", "blocked_ell"}}, 16},
         BackendCase{"im2col_cusparse", Precision::fp16, Layout::nchw, {{"format", "blocked_ell"}, {"order", "col"}}, 8}),
     name_of);

@@ -155,11 +155,13 @@ TEST(PlanErrors, BlockedEllNeedsABlockMask) {
                            "backends: [{name: im2col_cusparse, params: [{format: blocked_ell}]}]\n";
   expect_error(text, 4, "needs a block-structured mask", "exclude: [{backend: im2col_cusparse, mask: uniform}]");
   expect_error(text + "mask: [{kind: block, size: 12}]\n", 4, "block sizes 8, 16, 32 or 64");
-  expect_error(replace(text, "fp32", "bf16"), 4, "fp32 and fp16 only");
-  const Plan plan = build_plan(parse_sweep(text + "mask: [{kind: block, size: 32}]\n", "t.yaml"));
+  expect_error(replace(text, "fp32", "bf16") + "mask: [{kind: block, size: 32}]\n", 4, "tf32 and fp16 only");
+  expect_error(text + "mask: [{kind: block, size: 32}]\n", 4, "TF32 tensor cores: use precision tf32");
+  const Plan plan = build_plan(parse_sweep(replace(text, "fp32", "tf32") + "mask: [{kind: block, size: 32}]\n", "t.yaml"));
   EXPECT_EQ(plan.cases.size(), 1u);
   // vgg19/conv1_1 has C*R*S = 27: not a multiple of any ELL block.
-  expect_error(replace(text, "conv4_2", "conv1_1") + "mask: [{kind: block, size: 8}]\n", 4, "multiples of the block size");
+  expect_error(replace(replace(text, "conv4_2", "conv1_1"), "fp32", "fp16") + "mask: [{kind: block, size: 8}]\n", 4,
+               "multiples of the block size");
 }
 
 class MaskFileErrors : public ::testing::Test {
