@@ -97,6 +97,21 @@ TEST(Cli, InvalidSweepExits2WithFileLineAndFixAndWritesNothing) {
   EXPECT_FALSE(std::filesystem::exists(output.string() + ".partial.jsonl"));
 }
 
+TEST(Cli, CompareExitCodes) {
+  const std::string h100 = source("results/h100/quick.json");
+  const Outcome same = run("compare " + h100 + " " + h100 + " --fail-on-slower");
+  EXPECT_EQ(same.exit_code, 0) << same.output;
+  EXPECT_NE(same.output.find("0 slower"), std::string::npos);
+  const Outcome markdown = run("compare " + h100 + " " + h100 + " --markdown");
+  EXPECT_NE(markdown.output.find("### scbench comparison: no slower case"), std::string::npos);
+  const auto not_results = std::filesystem::path(SCBENCH_TEST_TMP) / "not_results.json";
+  std::filesystem::create_directories(not_results.parent_path());
+  std::ofstream(not_results) << "{\"hello\": 1}";
+  const Outcome bad = run("compare " + h100 + " " + not_results.string());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("not an scbench result document"), std::string::npos);
+}
+
 TEST(Cli, RunWithoutGpuSaysSoAndSuggestsDryRun) {
   if (scb::probe_gpu().available) GTEST_SKIP() << "this machine has a GPU";
   const Outcome o = run("run " + source("configs/quick.yaml") + " -o " + SCBENCH_TEST_TMP + "/nogpu.json");

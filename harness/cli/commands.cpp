@@ -2,12 +2,14 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "harness/backends/registry.hpp"
 #include "harness/cli/plan.hpp"
 #include "harness/cli/sweep_runner.hpp"
 #include "harness/gpu/device.hpp"
+#include "harness/report/compare.hpp"
 #include "harness/report/result_store.hpp"
 #include "harness/spec/network.hpp"
 #include "harness/spec/yaml_reader.hpp"
@@ -25,6 +27,14 @@ struct RunArgs {
   std::string output;
   bool resume = false;
   std::string layers_dir;
+};
+
+struct CompareArgs {
+  std::string baseline, current;
+  bool markdown = false;
+  std::string junit;
+  bool fail_on_slower = false;
+  CompareThresholds thresholds;
 };
 
 struct ListArgs {
@@ -135,6 +145,42 @@ int list_command(const ListArgs& args) {
   return 0;
 }
 
+nlohmann::json read_result_document(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  nlohmann::json document;
+  try {
+    document = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw std::runtime_error(path + " is not JSON: " + e.what());
+  }
+  if (!document.is_object() || !document.contains("results") || !document.contains("environment"))
+    throw std::runtime_error(path + " is not an scbench result document (no 'results' or 'environment')");
+  return document;
+}
+
+int compare_command(const CompareArgs& args) {
+  Comparison comparison;
+  try {
+    comparison = compare_documents(read_result_document(args.baseline), read_result_document(args.current), args.thresholds);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return kExitBadInput;
+  }
+  for (const auto& w : comparison.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  std::printf("%s", args.markdown ? comparison_markdown(comparison, args.thresholds).c_str()
+                                  : comparison_table(comparison).c_str());
+  if (!args.junit.empty()) {
+    std::ofstream out(args.junit);
+    out << comparison_junit(comparison);
+    if (!out) {
+      std::fprintf(stderr, "error: cannot write %s\n", args.junit.c_str());
+      return kExitBadInput;
+    }
+  }
+  return args.fail_on_slower && comparison.any_slower() ? 1 : 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -153,6 +199,22 @@ int run_cli(int argc, char** argv) {
   run->add_option("--layers-dir", run_args.layers_dir, "Directory of network YAML files (default: the repository's layers/)");
   run->footer("Each finished case is appended to <output>.partial.jsonl at once; the result file is written at the end.");
 
+  CompareArgs compare_args;
+  CLI::App* compare = app.add_subcommand("compare", "Compare two result files case by case (regression tracking)");
+  compare->add_option("baseline", compare_args.baseline, "Baseline result JSON")->required()->check(CLI::ExistingFile);
+  compare->add_option("current", compare_args.current, "Current result JSON")->required()->check(CLI::ExistingFile);
+  compare->add_flag("--markdown", compare_args.markdown, "Print a markdown report (for a pull-request comment)");
+  compare->add_option("--junit", compare_args.junit, "Also write JUnit XML: each slower case is a failed test");
+  compare->add_flag("--fail-on-slower", compare_args.fail_on_slower, "Exit 1 when any case is slower");
+  compare->add_option("--min-change", compare_args.thresholds.min_change, "Relative change that counts")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  compare->add_option("--alpha", compare_args.thresholds.alpha, "Significance level of the Mann-Whitney U test")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  compare->footer("Verdicts: slower/faster when p < alpha and the 95% bootstrap CI of the ratio of medians lies beyond 1 "
+                  "and reaches the min change; same when the CI lies within +-min change; noisy otherwise.");
+
   ListArgs list_args;
   CLI::App* list = app.add_subcommand("list", "List layers, networks or backends");
   list->add_option("what", list_args.what, "layers | networks | backends")
@@ -168,6 +230,7 @@ int run_cli(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
   if (*run) return run_command(run_args);
+  if (*compare) return compare_command(compare_args);
   return list_command(list_args);
 }
 
