@@ -98,3 +98,45 @@ TEST(Console, SummaryTableHasOneRowPerResult) {
 
 }  // namespace
 }  // namespace scb
+
+namespace scb {
+namespace {
+
+TEST(Roofline, H100CeilingsMatchTheVendorsNumbers) {
+  const DeviceCeilings h100 = testing_support::h100_ceilings();
+  EXPECT_NEAR(*h100.peak_tflops(Precision::fp32), 66.9, 0.1);  // vendor: 66.9 TFLOP/s FP32
+  // Tensor-core peaks at the measured 1980 MHz; the vendor's 494.7 / 989.4 assume 1830 MHz.
+  EXPECT_NEAR(*h100.peak_tflops(Precision::tf32) * 1830.0 / 1980.0, 494.7, 0.5);
+  EXPECT_NEAR(*h100.peak_tflops(Precision::fp16) * 1830.0 / 1980.0, 989.4, 0.5);
+  EXPECT_NEAR(h100.bandwidth_gbs(), 3352.3, 0.5);  // vendor: 3.35 TB/s
+  const DeviceCeilings unknown{80, 1500, 7, 5, 5000, 256};
+  EXPECT_FALSE(unknown.peak_tflops(Precision::fp32).has_value());
+  EXPECT_FALSE(roofline_for(unknown, Precision::fp32, 1e9, 1e6).has_value());
+}
+
+TEST(Roofline, DerivedFiguresByHand) {
+  // VGG-19 conv4_2, N = 32, fp32, 90% sparse, 100 us.
+  const Case c = testing_support::sample_case("cudnn", 0.9);
+  const DerivedFigures d = derive_figures(c, 0.1, 1.0, 100.0, testing_support::h100_ceilings());
+  const double dense = 2.0 * 32 * 512 * 28 * 28 * 512 * 9;
+  EXPECT_EQ(d.dense_flops, std::int64_t(dense));
+  EXPECT_EQ(d.useful_flops, std::int64_t(dense * 0.1 + 0.5));
+  EXPECT_NEAR(d.tflops_useful, dense * 0.1 / 100e-6 / 1e12, 1e-6);  // useful FLOPs are rounded to an integer
+  // Input 32*512*28*28 + output 32*512*28*28 + 10% of 512*512*9 weights, 4 bytes each.
+  const double bytes = 4.0 * (2.0 * 32 * 512 * 28 * 28 + 0.1 * 512 * 512 * 9);
+  EXPECT_NEAR(double(d.minimal_bytes), bytes, 1.0);
+  ASSERT_TRUE(d.roofline.has_value());
+  const double compute_us = dense * 0.1 / (132 * 256 * 1980e6) * 1e6;
+  const double memory_us = bytes / 3352.32e9 * 1e6;
+  EXPECT_NEAR(d.roofline->compute_time_us, compute_us, 1e-6);
+  EXPECT_NEAR(d.roofline->memory_time_us, memory_us, 1e-3);
+  EXPECT_EQ(d.roofline->bound, compute_us > memory_us ? "compute" : "memory");
+  EXPECT_NEAR(*d.roofline_fraction, std::max(compute_us, memory_us) / 100.0, 1e-9);
+  // fp16 halves the bytes.
+  Case half = c;
+  half.precision = Precision::fp16;
+  EXPECT_NEAR(double(minimal_bytes(half, 0.1)), bytes / 2, 1.0);
+}
+
+}  // namespace
+}  // namespace scb

@@ -39,6 +39,15 @@ CaseRunner::CaseRunner(std::uint64_t seed, MeasureSettings settings) : seed_(see
   SCB_CUDA(cudaDeviceGetPCIBusId(bus_id, sizeof bus_id, gpu_.device()));
   nvml_ = Nvml::open(bus_id, &nvml_missing_);
   engine_ = std::make_unique<TimingEngine>(gpu_.stream(), std::size_t(gpu_.properties().l2CacheSize), nvml_.get());
+  const cudaDeviceProp& p = gpu_.properties();
+  int max_clock_khz = 0, memory_clock_khz = 0, bus_width = 0;
+  SCB_CUDA(cudaDeviceGetAttribute(&max_clock_khz, cudaDevAttrClockRate, gpu_.device()));
+  SCB_CUDA(cudaDeviceGetAttribute(&memory_clock_khz, cudaDevAttrMemoryClockRate, gpu_.device()));
+  SCB_CUDA(cudaDeviceGetAttribute(&bus_width, cudaDevAttrGlobalMemoryBusWidth, gpu_.device()));
+  std::optional<unsigned> clock_mhz;
+  if (nvml_) clock_mhz = nvml_->sm_clock_mhz();
+  ceilings_ = {p.multiProcessorCount, clock_mhz ? double(*clock_mhz) : max_clock_khz / 1000.0, p.major, p.minor,
+               memory_clock_khz / 1000.0, bus_width};
 }
 
 CaseRunner::~CaseRunner() = default;
@@ -50,7 +59,7 @@ CaseResult CaseRunner::run(const Case& c) {
   result.c = c;
   try {
     const PreparedData& data = data_for(c);
-    result.derived = derive_figures(c, data.host.weight_density, data.host.activation_density, std::nullopt);
+    result.derived = derive_figures(c, data.host.weight_density, data.host.activation_density, std::nullopt, ceilings_);
     const UploadedData& uploaded = uploaded_for(c, data.host);
     verify_then_time(c, data, uploaded, result);
   } catch (const std::exception& e) {
@@ -132,7 +141,8 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
     return;  // never timed
   }
   result.timing = engine_->measure([&](cudaStream_t stream) { op->run(stream); }, settings_);
-  result.derived = derive_figures(c, data.host.weight_density, data.host.activation_density, result.timing->stats.median);
+  result.derived =
+      derive_figures(c, data.host.weight_density, data.host.activation_density, result.timing->stats.median, ceilings_);
   result.status = CaseStatus::ok;
 }
 

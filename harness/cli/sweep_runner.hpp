@@ -39,6 +39,7 @@ class CaseRunner {
   std::unique_ptr<Nvml> nvml_;
   std::string nvml_missing_;
   std::unique_ptr<TimingEngine> engine_;
+  DeviceCeilings ceilings_;
   std::string data_key_;
   std::map<StorageType, PreparedData> data_;
   std::map<std::pair<StorageType, Layout>, UploadedData> uploads_;

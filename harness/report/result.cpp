@@ -11,16 +11,25 @@ std::string to_string(CaseStatus status) {
   return "error";
 }
 
+std::int64_t minimal_bytes(const Case& c, double weight_density) {
+  const double elements = double(c.layer.input_count(c.batch)) + double(c.layer.output_count(c.batch)) +
+                          double(c.layer.weight_count()) * weight_density;
+  return std::int64_t(elements * double(bytes_per_element(storage_of(c.precision))) + 0.5);
+}
+
 DerivedFigures derive_figures(const Case& c, double weight_density, double activation_density,
-                              std::optional<double> median_us) {
+                              std::optional<double> median_us, const std::optional<DeviceCeilings>& ceilings) {
   DerivedFigures d;
   d.dense_flops = c.layer.dense_flops(c.batch);
   d.weight_density = weight_density;
   d.activation_density = activation_density;
   d.useful_flops = std::int64_t(double(d.dense_flops) * weight_density + 0.5);
+  d.minimal_bytes = minimal_bytes(c, weight_density);
+  if (ceilings) d.roofline = roofline_for(*ceilings, c.precision, double(d.useful_flops), double(d.minimal_bytes));
   if (median_us && *median_us > 0) {
     d.tflops_useful = double(d.useful_flops) / (*median_us * 1e6);
     d.tflops_effective = double(d.dense_flops) / (*median_us * 1e6);
+    if (d.roofline) d.roofline_fraction = d.roofline->time_us / *median_us;
   }
   return d;
 }
@@ -98,7 +107,17 @@ nlohmann::json result_to_json(const CaseResult& r) {
   const DerivedFigures& d = r.derived;
   j["derived"] = {{"dense_flops", d.dense_flops},         {"useful_flops", d.useful_flops},
                   {"weight_density", d.weight_density},   {"activation_density", d.activation_density},
-                  {"tflops_useful", d.tflops_useful},     {"tflops_effective", d.tflops_effective}};
+                  {"tflops_useful", d.tflops_useful},     {"tflops_effective", d.tflops_effective},
+                  {"minimal_bytes", d.minimal_bytes}};
+  if (d.roofline) {
+    j["derived"]["roofline"] = {{"peak_tflops", d.roofline->peak_tflops},
+                                {"bandwidth_gbs", d.roofline->bandwidth_gbs},
+                                {"compute_time_us", d.roofline->compute_time_us},
+                                {"memory_time_us", d.roofline->memory_time_us},
+                                {"time_us", d.roofline->time_us},
+                                {"bound", d.roofline->bound}};
+  }
+  if (d.roofline_fraction) j["derived"]["roofline_fraction"] = *d.roofline_fraction;
   return j;
 }
 

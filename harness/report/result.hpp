@@ -6,6 +6,7 @@
 #include <string>
 
 #include "harness/measure/timing_engine.hpp"
+#include "harness/report/roofline.hpp"
 #include "harness/spec/case.hpp"
 #include "harness/verify/compare.hpp"
 
@@ -31,6 +32,10 @@ struct DerivedFigures {
   double activation_density = 1.0;
   double tflops_useful = 0.0;     // useful FLOPs / median time
   double tflops_effective = 0.0;  // dense FLOPs / median time
+  // Input and output once, plus the kept weights, in the storage type (no index overhead).
+  std::int64_t minimal_bytes = 0;
+  std::optional<Roofline> roofline;       // nothing when the chip's rates are unknown
+  std::optional<double> roofline_fraction;  // roofline time / median time
 };
 
 struct CaseResult {
@@ -44,8 +49,9 @@ struct CaseResult {
   DerivedFigures derived;
 };
 
+std::int64_t minimal_bytes(const Case& c, double weight_density);
 DerivedFigures derive_figures(const Case& c, double weight_density, double activation_density,
-                              std::optional<double> median_us);
+                              std::optional<double> median_us, const std::optional<DeviceCeilings>& ceilings = {});
 nlohmann::json case_to_json(const Case& c);
 nlohmann::json result_to_json(const CaseResult& result);
 
