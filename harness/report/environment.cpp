@@ -29,6 +29,7 @@ nlohmann::json tool_info() {
   return {{"name", "scbench"},
           {"version", SCBENCH_VERSION},
           {"git_commit", SCBENCH_GIT_COMMIT},
+          {"git_dirty", SCBENCH_GIT_DIRTY != 0},
           {"build_type", SCBENCH_BUILD_TYPE},
           {"compiler", std::string("g++ ") + __VERSION__}};
 }
@@ -43,6 +44,8 @@ nlohmann::json collect_environment(GpuContext& gpu, const Nvml* nvml) {
   cublasGetProperty(MINOR_VERSION, &cublas_minor);
   cublasGetProperty(PATCH_LEVEL, &cublas_patch);
   const std::size_t cudnn = cudnnGetVersion();
+  int cusparse_version = 0;
+  cusparseGetVersion(gpu.cusparse(), &cusparse_version);
   char uuid[64];
   std::snprintf(uuid, sizeof uuid, "GPU-%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
                 (unsigned char)p.uuid.bytes[0], (unsigned char)p.uuid.bytes[1], (unsigned char)p.uuid.bytes[2],
@@ -77,6 +80,8 @@ nlohmann::json collect_environment(GpuContext& gpu, const Nvml* nvml) {
           {"cudnn", std::to_string(cudnn / 10000) + "." + std::to_string((cudnn % 10000) / 100) + "." +
                         std::to_string(cudnn % 100)},
           {"cublas", std::to_string(cublas_major) + "." + std::to_string(cublas_minor) + "." + std::to_string(cublas_patch)},
+          {"cusparse", std::to_string(cusparse_version / 1000) + "." + std::to_string(cusparse_version % 1000 / 100) + "." +
+                           std::to_string(cusparse_version % 100)},
           {"nvml", nvml != nullptr},
           {"host", {{"name", host}, {"cpu", cpu_model()}}}};
 }
