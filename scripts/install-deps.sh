@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building scbench needs, skipping what is already there.
-# Debian/Ubuntu: apt packages; Python: jsonschema (for the schema test).
+# Debian/Ubuntu: apt packages; Python: scripts/requirements.txt (report script, schema test).
 # On a machine without network (e.g. the H100 box) CLI11 can be unpacked into .deps/ instead:
 #   apt-get download libcli11-dev && dpkg -x libcli11-dev_*.deb .deps
 set -euo pipefail
@@ -31,6 +31,8 @@ if ! command -v nvcc >/dev/null 2>&1; then
   fi
 fi
 
-if ! python3 -c "import jsonschema" 2>/dev/null; then
-  python3 -m pip install -q jsonschema || echo "warning: could not install jsonschema; the schema test will fail" >&2
+# Python packages for scripts/ and the schema test (pinned in scripts/requirements.txt).
+if ! python3 -c "import jsonschema, numpy, pandas, matplotlib" 2>/dev/null; then
+  python3 -m pip install -q -r scripts/requirements.txt ||
+    echo "warning: could not install scripts/requirements.txt; the Python tests will fail" >&2
 fi

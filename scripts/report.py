@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""Tables, crossover points and plots from scbench result files.
+
+  report.py table RESULTS... [--baseline LABEL] [--format markdown|latex] [-o FILE]
+  report.py crossover RESULTS... --sparse LABEL --dense LABEL [-o FILE]
+  report.py plot RESULTS... --kind sparsity|roofline|speedup [--baseline LABEL] -o FILE.png|.svg
+
+A LABEL names one backend configuration as it appears in the tables: "cudnn fp32",
+"im2col_cusparse{format=csr} fp32", "cusparselt fp16". Only verified (status ok) results are used.
+"""
+import argparse
+import json
+import math
+import sys
+
+import numpy as np
+import pandas as pd
+
+
+def label_of(case):
+    params = case.get("params") or {}
+    text = case["backend"]
+    if params:
+        text += "{" + ",".join(f"{k}={v}" for k, v in sorted(params.items())) + "}"
+    return f"{text} {case['precision']}"
+
+
+def load(paths):
+    """One row per verified result; identical keys from later files replace earlier ones."""
+    rows = {}
+    for path in paths:
+        with open(path) as f:
+            document = json.load(f)
+        for r in document["results"]:
+            if r["status"] != "ok":
+                continue
+            c, d = r["case"], r["derived"]
+            roofline = d.get("roofline") or {}
+            rows[c["key"]] = {
+                "layer": f"{c['network']}/{c['layer']}",
+                "batch": c["batch"],
+                "weight_sparsity": round(c["weight_sparsity"], 4),
+                "mask": c["mask"],
+                "layout": c["layout"],
+                "label": label_of(c),
+                "median_us": r["timing"]["median_us"],
+                "tflops_useful": d["tflops_useful"],
+                "useful_flops": d["useful_flops"],
+                "minimal_bytes": d.get("minimal_bytes"),
+                "peak_tflops": roofline.get("peak_tflops"),
+                "bandwidth_gbs": roofline.get("bandwidth_gbs"),
+            }
+    if not rows:
+        raise SystemExit("no verified results in " + ", ".join(paths))
+    return pd.DataFrame(list(rows.values()))
+
+
+def speedup_table(frame, baseline=None):
+    """Rows: layer, batch, sparsity; columns: labels; cells: median us (and speedup vs baseline)."""
+    index = ["layer", "batch", "weight_sparsity"]
+    # The sparse 2:4 rows share the layer with uniform rows: keep the mask in the row key.
+    if frame["mask"].nunique() > 1:
+        index.append("mask")
+    medians = frame.pivot_table(index=index, columns="label", values="median_us", aggfunc="first")
+    if baseline is None:
+        return medians, None
+    if baseline not in medians.columns:
+        raise SystemExit(f"baseline '{baseline}' not among: {', '.join(medians.columns)}")
+    return medians, medians[baseline].values[:, None] / medians
+
+
+def format_table(medians, speedups, fmt, baseline):
+    headers = [str(n) for n in medians.index.names] + list(medians.columns)
+    lines = []
+    for key, row in medians.iterrows():
+        key = key if isinstance(key, tuple) else (key,)
+        cells = [str(k) for k in key]
+        for label in medians.columns:
+            value = row[label]
+            if pd.isna(value):
+                cells.append("-")
+                continue
+            cell = f"{value:.2f}"
+            if speedups is not None and label != baseline and not pd.isna(speedups.loc[key, label]):
+                cell += f" ({speedups.loc[key, label]:.2f}x)"
+            cells.append(cell)
+        lines.append(cells)
+    if fmt == "latex":
+        escape = lambda s: s.replace("_", r"\_").replace("{", r"\{").replace("}", r"\}")
+        out = [r"\begin{tabular}{" + "l" * len(headers) + "}", r"\hline",
+               " & ".join(escape(h) for h in headers) + r" \\", r"\hline"]
+        out += [" & ".join(escape(c) for c in cells) + r" \\" for cells in lines]
+        out += [r"\hline", r"\end{tabular}"]
+        return "\n".join(out) + "\n"
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(cells) + " |" for cells in lines]
+    note = f"\nMedian us (gpu scope); in parentheses: speedup over {baseline}.\n" if baseline else "\nMedian us (gpu scope).\n"
+    return "\n".join(out) + "\n" + note
+
+
+def crossovers(frame, sparse, dense):
+    """Per layer and batch: the lowest swept sparsity where `sparse` is faster than `dense` at the
+    same sparsity (both measured in the same run), and a log-linear interpolation of the crossing."""
+    results = []
+    for (layer, batch), group in frame.groupby(["layer", "batch"]):
+        s = group[group["label"] == sparse].set_index("weight_sparsity")["median_us"]
+        d = group[group["label"] == dense].set_index("weight_sparsity")["median_us"]
+        common = sorted(set(s.index) & set(d.index))
+        if not common:
+            continue
+        ratios = [math.log(s[x] / d[x]) for x in common]  # < 0: sparse wins
+        winning = [x for x, r in zip(common, ratios) if r < 0]
+        entry = {"layer": layer, "batch": batch, "swept": f"{common[0]:g}-{common[-1]:g}",
+                 "lowest_winning_sparsity": winning[0] if winning else None}
+        if not winning:
+            entry["crossover"] = f"none in [{common[0]:g}, {common[-1]:g}]"
+        elif ratios[0] < 0:
+            entry["crossover"] = f"sparse wins from {common[0]:g} (lowest swept)"
+        else:
+            i = common.index(winning[0])
+            x0, x1, r0, r1 = common[i - 1], common[i], ratios[i - 1], ratios[i]
+            entry["crossover"] = f"{x0 + (x1 - x0) * r0 / (r0 - r1):.3f} (between {x0:g} and {x1:g})"
+        entry["speedup_at_max_sparsity"] = d[common[-1]] / s[common[-1]]
+        results.append(entry)
+    return pd.DataFrame(results)
+
+
+def format_crossovers(table, sparse, dense):
+    out = [f"Crossover of `{sparse}` against `{dense}` (same run, same sparsity):", "",
+           "| layer | N | swept | lowest winning sparsity | interpolated crossover | speedup at max sparsity |",
+           "|---|---|---|---|---|---|"]
+    for _, r in table.iterrows():
+        lowest = "-" if r["lowest_winning_sparsity"] is None or pd.isna(r["lowest_winning_sparsity"]) \
+            else f"{r['lowest_winning_sparsity']:g}"
+        out.append(f"| {r['layer']} | {r['batch']} | {r['swept']} | {lowest} | {r['crossover']} | "
+                   f"{r['speedup_at_max_sparsity']:.2f}x |")
+    return "\n".join(out) + "\n"
+
+
+def plot(frame, kind, output, baseline=None):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if kind == "sparsity":
+        groups = list(frame.groupby(["layer", "batch"]))
+        fig, axes = plt.subplots(len(groups), 1, figsize=(7, 3.2 * len(groups)), squeeze=False)
+        for ax, ((layer, batch), group) in zip(axes[:, 0], groups):
+            for (label, mask), series in group.groupby(["label", "mask"]):
+                series = series.sort_values("weight_sparsity")
+                structured = mask != "uniform"  # e.g. 2:4: one sparsity, drawn as a lone marker
+                ax.plot(series["weight_sparsity"], series["median_us"], marker="s" if structured else "o",
+                        linestyle="none" if structured else "-", label=f"{label} [{mask}]" if structured else label)
+            ax.set_yscale("log")
+            ax.set_title(f"{layer}, N = {batch}")
+            ax.set_xlabel("weight sparsity")
+            ax.set_ylabel("median us")
+            ax.grid(True, which="both", alpha=0.3)
+            ax.legend(fontsize=7)
+    elif kind == "roofline":
+        fig, ax = plt.subplots(figsize=(7, 5))
+        valid = frame.dropna(subset=["minimal_bytes"])
+        if valid.empty:
+            raise SystemExit("these results carry no minimal_bytes (written before the roofline figures existed)")
+        intensity = valid["useful_flops"] / valid["minimal_bytes"]
+        for label in sorted(valid["label"].unique()):
+            mask = valid["label"] == label
+            ax.scatter(intensity[mask], valid["tflops_useful"][mask], s=12, label=label)
+        ceilings = valid.dropna(subset=["peak_tflops"])
+        if not ceilings.empty:
+            x = np.logspace(np.log10(max(intensity.min() / 2, 1e-2)), np.log10(intensity.max() * 2), 100)
+            bandwidth = ceilings["bandwidth_gbs"].iloc[0]
+            for peak in sorted(ceilings["peak_tflops"].unique()):
+                ax.plot(x, np.minimum(peak, bandwidth * x / 1e3), "k--", lw=0.8)
+                ax.text(x[-1], peak, f"{peak:.0f}", fontsize=7, va="bottom", ha="right")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("arithmetic intensity (useful FLOP / minimal byte)")
+        ax.set_ylabel("useful TFLOP/s")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    elif kind == "speedup":
+        if baseline is None:
+            raise SystemExit("--kind speedup needs --baseline")
+        medians, speedups = speedup_table(frame, baseline)
+        speedups = speedups.drop(columns=[baseline])
+        fig, ax = plt.subplots(figsize=(max(7, 0.5 * len(speedups)), 4.5))
+        positions = np.arange(len(speedups))
+        width = 0.8 / max(1, len(speedups.columns))
+        for i, label in enumerate(speedups.columns):
+            ax.bar(positions + i * width, speedups[label].values, width, label=label)
+        ax.axhline(1.0, color="k", lw=0.8)
+        ax.set_xticks(positions + 0.4 - width / 2)
+        ax.set_xticklabels([" ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
+                            for key in speedups.index], rotation=70, ha="right", fontsize=6)
+        ax.set_ylabel(f"speedup over {baseline}")
+        ax.legend(fontsize=7)
+    else:
+        raise SystemExit(f"unknown plot kind {kind}")
+    fig.tight_layout()
+    fig.savefig(output)
+    plt.close(fig)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    table = sub.add_parser("table", help="markdown or LaTeX table of medians and speedups")
+    table.add_argument("results", nargs="+")
+    table.add_argument("--baseline", help="label the speedups are relative to, e.g. 'cudnn fp32'")
+    table.add_argument("--format", choices=["markdown", "latex"], default="markdown")
+    table.add_argument("-o", "--output")
+    cross = sub.add_parser("crossover", help="sparsity at which a sparse backend beats a dense one")
+    cross.add_argument("results", nargs="+")
+    cross.add_argument("--sparse", required=True)
+    cross.add_argument("--dense", required=True)
+    cross.add_argument("-o", "--output")
+    fig = sub.add_parser("plot", help="PNG or SVG plots")
+    fig.add_argument("results", nargs="+")
+    fig.add_argument("--kind", choices=["sparsity", "roofline", "speedup"], required=True)
+    fig.add_argument("--baseline")
+    fig.add_argument("-o", "--output", required=True)
+    args = parser.parse_args(argv)
+
+    frame = load(args.results)
+    if args.command == "plot":
+        plot(frame, args.kind, args.output, args.baseline)
+        return 0
+    if args.command == "table":
+        medians, speedups = speedup_table(frame, args.baseline)
+        text = format_table(medians, speedups, args.format, args.baseline)
+    else:
+        labels = set(frame["label"])
+        for name in (args.sparse, args.dense):
+            if name not in labels:
+                raise SystemExit(f"label '{name}' not in the results; labels: {', '.join(sorted(labels))}")
+        text = format_crossovers(crossovers(frame, args.sparse, args.dense), args.sparse, args.dense)
+    if args.output:
+        with open(args.output, "w") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

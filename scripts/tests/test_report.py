@@ -1,0 +1,83 @@
+"""Tests of scripts/report.py on small result documents written here."""
+import json
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import report  # noqa: E402
+
+
+def result(layer, batch, sparsity, backend, precision, median_us, params=None, status="ok", mask="uniform"):
+    case = {"key": f"{layer} N={batch} ws={sparsity:.4f} {mask} {precision} {backend}{params}",
+            "network": layer.split("/")[0], "layer": layer.split("/")[1], "batch": batch,
+            "weight_sparsity": sparsity, "mask": mask, "precision": precision, "layout": "NCHW",
+            "backend": backend, "params": params or {}}
+    flops = 1e9 * (1 - sparsity)
+    return {"case": case, "status": status,
+            "timing": {"median_us": median_us} if status == "ok" else None,
+            "derived": {"tflops_useful": flops / (median_us * 1e6), "useful_flops": flops, "minimal_bytes": 1e7,
+                        "roofline": {"peak_tflops": 66.9, "bandwidth_gbs": 3352.0}}}
+
+
+def write(directory, name, results):
+    path = os.path.join(directory, name)
+    with open(path, "w") as f:
+        json.dump({"results": results}, f)
+    return path
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+class ReportTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+        rows = []
+        # Dense takes 100 us at every sparsity; sparse takes 200*(1-s)+10 us: crossing at s = 0.55.
+        for s in (0.5, 0.6, 0.7, 0.9):
+            rows.append(result("vgg19/conv4_2", 32, s, "cudnn", "fp32", 100.0))
+            rows.append(result("vgg19/conv4_2", 32, s, "im2col_cusparse", "fp32", 200 * (1 - s) + 10,
+                               params={"format": "csr"}))
+            rows.append(result("vgg19/conv5_1", 1, s, "cudnn", "fp32", 10.0))
+            rows.append(result("vgg19/conv5_1", 1, s, "im2col_cusparse", "fp32", 50.0, params={"format": "csr"}))
+        rows.append(result("vgg19/conv4_2", 32, 0.9, "im2col_cublas", "fp32", 1.0, status="incorrect"))
+        self.path = write(self.dir, "r.json", rows)
+
+    def test_labels_and_unverified_results_are_dropped(self):
+        frame = report.load([self.path])
+        self.assertEqual(sorted(frame["label"].unique()), ["cudnn fp32", "im2col_cusparse{format=csr} fp32"])
+
+    def test_crossover_is_found_and_interpolated(self):
+        table = report.crossovers(report.load([self.path]), "im2col_cusparse{format=csr} fp32", "cudnn fp32")
+        by_layer = {row["layer"]: row for _, row in table.iterrows()}
+        self.assertEqual(by_layer["vgg19/conv4_2"]["lowest_winning_sparsity"], 0.6)
+        # log-linear between 0.5 (110 vs 100) and 0.6 (90 vs 100)
+        self.assertIn("0.547", by_layer["vgg19/conv4_2"]["crossover"])
+        self.assertIn("none in [0.5, 0.9]", by_layer["vgg19/conv5_1"]["crossover"])
+        self.assertAlmostEqual(by_layer["vgg19/conv4_2"]["speedup_at_max_sparsity"], 100 / 30)
+
+    def test_tables_in_markdown_and_latex(self):
+        out = os.path.join(self.dir, "t.md")
+        report.main(["table", self.path, "--baseline", "cudnn fp32", "-o", out])
+        text = read(out)
+        self.assertIn("| layer | batch | weight_sparsity | cudnn fp32 | im2col_cusparse{format=csr} fp32 |", text)
+        self.assertIn("30.00 (3.33x)", text)
+        report.main(["table", self.path, "--format", "latex", "-o", out])
+        self.assertIn(r"\begin{tabular}", read(out))
+        with self.assertRaises(SystemExit):
+            report.main(["table", self.path, "--baseline", "nonexistent fp64"])
+
+    def test_plots_are_written(self):
+        for kind in ("sparsity", "roofline", "speedup"):
+            for ext in ("png", "svg"):
+                out = os.path.join(self.dir, f"{kind}.{ext}")
+                report.main(["plot", self.path, "--kind", kind, "--baseline", "cudnn fp32", "-o", out])
+                self.assertGreater(os.path.getsize(out), 1000, out)
+
+
+if __name__ == "__main__":
+    unittest.main()
