@@ -112,6 +112,29 @@ TEST(Cli, CompareExitCodes) {
   EXPECT_NE(bad.output.find("not an scbench result document"), std::string::npos);
 }
 
+TEST(Cli, CrossoverRejectsBadInputBeforeAnyGpuWork) {
+  const std::string base = "crossover --layer vgg19/conv4_2 --sparse im2col_cusparse";
+  Outcome o = run("crossover --layer vgg19/conv4-2 --sparse im2col_cusparse");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.output.find("did you mean 'conv4_2'"), std::string::npos) << o.output;
+  o = run(base + " --sparse-precision bf16");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.output.find("cannot run this case"), std::string::npos) << o.output;
+  o = run(base + " --sparse-params format=ell");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.output.find("legal values: csr, blocked_ell"), std::string::npos) << o.output;
+  o = run(base + " --mask nm");
+  EXPECT_EQ(o.exit_code, 2);
+  o = run(base + " --dense nosuch");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.output.find("unknown backend 'nosuch'"), std::string::npos) << o.output;
+  if (!scb::probe_gpu().available) {
+    o = run(base + " --sparse-params format=csr");
+    EXPECT_EQ(o.exit_code, 1);
+    EXPECT_NE(o.output.find("no CUDA GPU found"), std::string::npos) << o.output;
+  }
+}
+
 TEST(Cli, RunWithoutGpuSaysSoAndSuggestsDryRun) {
   if (scb::probe_gpu().available) GTEST_SKIP() << "this machine has a GPU";
   const Outcome o = run("run " + source("configs/quick.yaml") + " -o " + SCBENCH_TEST_TMP + "/nogpu.json");

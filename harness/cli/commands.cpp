@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "harness/backends/registry.hpp"
+#include "harness/cli/crossover_command.hpp"
 #include "harness/cli/plan.hpp"
 #include "harness/cli/sweep_runner.hpp"
 #include "harness/gpu/device.hpp"
@@ -215,6 +216,25 @@ int run_cli(int argc, char** argv) {
   compare->footer("Verdicts: slower/faster when p < alpha and the 95% bootstrap CI of the ratio of medians lies beyond 1 "
                   "and reaches the min change; same when the CI lies within +-min change; noisy otherwise.");
 
+  CrossoverArgs cross_args;
+  CLI::App* cross = app.add_subcommand("crossover", "Bisect weight sparsity for where a sparse backend beats a dense one");
+  cross->add_option("--layer", cross_args.layer, "network/layer, e.g. vgg19/conv4_2")->required();
+  cross->add_option("--batch", cross_args.batch, "Batch size")->capture_default_str();
+  cross->add_option("--sparse", cross_args.sparse_backend, "Sparse backend, e.g. im2col_cusparse")->required();
+  cross->add_option("--sparse-params", cross_args.sparse_params, "Its params as name=value,name=value");
+  cross->add_option("--sparse-precision", cross_args.sparse_precision, "Its precision")->capture_default_str();
+  cross->add_option("--dense", cross_args.dense_backend, "Dense baseline backend")->capture_default_str();
+  cross->add_option("--dense-params", cross_args.dense_params, "Its params as name=value,name=value");
+  cross->add_option("--dense-precision", cross_args.dense_precision, "Its precision")->capture_default_str();
+  cross->add_option("--mask", cross_args.mask, "uniform or channel_imbalanced")->capture_default_str();
+  cross->add_option("--resolution", cross_args.resolution, "Stop when the bracket is narrower than this")
+      ->capture_default_str();
+  cross->add_option("--max-sparsity", cross_args.max_sparsity, "Upper end of the search")->capture_default_str();
+  cross->add_option("--max-time-s", cross_args.max_time_s, "Sampling budget per case")->capture_default_str();
+  cross->add_option("--seed", cross_args.seed, "Seed of inputs, weights and masks")->capture_default_str();
+  cross->add_option("-o,--output", cross_args.output, "Result JSON (default results/local/crossover.json)");
+  cross->add_option("--layers-dir", cross_args.layers_dir, "Directory of network YAML files");
+
   ListArgs list_args;
   CLI::App* list = app.add_subcommand("list", "List layers, networks or backends");
   list->add_option("what", list_args.what, "layers | networks | backends")
@@ -231,6 +251,7 @@ int run_cli(int argc, char** argv) {
   }
   if (*run) return run_command(run_args);
   if (*compare) return compare_command(compare_args);
+  if (*cross) return crossover_command(cross_args);
   return list_command(list_args);
 }
 

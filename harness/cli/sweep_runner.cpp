@@ -16,11 +16,6 @@
 
 namespace scb {
 
-namespace {
-
-nlohmann::json sweep_json(const Sweep& sweep, std::size_t case_count);
-
-}  // namespace
 
 // Per storage type: the host problem and its reference.
 struct CaseRunner::PreparedData {
@@ -156,33 +151,35 @@ void CaseRunner::check_device_still_usable() {
                    "); results so far are saved, rerun with --resume");
 }
 
+nlohmann::json measure_json(const MeasureSettings& m) {
+  return {{"scope", to_string(m.scope)}, {"l2", m.cold_l2 ? "cold" : "hot"},
+          {"launch", m.launch == LaunchMode::graph ? "graph" : "stream"}, {"warmup_runs", m.warmup_runs},
+          {"min_samples", m.min_samples}, {"max_samples", m.max_samples}, {"max_noise", m.max_noise},
+          {"max_time_s", m.max_time_s}};
+}
+
 namespace {
 
 nlohmann::json sweep_json(const Sweep& sweep, std::size_t case_count) {
-  const MeasureSettings& m = sweep.measure;
-  return {{"path", sweep.file},
-          {"name", sweep.name},
-          {"hash", sweep.content_hash},
-          {"seed", sweep.seed},
-          {"case_count", case_count},
-          {"measure",
-           {{"scope", to_string(m.scope)}, {"l2", m.cold_l2 ? "cold" : "hot"},
-            {"launch", m.launch == LaunchMode::graph ? "graph" : "stream"}, {"warmup_runs", m.warmup_runs},
-            {"min_samples", m.min_samples}, {"max_samples", m.max_samples}, {"max_noise", m.max_noise},
-            {"max_time_s", m.max_time_s}}}};
+  return {{"path", sweep.file},   {"name", sweep.name},          {"hash", sweep.content_hash},
+          {"seed", sweep.seed},   {"case_count", case_count},   {"measure", measure_json(sweep.measure)}};
 }
 
 }  // namespace
+
+nlohmann::json result_document_header(CaseRunner& runner, const nlohmann::json& sweep) {
+  return {{"schema_version", kResultSchemaVersion},
+          {"tool", tool_info()},
+          {"environment", runner.environment()},
+          {"sweep", sweep}};
+}
 
 int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options) {
   ResultStore store(options.output, options.resume);
   CaseRunner runner(sweep.seed, sweep.measure);
   if (!runner.nvml_missing().empty())
     std::fprintf(stderr, "note: SM clock readings unavailable (%s)\n", runner.nvml_missing().c_str());
-  nlohmann::json document = {{"schema_version", kResultSchemaVersion},
-                             {"tool", tool_info()},
-                             {"environment", runner.environment()},
-                             {"sweep", sweep_json(sweep, plan.cases.size())}};
+  nlohmann::json document = result_document_header(runner, sweep_json(sweep, plan.cases.size()));
 
   ProgressLine progress(plan.cases.size());
   std::size_t skipped = 0;

@@ -50,6 +50,11 @@ struct RunOptions {
   bool resume = false;
 };
 
+// The "measure" block of a result document's "sweep" section.
+nlohmann::json measure_json(const MeasureSettings& settings);
+// schema_version, tool, environment and the given "sweep" section: every document starts so.
+nlohmann::json result_document_header(CaseRunner& runner, const nlohmann::json& sweep);
+
 // Returns the process exit code: 0 when every case is ok, 1 when any is incorrect or failed.
 int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options);
 

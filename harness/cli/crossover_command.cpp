@@ -1,0 +1,157 @@
+#include "harness/cli/crossover_command.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+#include "harness/backends/registry.hpp"
+#include "harness/cli/sweep_runner.hpp"
+#include "harness/report/result_store.hpp"
+#include "harness/spec/network.hpp"
+#include "harness/spec/yaml_reader.hpp"
+#include "harness/tune/crossover_search.hpp"
+
+namespace scb {
+
+namespace {
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+Layer find_layer(const std::string& id, const std::filesystem::path& layers_dir) {
+  const auto slash = id.find('/');
+  if (slash == std::string::npos) throw UsageError("--layer must be network/layer, e.g. vgg19/conv4_2");
+  const std::string network_name = id.substr(0, slash), layer_name = id.substr(slash + 1);
+  const auto file = layers_dir / (network_name + ".yaml");
+  if (!std::filesystem::exists(file))
+    throw UsageError("unknown network '" + network_name + "'; available: " + join(available_networks(layers_dir), ", "));
+  const Network network = load_network(file);
+  std::vector<std::string> names;
+  for (const auto& layer : network.layers) {
+    if (layer.name == layer_name) return layer;
+    names.push_back(layer.name);
+  }
+  const std::string suggestion = closest_match(layer_name, names);
+  throw UsageError("network '" + network_name + "' has no layer '" + layer_name + "'" +
+                   (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
+}
+
+// "format=csr,order=row" -> {format: csr, order: row}
+Params parse_params(const std::string& text) {
+  Params params;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    if (item.empty()) continue;
+    const auto equals = item.find('=');
+    if (equals == std::string::npos) throw UsageError("params are name=value pairs separated by commas, got '" + item + "'");
+    params[item.substr(0, equals)] = item.substr(equals + 1);
+  }
+  return params;
+}
+
+Case make_case(const Layer& layer, int batch, const MaskSpec& mask, const std::string& backend_name,
+               const std::string& params, const std::string& precision) {
+  Case c;
+  c.layer = layer;
+  c.batch = batch;
+  c.mask = mask;
+  c.backend = backend_name;
+  c.params = parse_params(params);
+  const auto parsed = parse_precision(precision);
+  if (!parsed) throw UsageError("unknown precision '" + precision + "'; use " + join(precision_names(), ", "));
+  c.precision = *parsed;
+  const Backend* backend = find_backend(backend_name);
+  if (!backend) throw UsageError("unknown backend '" + backend_name + "'; available: " + join(backend_names(), ", "));
+  if (const auto problem = backend->check_params(c.params)) throw UsageError(*problem);
+  if (const auto why = backend->unsupported(c)) throw UsageError(backend_name + " cannot run this case: " + *why);
+  return c;
+}
+
+}  // namespace
+
+int crossover_command(const CrossoverArgs& args) {
+  Case sparse, dense;
+  try {
+    if (args.batch < 1) throw UsageError("--batch must be at least 1");
+    if (args.resolution <= 0 || args.max_sparsity <= 0 || args.max_sparsity >= 1)
+      throw UsageError("--resolution must be positive and --max-sparsity in (0, 1)");
+    const auto kind = parse_mask_kind(args.mask);
+    if (!kind || (*kind != MaskKind::uniform && *kind != MaskKind::channel_imbalanced))
+      throw UsageError("--mask must be uniform or channel_imbalanced (the other kinds fix or constrain the sparsity)");
+    MaskSpec mask;
+    mask.kind = *kind;
+    const Layer layer = find_layer(args.layer, args.layers_dir.empty() ? default_layers_dir() : std::filesystem::path(args.layers_dir));
+    sparse = make_case(layer, args.batch, mask, args.sparse_backend, args.sparse_params, args.sparse_precision);
+    dense = make_case(layer, args.batch, mask, args.dense_backend, args.dense_params, args.dense_precision);
+  } catch (const std::exception& e) {  // UsageError, SpecError from the network file
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  }
+  const GpuProbe gpu = probe_gpu();
+  if (!gpu.available) {
+    std::fprintf(stderr, "error: %s; the crossover search measures on the GPU.\n", gpu.reason.c_str());
+    return 1;
+  }
+
+  MeasureSettings settings;
+  settings.max_time_s = args.max_time_s;
+  const std::string output = args.output.empty() ? "results/local/crossover.json" : args.output;
+  std::filesystem::remove(ResultStore::checkpoint_path(output));  // a search is not resumable
+  ResultStore store(output, false);
+  CaseRunner runner(args.seed, settings);
+  const std::string description = sparse.layer.id() + " N=" + std::to_string(args.batch) + ": " + sparse.backend + "{" +
+                                  sparse.params_text() + "} " + to_string(sparse.precision) + " vs " + dense.backend +
+                                  "{" + dense.params_text() + "} " + to_string(dense.precision);
+  std::printf("crossover search %s, mask %s, sparsity [0, %g], resolution %g\n", description.c_str(),
+              args.mask.c_str(), args.max_sparsity, args.resolution);
+  const auto measure = [&](double sparsity) {
+    CrossoverStep step;
+    step.sparsity = sparsity;
+    for (Case* c : {&sparse, &dense}) {
+      c->weight_sparsity = sparsity;
+      const CaseResult result = runner.run(*c);
+      store.append(result_to_json(result));
+      if (result.status != CaseStatus::ok)
+        throw std::runtime_error(c->key() + " is " + to_string(result.status) + ": " + result.error);
+      (c == &sparse ? step.sparse_us : step.dense_us) = result.timing->stats.median;
+    }
+    std::printf("  sparsity %.4f: sparse %.2f us, dense %.2f us -> %s\n", sparsity, step.sparse_us, step.dense_us,
+                step.sparse_wins() ? "sparse wins" : "dense wins");
+    std::fflush(stdout);
+    return step;
+  };
+
+  nlohmann::json document = result_document_header(
+      runner, {{"path", "(scbench crossover)"}, {"name", "crossover"}, {"hash", fnv1a_hex(description)},
+               {"seed", args.seed}, {"case_count", 0}, {"measure", measure_json(settings)}});
+  int exit_code = 0;
+  try {
+    const CrossoverOutcome outcome = find_crossover(measure, 0.0, args.max_sparsity, args.resolution);
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& s : outcome.steps)
+      steps.push_back({{"sparsity", s.sparsity}, {"sparse_median_us", s.sparse_us}, {"dense_median_us", s.dense_us}});
+    document["crossover"] = {{"layer", sparse.layer.id()}, {"batch", args.batch}, {"sparse", sparse.key()},
+                             {"dense", dense.key()}, {"kind", outcome.kind}, {"steps", steps}};
+    if (outcome.kind == "crossover") {
+      document["crossover"]["sparsity_low"] = outcome.low;
+      document["crossover"]["sparsity_high"] = outcome.high;
+      document["crossover"]["sparsity_estimate"] = outcome.estimate();
+      std::printf("crossover at sparsity %.4f (sparse loses at %.4f, wins at %.4f)\n", outcome.estimate(), outcome.low,
+                  outcome.high);
+    } else if (outcome.kind == "never") {
+      std::printf("no crossover in [0, %g]: dense is faster even at %g\n", args.max_sparsity, args.max_sparsity);
+    } else {
+      std::printf("no crossover: the sparse backend is faster already at sparsity 0\n");
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    exit_code = 1;
+  }
+  document["sweep"]["case_count"] = store.results().size();
+  store.write_final(document);
+  std::printf("results in %s\n", output.c_str());
+  return exit_code;
+}
+
+}  // namespace scb

@@ -1,0 +1,25 @@
+#pragma once
+// `scbench crossover`: bisects weight sparsity for the point where a sparse backend beats a dense
+// one on a layer, measuring both at each step in the same run.
+#include <cstdint>
+#include <string>
+
+namespace scb {
+
+struct CrossoverArgs {
+  std::string layer;  // network/layer
+  int batch = 32;
+  std::string sparse_backend, sparse_params, sparse_precision = "fp32";
+  std::string dense_backend = "cudnn", dense_params, dense_precision = "fp32";
+  std::string mask = "uniform";
+  double resolution = 0.01;
+  double max_sparsity = 0.99;
+  double max_time_s = 0.5;
+  std::uint64_t seed = 1;
+  std::string output;
+  std::string layers_dir;
+};
+
+int crossover_command(const CrossoverArgs& args);
+
+}  // namespace scb
