@@ -8,7 +8,11 @@ cd "$(dirname "$0")/.."
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in cmake ninja-build g++ libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev; do
+# Tools count wherever they come from (a pip cmake, say); libraries as Debian packages.
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v ninja >/dev/null 2>&1 || need+=(ninja-build)
+command -v g++ >/dev/null 2>&1 || need+=(g++)
+for pkg in libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
@@ -18,8 +22,11 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}"
+  if ! { $sudo_cmd apt-get update -qq &&
+         DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}"; }; then
+    echo "error: could not install ${need[*]} with apt-get; install them by hand (see README)" >&2
+    exit 1
+  fi
 fi
 
 if ! command -v nvcc >/dev/null 2>&1; then
