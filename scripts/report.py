@@ -4,6 +4,7 @@
   report.py table RESULTS... [--baseline LABEL] [--format markdown|latex] [-o FILE]
   report.py crossover RESULTS... --sparse LABEL --dense LABEL [-o FILE]
   report.py plot RESULTS... --kind sparsity|roofline|speedup [--baseline LABEL] -o FILE.png|.svg
+  report.py published RESULTS... [-o FILE]   # a paper's speedups (the sweep's published: block) beside ours
 
 A LABEL names one backend configuration as it appears in the tables: "cudnn fp32",
 "im2col_cusparse{format=csr} fp32", "cusparselt fp16". Only verified (status ok) results are used.
@@ -137,6 +138,43 @@ def format_crossovers(table, sparse, dense):
     return "\n".join(out) + "\n"
 
 
+def our_speedups(frame, sparse, baseline, layer=None, batch=None):
+    """baseline median / sparse median for every (layer, batch, sparsity, mask) where both ran."""
+    rows = frame
+    if layer:
+        rows = rows[rows["layer"] == layer]
+    if batch:
+        rows = rows[rows["batch"] == batch]
+    key = ["layer", "batch", "weight_sparsity", "mask"]
+    s = rows[rows["label"] == sparse].set_index(key)["median_us"]
+    b = rows[rows["label"] == baseline].set_index(key)["median_us"]
+    common = s.index.intersection(b.index)
+    return (b[common] / s[common]).values
+
+
+def published_table(paths, frame):
+    out = ["| paper | comparison | layer, N | published | ours (geomean) | ours (mean) | pairs | ours / published |",
+           "|---|---|---|---|---|---|---|---|"]
+    for path in paths:
+        with open(path) as f:
+            published = json.load(f)["sweep"].get("published")
+        if not published:
+            continue
+        for p in published["speedups"]:
+            ratios = our_speedups(frame, p["sparse"], p["baseline"], p.get("layer"), p.get("batch"))
+            scope = p.get("layer", "average over the sweep") + (f", N={p['batch']}" if p.get("batch") else "")
+            if len(ratios) == 0:
+                out.append(f"| {published['source']} | {p['sparse']} over {p['baseline']} | {scope} | "
+                           f"{p['speedup']:.2f}x | - | - | 0 | not measured |")
+                continue
+            geo = float(np.exp(np.mean(np.log(ratios))))
+            out.append(f"| {published['source']} | {p['sparse']} over {p['baseline']} | {scope} | {p['speedup']:.2f}x | "
+                       f"{geo:.2f}x | {float(np.mean(ratios)):.2f}x | {len(ratios)} | {geo / p['speedup']:.2f} |")
+    if len(out) == 2:
+        raise SystemExit("no 'published' block in the sweeps of these results")
+    return "\n".join(out) + "\n"
+
+
 def plot(frame, kind, output, baseline=None):
     import matplotlib
     matplotlib.use("Agg")
@@ -220,13 +258,18 @@ def main(argv=None):
     fig.add_argument("--kind", choices=["sparsity", "roofline", "speedup"], required=True)
     fig.add_argument("--baseline")
     fig.add_argument("-o", "--output", required=True)
+    pub = sub.add_parser("published", help="a paper's speedups beside ours")
+    pub.add_argument("results", nargs="+")
+    pub.add_argument("-o", "--output")
     args = parser.parse_args(argv)
 
     frame = load(args.results)
     if args.command == "plot":
         plot(frame, args.kind, args.output, args.baseline)
         return 0
-    if args.command == "table":
+    if args.command == "published":
+        text = published_table(args.results, frame)
+    elif args.command == "table":
         medians, speedups = speedup_table(frame, args.baseline)
         text = format_table(medians, speedups, args.format, args.baseline)
     else:

@@ -133,6 +133,22 @@ TEST(SweepErrors, MeasureSettingsOutOfRange) {
   expect_error(kValid + "measure: {scope: kernel}\n", 11, "unknown timing scope");
 }
 
+TEST(Sweep, PublishedSpeedupsAreReadAndChecked) {
+  const std::string published = "published:\n  source: \"A paper\"\n  speedups:\n"
+                                "    - {sparse: \"cudnn{algo=implicit_gemm} fp16\", baseline: \"cudnn fp32\", speedup: 2.5}\n"
+                                "    - {sparse: \"cudnn fp16\", baseline: \"cudnn fp32\", layer: alexnet/conv2, batch: 32, speedup: 3}\n";
+  const Sweep sweep = parse_sweep(kValid + published, "t.yaml");
+  EXPECT_EQ(sweep.published.source, "A paper");
+  ASSERT_EQ(sweep.published.speedups.size(), 2u);
+  EXPECT_EQ(sweep.published.speedups[0].sparse, "cudnn{algo=implicit_gemm} fp16");
+  EXPECT_EQ(sweep.published.speedups[1].layer, "alexnet/conv2");
+  EXPECT_EQ(sweep.published.speedups[1].batch, 32);
+  expect_error(kValid + replace(published, "cudnn fp16", "escort fp16"), 15, "does not run", "add it to 'backends'");
+  expect_error(kValid + replace(published, "cudnn fp16", "cudnn"), 15, "not a result label");
+  expect_error(kValid + replace(published, "alexnet/conv2", "alexnet/conv9"), 15, "does not select");
+  expect_error(kValid + replace(published, "speedup: 3", "speedup: -3"), 15, "must be positive");
+}
+
 TEST(PlanErrors, UnknownBackend) {
   expect_error(replace(kValid, "  - cudnn\n", "  - cudnnn\n"), 9, "unknown backend 'cudnnn'", "did you mean 'cudnn'");
 }

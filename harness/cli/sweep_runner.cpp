@@ -161,8 +161,20 @@ nlohmann::json measure_json(const MeasureSettings& m) {
 namespace {
 
 nlohmann::json sweep_json(const Sweep& sweep, std::size_t case_count) {
-  return {{"path", sweep.file},   {"name", sweep.name},          {"hash", sweep.content_hash},
-          {"seed", sweep.seed},   {"case_count", case_count},   {"measure", measure_json(sweep.measure)}};
+  nlohmann::json j = {{"path", sweep.file},   {"name", sweep.name},          {"hash", sweep.content_hash},
+                      {"seed", sweep.seed},   {"case_count", case_count},   {"measure", measure_json(sweep.measure)}};
+  if (!sweep.published.speedups.empty()) {
+    nlohmann::json speedups = nlohmann::json::array();
+    for (const auto& p : sweep.published.speedups) {
+      nlohmann::json entry = {{"sparse", p.sparse}, {"baseline", p.baseline}, {"speedup", p.speedup}};
+      if (!p.layer.empty()) entry["layer"] = p.layer;
+      if (p.batch > 0) entry["batch"] = p.batch;
+      if (!p.note.empty()) entry["note"] = p.note;
+      speedups.push_back(entry);
+    }
+    j["published"] = {{"source", sweep.published.source}, {"speedups", speedups}};
+  }
+  return j;
 }
 
 }  // namespace

@@ -15,11 +15,13 @@ const std::vector<std::string> kSweepKeys{"name",   "description", "layers_dir",
                                           "output", "layers",      "batch",               "weight_sparsity",
                                           "activation_sparsity",   "activation_pattern", "mask",
                                           "precision", "layout",   "backends",            "exclude",
-                                          "measure"};
+                                          "measure",  "published"};
 const std::vector<std::string> kSelectionKeys{"network", "names", "tags", "options"};
 const std::vector<std::string> kMaskKeys{"kind", "size", "n", "m", "path"};
 const std::vector<std::string> kBackendKeys{"name", "params"};
 const std::vector<std::string> kExcludeKeys{"backend", "precision", "layout", "mask", "network", "layer", "batch"};
+const std::vector<std::string> kPublishedKeys{"source", "speedups"};
+const std::vector<std::string> kSpeedupKeys{"sparse", "baseline", "layer", "batch", "speedup", "note"};
 const std::vector<std::string> kMeasureKeys{"scope",       "l2",          "launch",          "warmup_runs", "min_samples",
                                             "max_samples", "max_noise",   "max_time_s"};
 
@@ -158,6 +160,50 @@ class SweepParser {
       spec.param_sets.push_back(std::move(params));
     }
     return spec;
+  }
+
+  // A label is "backend{params} precision"; its backend must be one the sweep runs.
+  void check_label(const YAML::Node& node, const std::string& label, const Sweep& sweep) const {
+    const auto space = label.rfind(' ');
+    if (space == std::string::npos || !parse_precision(label.substr(space + 1)))
+      reader_.fail(node, "'" + label + "' is not a result label", "write 'backend precision' or 'backend{name=value} precision', e.g. 'cudnn fp32'");
+    const std::string backend = label.substr(0, std::min(label.find('{'), space));
+    for (const auto& b : sweep.backends)
+      if (b.name == backend) return;
+    reader_.fail(node, "published speedup names backend '" + backend + "', which this sweep does not run",
+                 "add it to 'backends' or correct the label");
+  }
+
+  Published read_published(const YAML::Node& node, const Sweep& sweep) const {
+    Published published;
+    if (!node) return published;
+    reader_.check_keys(node, kPublishedKeys, "published");
+    reader_.require_key(node, "source", "published", "source: \"Chen 2018, arXiv 1802.10280\"");
+    reader_.require_key(node, "speedups", "published", "speedups: [{sparse: escort fp32, baseline: im2col_cublas fp32, speedup: 2.63}]");
+    published.source = reader_.read_string(node["source"], "source");
+    for (const auto& item : reader_.read_list(node["speedups"], "speedups")) {
+      reader_.check_keys(item, kSpeedupKeys, "a published speedup");
+      for (const char* key : {"sparse", "baseline", "speedup"})
+        reader_.require_key(item, key, "a published speedup", std::string(key) + ": ...");
+      PublishedSpeedup entry;
+      entry.mark = reader_.mark(item);
+      entry.sparse = reader_.read_string(item["sparse"], "sparse");
+      entry.baseline = reader_.read_string(item["baseline"], "baseline");
+      check_label(item["sparse"], entry.sparse, sweep);
+      check_label(item["baseline"], entry.baseline, sweep);
+      entry.speedup = reader_.read_double(item["speedup"], "speedup");
+      if (entry.speedup <= 0) reader_.fail(item["speedup"], "speedup must be positive", "give the paper's ratio, e.g. 2.63");
+      if (item["layer"]) {
+        entry.layer = reader_.read_string(item["layer"], "layer");
+        const bool known = std::any_of(sweep.layers.begin(), sweep.layers.end(), [&](const Layer& l) { return l.id() == entry.layer; });
+        if (!known) reader_.fail(item["layer"], "published speedup names layer '" + entry.layer + "', which this sweep does not select",
+                                 "use network/layer of a selected layer, or drop 'layer' for an average");
+      }
+      if (item["batch"]) entry.batch = static_cast<int>(reader_.read_int(item["batch"], "batch"));
+      if (item["note"]) entry.note = reader_.read_string(item["note"], "note");
+      published.speedups.push_back(std::move(entry));
+    }
+    return published;
   }
 
   MeasureSettings read_measure(const YAML::Node& node) const {
@@ -341,6 +387,7 @@ Sweep parse_sweep(const std::string& text, const std::string& file_name,
     }
   }
   sweep.measure = parser.read_measure(root["measure"]);
+  sweep.published = parser.read_published(root["published"], sweep);
   return sweep;
 }
 

@@ -64,6 +64,23 @@ struct MeasureSettings {
   double max_time_s = 1.0;   // sampling budget per case
 };
 
+// A speedup a paper reported, to be shown beside ours: either for one layer (and batch) or as the
+// paper's average over the sweep's layers.
+struct PublishedSpeedup {
+  std::string sparse;    // result label, "backend{params} precision", e.g. "escort fp32"
+  std::string baseline;  // e.g. "im2col_cublas fp32"
+  std::string layer;     // network/layer; empty for an average
+  int batch = 0;         // 0: any
+  double speedup = 0;
+  std::string note;
+  SourceMark mark;
+};
+
+struct Published {
+  std::string source;  // the paper
+  std::vector<PublishedSpeedup> speedups;
+};
+
 struct Sweep {
   std::string file;
   std::string name;
@@ -83,6 +100,7 @@ struct Sweep {
   std::vector<BackendSpec> backends;
   std::vector<ExcludeRule> excludes;
   MeasureSettings measure;
+  Published published;
 };
 
 // Reads and validates everything that needs no backend knowledge. Throws SpecError.

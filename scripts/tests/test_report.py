@@ -1,5 +1,6 @@
 """Tests of scripts/report.py on small result documents written here."""
 import json
+import math
 import os
 import sys
 import tempfile
@@ -21,10 +22,13 @@ def result(layer, batch, sparsity, backend, precision, median_us, params=None, s
                         "roofline": {"peak_tflops": 66.9, "bandwidth_gbs": 3352.0}}}
 
 
-def write(directory, name, results):
+def write(directory, name, results, published=None):
     path = os.path.join(directory, name)
+    document = {"results": results, "sweep": {}}
+    if published:
+        document["sweep"]["published"] = published
     with open(path, "w") as f:
-        json.dump({"results": results}, f)
+        json.dump(document, f)
     return path
 
 
@@ -45,7 +49,12 @@ class ReportTest(unittest.TestCase):
             rows.append(result("vgg19/conv5_1", 1, s, "cudnn", "fp32", 10.0))
             rows.append(result("vgg19/conv5_1", 1, s, "im2col_cusparse", "fp32", 50.0, params={"format": "csr"}))
         rows.append(result("vgg19/conv4_2", 32, 0.9, "im2col_cublas", "fp32", 1.0, status="incorrect"))
-        self.path = write(self.dir, "r.json", rows)
+        published = {"source": "A paper", "speedups": [
+            {"sparse": "im2col_cusparse{format=csr} fp32", "baseline": "cudnn fp32", "speedup": 2.0},
+            {"sparse": "im2col_cusparse{format=csr} fp32", "baseline": "cudnn fp32", "layer": "vgg19/conv4_2",
+             "batch": 32, "speedup": 3.0},
+            {"sparse": "escort fp32", "baseline": "cudnn fp32", "speedup": 2.63}]}
+        self.path = write(self.dir, "r.json", rows, published)
 
     def test_labels_and_unverified_results_are_dropped(self):
         frame = report.load([self.path])
@@ -70,6 +79,19 @@ class ReportTest(unittest.TestCase):
         self.assertIn(r"\begin{tabular}", read(out))
         with self.assertRaises(SystemExit):
             report.main(["table", self.path, "--baseline", "nonexistent fp64"])
+
+    def test_published_speedups_beside_ours(self):
+        out = os.path.join(self.dir, "p.md")
+        report.main(["published", self.path, "-o", out])
+        lines = read(out).splitlines()
+        # conv4_2 at N=32: 100 / (200(1-s)+10) for s = 0.5, 0.6, 0.7, 0.9
+        ours = [100 / 110, 100 / 90, 100 / 70, 100 / 30]
+        geo = math.exp(sum(math.log(x) for x in ours) / 4)
+        row = next(l for l in lines if "vgg19/conv4_2, N=32" in l)
+        self.assertIn(f"{geo:.2f}x", row)
+        self.assertIn(f"{geo / 3.0:.2f} |", row)
+        self.assertIn("| 8 |", next(l for l in lines if "average over the sweep" in l and "im2col" in l))
+        self.assertIn("not measured", next(l for l in lines if "escort" in l))
 
     def test_plots_are_written(self):
         for kind in ("sparsity", "roofline", "speedup"):
