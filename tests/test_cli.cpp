@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "harness/gpu/device.hpp"
 
@@ -79,6 +80,19 @@ TEST(Cli, EverySweepInConfigsIsValid) {
     }
     EXPECT_EQ(o.exit_code, 0) << entry.path() << "\n" << o.output;
   }
+}
+
+TEST(Cli, TheReadmeExampleSweepIsValid) {
+  std::ifstream in(source("README.md"));
+  const std::string readme((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto start = readme.find("```yaml\n");
+  ASSERT_NE(start, std::string::npos);
+  const auto end = readme.find("```", start + 8);
+  const auto path = std::filesystem::path(SCBENCH_TEST_TMP) / "readme_example.yaml";
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path) << readme.substr(start + 8, end - start - 8);
+  const Outcome o = run("run " + path.string() + " --dry-run");
+  EXPECT_EQ(o.exit_code, 0) << o.output;
 }
 
 TEST(Cli, InvalidSweepExits2WithFileLineAndFixAndWritesNothing) {
