@@ -57,6 +57,14 @@ TEST(CpuReference, BatchAndChannelsAccumulate) {
   EXPECT_EQ(out, (std::vector<double>{21, 43}));
 }
 
+TEST(CpuReference, SmallProblemsStayOnTheCpuAndSayWhere) {
+  // Below the threshold the CPU computes the reference even when a GPU is there.
+  const Layer small = layer(2, 5, 5, 3, 3, 3, 1, 1);
+  const auto out = reference_conv(small, 1, iota(50), std::vector<float>(54, 0.5f), true);
+  EXPECT_EQ(out.kind, "cpu_fp64");
+  EXPECT_EQ(out.values, reference_conv_cpu(small, 1, iota(50), std::vector<float>(54, 0.5f)));
+}
+
 TEST(Compare, MetricsAndNaNDetection) {
   const std::vector<double> ref{3, 4, 0};
   auto m = compare_outputs(ref, {3, 4, 0});

@@ -20,8 +20,7 @@ namespace scb {
 // Per storage type: the host problem and its reference.
 struct CaseRunner::PreparedData {
   HostProblem host;
-  std::vector<double> reference;
-  std::string reference_kind;
+  ReferenceOutput reference;
 };
 
 // Per (storage, layout): the input and weights on the GPU.
@@ -34,15 +33,7 @@ CaseRunner::CaseRunner(std::uint64_t seed, MeasureSettings settings) : seed_(see
   SCB_CUDA(cudaDeviceGetPCIBusId(bus_id, sizeof bus_id, gpu_.device()));
   nvml_ = Nvml::open(bus_id, &nvml_missing_);
   engine_ = std::make_unique<TimingEngine>(gpu_.stream(), std::size_t(gpu_.properties().l2CacheSize), nvml_.get());
-  const cudaDeviceProp& p = gpu_.properties();
-  int max_clock_khz = 0, memory_clock_khz = 0, bus_width = 0;
-  SCB_CUDA(cudaDeviceGetAttribute(&max_clock_khz, cudaDevAttrClockRate, gpu_.device()));
-  SCB_CUDA(cudaDeviceGetAttribute(&memory_clock_khz, cudaDevAttrMemoryClockRate, gpu_.device()));
-  SCB_CUDA(cudaDeviceGetAttribute(&bus_width, cudaDevAttrGlobalMemoryBusWidth, gpu_.device()));
-  std::optional<unsigned> clock_mhz;
-  if (nvml_) clock_mhz = nvml_->sm_clock_mhz();
-  ceilings_ = {p.multiProcessorCount, clock_mhz ? double(*clock_mhz) : max_clock_khz / 1000.0, p.major, p.minor,
-               memory_clock_khz / 1000.0, bus_width};
+  ceilings_ = read_device_ceilings(gpu_, nvml_.get());
 }
 
 CaseRunner::~CaseRunner() = default;
@@ -74,10 +65,8 @@ const CaseRunner::PreparedData& CaseRunner::data_for(const Case& c) {
   const StorageType storage = storage_of(c.precision);
   auto it = data_.find(storage);
   if (it == data_.end()) {
-    PreparedData prepared{make_problem(c, seed_), {}, ""};
-    const bool on_gpu = c.layer.dense_flops(c.batch) / 2 > kCpuReferenceMaxMacs;
+    PreparedData prepared{make_problem(c, seed_), {}};
     prepared.reference = reference_conv(c.layer, c.batch, prepared.host.input, prepared.host.weights, true);
-    prepared.reference_kind = on_gpu ? "gpu_fp64" : "cpu_fp64";
     it = data_.emplace(storage, std::move(prepared)).first;
   }
   return it->second;
@@ -115,7 +104,7 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
   result.backend_details = op->details();
 
   result.verify.checked = true;
-  result.verify.reference = data.reference_kind;
+  result.verify.reference = data.reference.kind;
   result.verify.tolerance = tolerance_for(c.precision);
   std::vector<std::byte> raw(output_bytes);
   while (true) {
@@ -124,7 +113,7 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
     op->run(gpu_.stream());
     SCB_CUDA(cudaStreamSynchronize(gpu_.stream()));
     SCB_CUDA(cudaMemcpy(raw.data(), output.get(), output_bytes, cudaMemcpyDeviceToHost));
-    result.verify.metrics = compare_outputs(data.reference, decode_output(raw, c.batch, l.K, l.P(), l.Q(), c.layout, storage));
+    result.verify.metrics = compare_outputs(data.reference.values, decode_output(raw, c.batch, l.K, l.P(), l.Q(), c.layout, storage));
     result.verify.passed = within_tolerance(result.verify.metrics, result.verify.tolerance);
     if (result.verify.passed || !op->switch_to_next_candidate(describe_failure(result.verify.metrics, result.verify.tolerance)))
       break;

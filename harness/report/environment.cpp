@@ -6,6 +6,7 @@
 #include <string>
 
 #include "harness/backends/gpu_context.hpp"
+#include "harness/gpu/cuda_check.hpp"
 #include "harness/measure/nvml.hpp"
 
 namespace scb {
@@ -24,6 +25,18 @@ std::string version_text(int version) {
 }
 
 }  // namespace
+
+DeviceCeilings read_device_ceilings(GpuContext& gpu, const Nvml* nvml) {
+  const cudaDeviceProp& p = gpu.properties();
+  int max_clock_khz = 0, memory_clock_khz = 0, bus_width = 0;
+  SCB_CUDA(cudaDeviceGetAttribute(&max_clock_khz, cudaDevAttrClockRate, gpu.device()));
+  SCB_CUDA(cudaDeviceGetAttribute(&memory_clock_khz, cudaDevAttrMemoryClockRate, gpu.device()));
+  SCB_CUDA(cudaDeviceGetAttribute(&bus_width, cudaDevAttrGlobalMemoryBusWidth, gpu.device()));
+  std::optional<unsigned> clock_mhz;
+  if (nvml) clock_mhz = nvml->sm_clock_mhz();
+  return {p.multiProcessorCount, clock_mhz ? double(*clock_mhz) : max_clock_khz / 1000.0, p.major, p.minor,
+          memory_clock_khz / 1000.0, bus_width};
+}
 
 nlohmann::json tool_info() {
   return {{"name", "scbench"},
@@ -54,10 +67,9 @@ nlohmann::json collect_environment(GpuContext& gpu, const Nvml* nvml) {
                 (unsigned char)p.uuid.bytes[9], (unsigned char)p.uuid.bytes[10], (unsigned char)p.uuid.bytes[11],
                 (unsigned char)p.uuid.bytes[12], (unsigned char)p.uuid.bytes[13], (unsigned char)p.uuid.bytes[14],
                 (unsigned char)p.uuid.bytes[15]);
-  int sm_clock_khz = 0, memory_clock_khz = 0, bus_width = 0;
+  int sm_clock_khz = 0;
   cudaDeviceGetAttribute(&sm_clock_khz, cudaDevAttrClockRate, gpu.device());
-  cudaDeviceGetAttribute(&memory_clock_khz, cudaDevAttrMemoryClockRate, gpu.device());
-  cudaDeviceGetAttribute(&bus_width, cudaDevAttrGlobalMemoryBusWidth, gpu.device());
+  const DeviceCeilings ceilings = read_device_ceilings(gpu, nvml);
   char host[256] = {};
   gethostname(host, sizeof host - 1);
 
@@ -68,8 +80,8 @@ nlohmann::json collect_environment(GpuContext& gpu, const Nvml* nvml) {
                              {"l2_bytes", p.l2CacheSize},
                              {"memory_bytes", p.totalGlobalMem},
                              {"max_sm_clock_mhz", sm_clock_khz / 1000},
-                             {"memory_clock_mhz", memory_clock_khz / 1000},
-                             {"memory_bus_width_bits", bus_width}};
+                             {"memory_clock_mhz", int(ceilings.memory_clock_mhz)},
+                             {"memory_bus_width_bits", ceilings.memory_bus_width_bits}};
   if (nvml) {
     if (const auto mhz = nvml->sm_clock_mhz()) gpu_json["sm_clock_at_start_mhz"] = *mhz;
   }

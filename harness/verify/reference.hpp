@@ -2,6 +2,7 @@
 // Reference convolutions in FP64: direct loops on the CPU for small problems, one thread per
 // output on the GPU for large ones. Inputs are logical NCHW / KCRS floats; output is N x K x P x Q.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "harness/spec/layer.hpp"
@@ -15,7 +16,12 @@ std::vector<double> reference_conv_gpu(const Layer& layer, int batch, const std:
 
 // Multiply-adds above which the GPU reference is used.
 constexpr std::int64_t kCpuReferenceMaxMacs = 50'000'000;
-std::vector<double> reference_conv(const Layer& layer, int batch, const std::vector<float>& input,
-                                   const std::vector<float>& weights, bool gpu_available);
+
+struct ReferenceOutput {
+  std::vector<double> values;  // N x K x P x Q
+  std::string kind;            // "cpu_fp64" or "gpu_fp64": where it was computed
+};
+ReferenceOutput reference_conv(const Layer& layer, int batch, const std::vector<float>& input,
+                               const std::vector<float>& weights, bool gpu_available);
 
 }  // namespace scb

@@ -32,11 +32,11 @@ std::vector<double> reference_conv_cpu(const Layer& l, int batch, const std::vec
   return output;
 }
 
-std::vector<double> reference_conv(const Layer& layer, int batch, const std::vector<float>& input,
-                                   const std::vector<float>& weights, bool gpu_available) {
+ReferenceOutput reference_conv(const Layer& layer, int batch, const std::vector<float>& input,
+                               const std::vector<float>& weights, bool gpu_available) {
   const std::int64_t macs = layer.dense_flops(batch) / 2;
-  if (gpu_available && macs > kCpuReferenceMaxMacs) return reference_conv_gpu(layer, batch, input, weights);
-  return reference_conv_cpu(layer, batch, input, weights);
+  if (gpu_available && macs > kCpuReferenceMaxMacs) return {reference_conv_gpu(layer, batch, input, weights), "gpu_fp64"};
+  return {reference_conv_cpu(layer, batch, input, weights), "cpu_fp64"};
 }
 
 }  // namespace scb
