@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One call on the H100 machine: build, tests, the main job, the schema check and compute-sanitizer.
 # Usage (from the repo root, via the device tool): bash scripts/h100-check.sh [stage...]
-#   stages: build cpu-tests gpu-tests quick schema sanitizer library-smoke (default: all but library-smoke)
+#   stages: build cpu-tests gpu-tests quick schema sanitizer (the default set), and on request
+#           library-smoke engine-probe kernel-report targets-smoke targets
 # Full logs and JSON go to $OUT; the end of the output is a short table.
 set -uo pipefail
 OUT="${OUT:-/tmp/scbench-out}"
@@ -37,6 +38,35 @@ for stage in "${stages[@]}"; do
         --filter '(vgg19/conv3_1|vgg19/conv4_2|vgg19/conv5_1|resnet50/res4b_branch2a) ' \
         -o "$OUT/library-smoke.json" > "$OUT/library-smoke.log" 2>&1
       rc=$?; tail -3 "$OUT/library-smoke.log" ;;
+    engine-probe)
+      "$BUILD/tests/scbench_gpu_tests" --gtest_also_run_disabled_tests --gtest_filter='*LaunchCostBreakdown*' \
+        > "$OUT/engine-probe.log" 2>&1
+      rc=$?; grep "\[probe\]" "$OUT/engine-probe.log" ;;
+    kernel-report)
+      # Registers and spills of every direct_sparse instantiation, and the SASS of the default one.
+      nvcc -std=c++17 -O3 -arch=sm_90 -I. -Xptxas -v -c kernels/direct_sparse.cu -o /tmp/direct_sparse.o \
+        > "$OUT/direct_sparse.ptxas.log" 2>&1
+      rc=$?
+      cuobjdump -sass /tmp/direct_sparse.o > "$OUT/direct_sparse.sass" 2>&1 || rc=$?
+      python3 scripts/kernel_report.py "$OUT/direct_sparse.ptxas.log" "$OUT/direct_sparse.sass" | tee "$OUT/kernel-report.txt" ;;
+    targets-smoke)
+      rc=0
+      "$BUILD/scbench" run configs/targets/direct_sparse.yaml \
+        --filter '(caffenet/conv2|caffenet/conv3|inception_3a/3x3|inception_4a/5x5|res2a_branch2b|res4a_branch2b|res5a_branch2b) ' \
+        -o "$OUT/targets-smoke.json" > "$OUT/targets-smoke.log" 2>&1 || rc=$?
+      "$BUILD/scbench" run configs/targets/direct_sparse_vgg19.yaml --filter 'conv4_2 .*ws=0.(5|9)' \
+        -o "$OUT/targets-vgg19-smoke.json" > "$OUT/targets-vgg19-smoke.log" 2>&1 || rc=$?
+      tail -4 "$OUT/targets-smoke.log" "$OUT/targets-vgg19-smoke.log"
+      python3 scripts/report.py targets "$OUT/targets-smoke.json" "$OUT/targets-vgg19-smoke.json" 2>&1 | tee "$OUT/targets-smoke.md" ;;
+    targets)
+      rc=0
+      "$BUILD/scbench" run configs/targets/direct_sparse.yaml -o "$OUT/direct_sparse_targets.json" \
+        > "$OUT/targets.log" 2>&1 || rc=$?
+      "$BUILD/scbench" run configs/targets/direct_sparse_vgg19.yaml -o "$OUT/direct_sparse_targets_vgg19.json" \
+        > "$OUT/targets-vgg19.log" 2>&1 || rc=$?
+      tail -3 "$OUT/targets.log" "$OUT/targets-vgg19.log"
+      python3 scripts/report.py targets "$OUT/direct_sparse_targets.json" "$OUT/direct_sparse_targets_vgg19.json" 2>&1 \
+        | tee "$OUT/targets.md" ;;
     schema)
       python3 tests/validate_results.py --schema results/schema.json "$OUT/quick.json" > "$OUT/schema.log" 2>&1
       rc=$?; cat "$OUT/schema.log" | tail -5 ;;

@@ -44,6 +44,8 @@ def load(paths):
                 "mask": c["mask"],
                 "layout": c["layout"],
                 "label": label_of(c),
+                "backend": c["backend"],
+                "precision": c["precision"],
                 "median_us": r["timing"]["median_us"],
                 "tflops_useful": d["tflops_useful"],
                 "useful_flops": d["useful_flops"],
@@ -258,6 +260,9 @@ def main(argv=None):
     fig.add_argument("--kind", choices=["sparsity", "roofline", "speedup"], required=True)
     fig.add_argument("--baseline")
     fig.add_argument("-o", "--output", required=True)
+    tgt = sub.add_parser("targets", help="issue 5's direct_sparse targets: figure reached and gap per target")
+    tgt.add_argument("results", nargs="+")
+    tgt.add_argument("-o", "--output")
     pub = sub.add_parser("published", help="a paper's speedups beside ours")
     pub.add_argument("results", nargs="+")
     pub.add_argument("-o", "--output")
@@ -269,6 +274,9 @@ def main(argv=None):
         return 0
     if args.command == "published":
         text = published_table(args.results, frame)
+    elif args.command == "targets":
+        import targets
+        text = targets.report(frame)
     elif args.command == "table":
         medians, speedups = speedup_table(frame, args.baseline)
         text = format_table(medians, speedups, args.format, args.baseline)

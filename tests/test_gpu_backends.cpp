@@ -36,6 +36,7 @@ struct BackendCase {
   int mask_block = 0;  // > 0: block mask of this size, else uniform
   bool nm_2_4 = false;  // a 2:4 mask
   bool skip_unsupported = false;  // for backends with shape limits: skip, but still run >= 18 cases
+  bool imbalanced = false;        // a channel_imbalanced mask
 };
 
 // Shapes whose K/groups and C/groups*R*S are multiples of 16, for blocked-ELL.
@@ -49,7 +50,8 @@ std::vector<Layer> block_friendly_layers() {
 
 std::string case_name(const BackendCase& bc) {
   std::string name = bc.backend + "_" + to_string(bc.precision) + "_" + to_string(bc.layout);
-  for (const auto& [key, value] : bc.params) name += "_" + value;
+  for (const auto& [key, value] : bc.params) name += "_" + key + value;
+  if (bc.imbalanced) name += "_imbalanced";
   return name;  // no spaces: ctest test names
 }
 
@@ -82,6 +84,7 @@ TEST_P(BackendCorrectness, MatchesReferenceOnAwkwardShapes) {
           c.mask.kind = MaskKind::block;
           c.mask.block_size = bc.mask_block;
         }
+        if (bc.imbalanced) c.mask.kind = MaskKind::channel_imbalanced;
         if (bc.nm_2_4) {
           c.mask.kind = MaskKind::nm;
           c.mask.n = 2;
@@ -130,6 +133,52 @@ INSTANTIATE_TEST_SUITE_P(
         BackendCase{"im2col_cusparse", Precision::fp16, Layout::nchw, {{"format", "blocked_ell"}}, 16},
         BackendCase{"im2col_cusparse", Precision::fp16, Layout::nchw, {{"format", "blocked_ell"}, {"order", "col"}}, 8}),
     name_of);
+
+INSTANTIATE_TEST_SUITE_P(Escort, BackendCorrectness,
+                         ::testing::Values(BackendCase{"escort", Precision::fp32, Layout::nchw},
+                                           BackendCase{"escort", Precision::fp32, Layout::nchw, {}, 0, false, false, true}),
+                         name_of);
+
+BackendCase direct(Precision precision, Params params = {}, bool imbalanced = true) {
+  return BackendCase{"direct_sparse", precision, Layout::nchw, std::move(params), 0, false, false, imbalanced};
+}
+
+// Every compiled kernel shape (pixels x channels_per_warp) and each other param at a non-default value.
+INSTANTIATE_TEST_SUITE_P(
+    DirectSparse, BackendCorrectness,
+    ::testing::Values(direct(Precision::fp32, {}, false), direct(Precision::fp32), direct(Precision::fp16),
+                      direct(Precision::bf16), direct(Precision::fp32, {{"pixels", "1"}, {"channels_per_warp", "1"}}),
+                      direct(Precision::fp32, {{"pixels", "2"}, {"channels_per_warp", "8"}}),
+                      direct(Precision::fp32, {{"pixels", "8"}, {"channels_per_warp", "4"}}),
+                      direct(Precision::fp16, {{"pixels", "8"}, {"channels_per_warp", "1"}}),
+                      direct(Precision::fp32, {{"tile_w", "8"}, {"warps", "1"}}),
+                      direct(Precision::fp32, {{"tile_w", "32"}, {"warps", "8"}, {"chunk", "4"}}),
+                      direct(Precision::fp32, {{"tile_w", "16"}, {"chunk", "64"}, {"order", "natural"}})),
+    name_of);
+
+// Densities from 0.01 to 1.0, with channel_imbalanced masks whose channels range from empty to full.
+TEST(DirectSparse, MatchesReferenceAcrossDensities) {
+  SCB_REQUIRE_GPU();
+  MeasureSettings quick;
+  quick.min_samples = 10;
+  quick.max_samples = 10;
+  quick.warmup_runs = 1;
+  CaseRunner runner(11, quick);
+  for (const Layer& layer : {make_layer("vgg_like_3x3", 64, 28, 28, 96, 3, 3, 1, 1, 1),
+                             make_layer("stride2_5x5", 24, 31, 31, 40, 5, 5, 2, 2, 1)})
+    for (const double sparsity : {0.0, 0.3, 0.7, 0.9, 0.95, 0.99})
+      for (const auto kind : {MaskKind::uniform, MaskKind::channel_imbalanced}) {
+        Case c;
+        c.layer = layer;
+        c.batch = 3;
+        c.weight_sparsity = sparsity;
+        c.mask.kind = kind;
+        c.backend = "direct_sparse";
+        const CaseResult r = runner.run(c);
+        EXPECT_EQ(r.status, CaseStatus::ok) << c.key() << ": " << r.error;
+        EXPECT_TRUE(r.verify.checked && r.verify.passed) << c.key();
+      }
+}
 
 #ifdef SCBENCH_HAVE_CUSPARSELT
 INSTANTIATE_TEST_SUITE_P(Cusparselt, BackendCorrectness,

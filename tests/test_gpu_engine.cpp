@@ -109,3 +109,36 @@ TEST(TimingEngine, HostScopeIncludesHostOverhead) {
 
 }  // namespace
 }  // namespace scb
+
+namespace scb {
+namespace {
+
+// Not a proof: where the fixed cost of a timed launch goes. Run by hand with
+// --gtest_also_run_disabled_tests --gtest_filter='*LaunchCostBreakdown*'.
+TEST(TimingEngineProbe, DISABLED_LaunchCostBreakdown) {
+  SCB_REQUIRE_GPU();
+  EngineFixture f;
+  const auto empty = [](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); };
+  const std::vector<std::pair<std::string, Op>> ops = {
+      {"no op (event pair only)", [](cudaStream_t) {}},
+      {"1 empty kernel", empty},
+      {"2 empty kernels", [&](cudaStream_t st) { empty(st); empty(st); }},
+      {"4 empty kernels", [&](cudaStream_t st) { for (int i = 0; i < 4; ++i) empty(st); }}};
+  for (const auto& [name, op] : ops)
+    for (const LaunchMode launch : {LaunchMode::graph, LaunchMode::stream})
+      for (const bool cold : {true, false}) {
+        MeasureSettings s;
+        s.launch = launch;
+        s.cold_l2 = cold;
+        s.min_samples = 300;
+        s.max_samples = 300;
+        s.max_time_s = 5.0;
+        const TimingResult r = f.engine->measure(op, s);
+        std::printf("[probe] %-24s %-6s %-4s median %.3f us  p10 %.3f  p90 %.3f\n", name.c_str(), r.launch.c_str(),
+                    cold ? "cold" : "hot", r.stats.median, r.stats.p10, r.stats.p90);
+        EXPECT_GT(r.stats.median, 0.0);
+      }
+}
+
+}  // namespace
+}  // namespace scb

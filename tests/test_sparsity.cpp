@@ -201,6 +201,24 @@ TEST(Formats, CsrHoldsExactlyTheNonzeros) {
   EXPECT_EQ(csr.values, (std::vector<float>{2, 5, -1}));
 }
 
+TEST(Formats, StretchedOffsetsPointIntoThePaddedInput) {
+  // 3x3 filter over a padded 6-wide, 5-tall channel: column (c, r, s) = (2, 1, 2).
+  StretchGeometry g;
+  g.R = 3;
+  g.S = 3;
+  g.row_pitch = 6;
+  g.channel_pitch = 30;
+  const int column = (2 * 3 + 1) * 3 + 2;
+  EXPECT_EQ(stretched_offset(column, g), 2 * 30 + 1 * 6 + 2);
+  g.dilation_h = 2;
+  g.dilation_w = 3;
+  EXPECT_EQ(stretched_offset(column, g), 2 * 30 + 2 * 6 + 6);
+  // With chunks of 2 channels, channel 2 is the first of its chunk.
+  g.chunk_channels = 2;
+  EXPECT_EQ(stretched_offset(column, g), 0 * 30 + 2 * 6 + 6);
+  EXPECT_EQ(stretched_offset(0, g), 0);
+}
+
 TEST(Formats, BlockedEllPadsShortBlockRowsWithMinusOne) {
   // 4 x 6 matrix, 2 x 2 blocks: block row 0 has blocks at columns 0 and 2, block row 1 at column 1.
   std::vector<float> dense(24, 0.0f);

@@ -20,6 +20,14 @@ std::optional<std::string> Backend::check_params(const Params& values) const {
       return "param '" + key + "' of backend '" + name() + "' cannot be '" + value + "'; legal values: " +
              join(def->values, ", ");
   }
+  const auto value = [&](const std::string& key) {
+    if (const auto it = values.find(key); it != values.end()) return it->second;
+    for (const auto& d : defs)
+      if (d.name == key) return d.values.front();
+    throw std::logic_error("backend " + name() + " constrains unknown param " + key);
+  };
+  for (const auto& constraint : constraints())
+    if (!constraint.holds(value)) return "backend '" + name() + "' params break the rule: " + constraint.rule;
   return std::nullopt;
 }
 

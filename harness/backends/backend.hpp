@@ -3,6 +3,7 @@
 // Adding a backend is one adapter file plus one line in registry.cpp.
 #include <cuda_runtime.h>
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -15,6 +16,13 @@
 namespace scb {
 
 class GpuContext;
+
+// A rule between a backend's params that their legal values alone do not express.
+struct ParamConstraint {
+  std::string rule;  // in words, as `list backends` prints it
+  // True when the rule holds; `value` gives each param's value (or its default).
+  std::function<bool(const std::function<std::string(const std::string&)>& value)> holds;
+};
 
 struct ParamDef {
   std::string name;
@@ -48,11 +56,12 @@ class Backend {
   virtual std::string name() const = 0;
   virtual std::string summary() const = 0;
   virtual std::vector<ParamDef> params() const { return {}; }
+  virtual std::vector<ParamConstraint> constraints() const { return {}; }
   // Why this backend cannot run the case, decided without a GPU; nothing if it can.
   virtual std::optional<std::string> unsupported(const Case& c) const = 0;
   virtual std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const = 0;
 
-  // Unknown names and illegal values in `params`, checked against params().
+  // Unknown names, illegal values and broken constraints in `params`, checked against params().
   std::optional<std::string> check_params(const Params& params) const;
   // The value of a param, or its default.
   std::string param(const Case& c, const std::string& name) const;

@@ -5,6 +5,8 @@ namespace scb {
 std::unique_ptr<Backend> make_cudnn_backend();
 std::unique_ptr<Backend> make_im2col_cublas_backend();
 std::unique_ptr<Backend> make_im2col_cusparse_backend();
+std::unique_ptr<Backend> make_escort_backend();
+std::unique_ptr<Backend> make_direct_sparse_backend();
 #ifdef SCBENCH_HAVE_CUSPARSELT
 std::unique_ptr<Backend> make_cusparselt_backend();
 #endif
@@ -15,6 +17,8 @@ const std::vector<std::unique_ptr<Backend>>& all_backends() {
     list.push_back(make_cudnn_backend());
     list.push_back(make_im2col_cublas_backend());
     list.push_back(make_im2col_cusparse_backend());
+    list.push_back(make_escort_backend());
+    list.push_back(make_direct_sparse_backend());
 #ifdef SCBENCH_HAVE_CUSPARSELT
     list.push_back(make_cusparselt_backend());
 #endif

@@ -98,6 +98,8 @@ void print_backends() {
     for (const auto& param : backend->params())
       std::printf("%-16s   param %s: %s (default %s)\n                   %s\n", "", param.name.c_str(),
                   join(param.values, "|").c_str(), param.values.front().c_str(), param.description.c_str());
+    for (const auto& constraint : backend->constraints())
+      std::printf("%-16s   rule  %s\n", "", constraint.rule.c_str());
   }
 }
 

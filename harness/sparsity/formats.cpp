@@ -23,6 +23,13 @@ CsrMatrix to_csr(const float* dense, int rows, int cols) {
   return csr;
 }
 
+long long stretched_offset(int column, const StretchGeometry& g) {
+  const int s = column % g.S, r = (column / g.S) % g.R;
+  int c = column / (g.S * g.R);
+  if (g.chunk_channels > 0) c %= g.chunk_channels;
+  return c * g.channel_pitch + (long long)r * g.dilation_h * g.row_pitch + (long long)s * g.dilation_w;
+}
+
 BlockedEllMatrix to_blocked_ell(const float* dense, int rows, int cols, int block) {
   if (block <= 0 || rows % block != 0 || cols % block != 0)
     throw std::invalid_argument("to_blocked_ell: rows and cols must be multiples of the block size");

@@ -23,6 +23,17 @@ struct BlockedEllMatrix {
   std::vector<float> values;
 };
 
+// Where a weight's input sits in a stretched input buffer (Escort / SkimCaffe "stretched CSR"):
+// column (c*R + r)*S + s of a KCRS weight row becomes
+// (c % chunk_channels)*channel_pitch + r*dilation_h*row_pitch + s*dilation_w (chunk_channels 0: no chunks).
+struct StretchGeometry {
+  int R = 1, S = 1;
+  long long channel_pitch = 0, row_pitch = 0;
+  int dilation_h = 1, dilation_w = 1;
+  int chunk_channels = 0;
+};
+long long stretched_offset(int column, const StretchGeometry& g);
+
 // Nonzero entries of `dense` (row-major rows x cols) in CSR.
 CsrMatrix to_csr(const float* dense, int rows, int cols);
 // Blocks holding any nonzero become ELL blocks; rows and cols must be multiples of `block`.

@@ -103,3 +103,37 @@ class ReportTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TargetsTest(unittest.TestCase):
+    def test_targets_use_the_fastest_param_set_and_flag_misses(self):
+        escort_set = []
+        for layer in ("caffenet/conv2", "resnet50/res2a_branch2b"):
+            for batch in (1, 32):
+                escort_set += [
+                    result(layer, batch, 0.9, "direct_sparse", "fp32", 10.0),
+                    result(layer, batch, 0.9, "escort", "fp32", 30.0),
+                    result(layer, batch, 0.9, "im2col_cusparse", "fp32", 80.0, {"order": "row"}),
+                    result(layer, batch, 0.9, "im2col_cusparse", "fp32", 40.0, {"order": "col"}),  # the best: 4x
+                    result(layer, batch, 0.9, "im2col_cublas", "fp32", 50.0),
+                    result(layer, batch, 0.9, "cudnn", "fp32", 35.0),
+                ]
+        vgg = []
+        for sparsity, ours in ((0.5, 200.0), (0.6, 90.0), (0.9, 40.0), (0.95, 30.0)):
+            vgg += [result("vgg19/conv3_1", 32, sparsity, "direct_sparse", "fp32", ours),
+                    result("vgg19/conv3_1", 32, sparsity, "cudnn", "fp32", 100.0)]
+        vgg += [result("vgg19/conv3_1", 32, 0.95, "direct_sparse", "fp16", 20.0),
+                result("vgg19/conv3_1", 32, 0.95, "cudnn", "tf32", 25.0)]
+        with tempfile.TemporaryDirectory() as d:
+            frame = report.load([write(d, "a.json", escort_set), write(d, "b.json", vgg)])
+        import targets
+        text = targets.report(frame)
+        rows = {line.split(" | ")[0].strip("| "): line for line in text.splitlines() if line.startswith("| ")}
+        self.assertIn("min 4.00x", rows["1"])  # the col-order param set counts, not the slower row one
+        self.assertIn("| NO |", rows["1"])
+        self.assertIn("1.25x short", rows["1"])
+        self.assertIn("5.00x", rows["2"])
+        self.assertIn("| yes |", rows["2"])
+        self.assertIn("conv3_1 0.6", rows["5"])  # loses at 0.5, wins from 0.6 up
+        self.assertIn("| yes |", rows["5"])
+        self.assertIn("1/1", rows["6"])

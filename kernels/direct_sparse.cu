@@ -1,0 +1,171 @@
+#include "kernels/direct_sparse.hpp"
+
+namespace scb::kernels {
+
+namespace {
+
+constexpr int kMaxThreads = 256;
+constexpr int kMaxAccumulators = 32;  // pixels x channels_per_warp of the compiled kernels
+
+__device__ __forceinline__ float to_float(float v) { return v; }
+__device__ __forceinline__ float to_float(__half v) { return __half2float(v); }
+__device__ __forceinline__ float to_float(__nv_bfloat16 v) { return __bfloat162float(v); }
+
+template <class T>
+__device__ __forceinline__ T from_float(float v);
+template <>
+__device__ __forceinline__ float from_float<float>(float v) { return v; }
+template <>
+__device__ __forceinline__ __half from_float<__half>(float v) { return __float2half_rn(v); }
+template <>
+__device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
+
+// Copies input channels [c0, c0 + count) of the block's halo into `tile`, zero outside the image.
+// One warp per halo row, lanes along the row: coalesced global reads, one division per row.
+template <class T>
+__device__ __forceinline__ void stage_chunk(float* tile, const T* __restrict__ image, int count, int in_y0,
+                                            int in_x0, const DirectSparseShape& s, const DirectSparseGeometry& g) {
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+  for (int row = warp; row < count * g.in_h; row += warps) {
+    const int channel = row / g.in_h, yy = row - channel * g.in_h;
+    const int y = in_y0 + yy;
+    float* dst = tile + channel * g.channel_pitch + yy * g.in_w;
+    const bool row_inside = y >= 0 && y < s.H;
+    const T* src = image + ((long long)channel * s.H + y) * s.W;
+    for (int xx = lane; xx < g.in_w; xx += 32) {
+      const int x = in_x0 + xx;
+      dst[xx] = row_inside && x >= 0 && x < s.W ? to_float(src[x]) : 0.0f;
+    }
+  }
+}
+
+template <class T, int PIXELS, int CHANNELS_PER_WARP>
+__global__ void __launch_bounds__(kMaxThreads)
+    direct_sparse_kernel(const T* __restrict__ input, T* __restrict__ output, DirectSparseShape s,
+                         DirectSparseTiling t, DirectSparseGeometry g, DirectSparseWeights w) {
+  extern __shared__ float tile[];
+  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+  const int tile_y = blockIdx.x / g.tiles_x, tile_x = blockIdx.x - tile_y * g.tiles_x;
+  const int n = blockIdx.z / s.groups, group = blockIdx.z - n * s.groups;
+  const int channels = s.C / s.groups, outputs = s.K / s.groups;
+  const int lane_x = lane % t.tile_w, lane_y = lane / t.tile_w;
+
+  // Offset of each of this lane's pixels in a staged channel.
+  int pixel_offset[PIXELS];
+#pragma unroll
+  for (int i = 0; i < PIXELS; ++i)
+    pixel_offset[i] = (lane_y + i * g.rows_per_step) * s.stride_h * g.in_w + lane_x * s.stride_w;
+
+  // Slots are dealt round-robin to warps: with slots sorted by nonzeros, warps get equal work.
+  int slot[CHANNELS_PER_WARP];
+#pragma unroll
+  for (int j = 0; j < CHANNELS_PER_WARP; ++j) slot[j] = blockIdx.y * g.block_channels + j * t.warps + warp;
+
+  float acc[CHANNELS_PER_WARP][PIXELS];
+#pragma unroll
+  for (int j = 0; j < CHANNELS_PER_WARP; ++j)
+#pragma unroll
+    for (int i = 0; i < PIXELS; ++i) acc[j][i] = 0.0f;
+
+  const T* image = input + ((long long)n * s.C + (long long)group * channels) * s.H * s.W;
+  const int in_y0 = tile_y * g.tile_h * s.stride_h - s.pad_h;
+  const int in_x0 = tile_x * t.tile_w * s.stride_w - s.pad_w;
+  for (int chunk = 0; chunk < g.chunks; ++chunk) {
+    const int c0 = chunk * t.chunk_channels;
+    if (chunk > 0) __syncthreads();  // everyone is done with the previous chunk
+    stage_chunk(tile, image + (long long)c0 * s.H * s.W, min(t.chunk_channels, channels - c0), in_y0, in_x0, s, g);
+    __syncthreads();
+#pragma unroll
+    for (int j = 0; j < CHANNELS_PER_WARP; ++j) {
+      if (slot[j] >= outputs) continue;  // warp-uniform
+      const int* range = w.chunk_ptr + ((long long)group * outputs + slot[j]) * (g.chunks + 1) + chunk;
+      const int begin = range[0], end = range[1];
+#pragma unroll 4
+      for (int e = begin; e < end; ++e) {
+        const SparseEntry entry = w.entries[e];  // same address in every lane: one broadcast load
+#pragma unroll
+        for (int i = 0; i < PIXELS; ++i) acc[j][i] = fmaf(entry.value, tile[pixel_offset[i] + entry.offset], acc[j][i]);
+      }
+    }
+  }
+
+  const int x = tile_x * t.tile_w + lane_x;
+#pragma unroll
+  for (int j = 0; j < CHANNELS_PER_WARP; ++j) {
+    if (slot[j] >= outputs || x >= s.Q) continue;
+    const int k = group * outputs + w.order[group * outputs + slot[j]];
+    T* out = output + ((long long)n * s.K + k) * s.P * s.Q;
+#pragma unroll
+    for (int i = 0; i < PIXELS; ++i) {
+      const int y = tile_y * g.tile_h + lane_y + i * g.rows_per_step;
+      if (y < s.P) out[(long long)y * s.Q + x] = from_float<T>(acc[j][i]);
+    }
+  }
+}
+
+template <class T>
+using KernelPointer = void (*)(const T*, T*, DirectSparseShape, DirectSparseTiling, DirectSparseGeometry,
+                               DirectSparseWeights);
+
+template <class T, int PIXELS>
+KernelPointer<T> pick_channels(int channels_per_warp) {
+  switch (channels_per_warp) {
+    case 1: return direct_sparse_kernel<T, PIXELS, 1>;
+    case 2: return direct_sparse_kernel<T, PIXELS, 2>;
+    case 4: return direct_sparse_kernel<T, PIXELS, 4>;
+    case 8:
+      if constexpr (PIXELS * 8 <= kMaxAccumulators) return direct_sparse_kernel<T, PIXELS, 8>;
+      return nullptr;
+    default: return nullptr;
+  }
+}
+
+template <class T>
+KernelPointer<T> pick_kernel(const DirectSparseTiling& t) {
+  switch (t.pixels) {
+    case 1: return pick_channels<T, 1>(t.channels_per_warp);
+    case 2: return pick_channels<T, 2>(t.channels_per_warp);
+    case 4: return pick_channels<T, 4>(t.channels_per_warp);
+    case 8: return pick_channels<T, 8>(t.channels_per_warp);
+    default: return nullptr;
+  }
+}
+
+bool valid_tiling(const DirectSparseTiling& t) {
+  return (t.tile_w == 8 || t.tile_w == 16 || t.tile_w == 32) && t.warps >= 1 && t.warps * 32 <= kMaxThreads &&
+         t.chunk_channels >= 1;
+}
+
+}  // namespace
+
+template <class T>
+cudaError_t direct_sparse_configure(const DirectSparseShape& shape, const DirectSparseTiling& tiling) {
+  const KernelPointer<T> kernel = pick_kernel<T>(tiling);
+  if (!kernel || !valid_tiling(tiling)) return cudaErrorInvalidValue;
+  const DirectSparseGeometry g = direct_sparse_geometry(shape, tiling);
+  return cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(g.shared_bytes));
+}
+
+template <class T>
+cudaError_t direct_sparse_conv(const T* input, T* output, const DirectSparseShape& shape,
+                               const DirectSparseTiling& tiling, const DirectSparseWeights& weights,
+                               cudaStream_t stream) {
+  const KernelPointer<T> kernel = pick_kernel<T>(tiling);
+  if (!kernel || !valid_tiling(tiling)) return cudaErrorInvalidValue;
+  const DirectSparseGeometry g = direct_sparse_geometry(shape, tiling);
+  const long long images = (long long)shape.N * shape.groups;
+  if (images > 65535 || g.channel_blocks > 65535) return cudaErrorInvalidConfiguration;
+  const dim3 grid(unsigned(g.tiles_x * g.tiles_y), unsigned(g.channel_blocks), unsigned(images));
+  kernel<<<grid, tiling.warps * 32, g.shared_bytes, stream>>>(input, output, shape, tiling, g, weights);
+  return cudaGetLastError();
+}
+
+#define SCB_DIRECT_SPARSE_INSTANTIATE(T)                                                                     \
+  template cudaError_t direct_sparse_configure<T>(const DirectSparseShape&, const DirectSparseTiling&);    \
+  template cudaError_t direct_sparse_conv<T>(const T*, T*, const DirectSparseShape&, const DirectSparseTiling&, \
+                                             const DirectSparseWeights&, cudaStream_t);
+SCB_DIRECT_SPARSE_INSTANTIATE(float)
+SCB_DIRECT_SPARSE_INSTANTIATE(__half)
+SCB_DIRECT_SPARSE_INSTANTIATE(__nv_bfloat16)
+
+}  // namespace scb::kernels

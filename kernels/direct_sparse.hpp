@@ -1,0 +1,83 @@
+#pragma once
+// Direct sparse convolution for the H100 (NCHW, weights in a chunked CSR of precomputed offsets).
+//
+// A thread block owns one image, one output tile (tile_w x tile_h pixels) and warps x channels_per_warp
+// output channels of one group. It stages the input halo of `chunk_channels` input channels at a time in
+// shared memory (zero-filled borders, so no padding copy and no border tests in the inner loop); every
+// warp walks the nonzeros of its channels in that chunk, and each nonzero (value + precomputed offset,
+// one broadcast load) feeds `pixels` register-held outputs per lane. Output channels are ordered by
+// nonzero count, heaviest first, and dealt round-robin to warps, so channel_imbalanced masks stay
+// balanced. Inputs may be fp32, fp16 or bf16; shared memory and accumulation are FP32.
+// Knows nothing of the harness.
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+namespace scb::kernels {
+
+struct DirectSparseShape {
+  int N, C, H, W;  // input
+  int K, R, S, P, Q;
+  int groups;
+  int stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w;
+};
+
+// The tile choices (the backend's params).
+struct DirectSparseTiling {
+  int pixels;             // outputs per lane per channel: 1, 2, 4, 8
+  int channels_per_warp;  // 1, 2, 4, 8; pixels x channels_per_warp <= 32
+  int tile_w;             // 8, 16, 32 output columns; 32 / tile_w lane rows
+  int warps;              // 1..8 per block
+  int chunk_channels;     // input channels staged per step
+};
+
+// Everything the tiling implies for one layer.
+struct DirectSparseGeometry {
+  int tile_h, rows_per_step;       // output rows per tile; lane rows
+  int in_h, in_w, channel_pitch;   // staged halo of one input channel
+  int chunks;                      // ceil((C/groups) / chunk_channels)
+  int tiles_x, tiles_y;
+  int block_channels, channel_blocks;
+  long long shared_bytes;
+};
+
+inline DirectSparseGeometry direct_sparse_geometry(const DirectSparseShape& s, const DirectSparseTiling& t) {
+  DirectSparseGeometry g{};
+  g.rows_per_step = 32 / t.tile_w;
+  g.tile_h = t.pixels * g.rows_per_step;
+  g.in_w = (t.tile_w - 1) * s.stride_w + (s.S - 1) * s.dilation_w + 1;
+  g.in_h = (g.tile_h - 1) * s.stride_h + (s.R - 1) * s.dilation_h + 1;
+  g.channel_pitch = g.in_h * g.in_w;
+  const int channels = s.C / s.groups;
+  g.chunks = (channels + t.chunk_channels - 1) / t.chunk_channels;
+  g.tiles_x = (s.Q + t.tile_w - 1) / t.tile_w;
+  g.tiles_y = (s.P + g.tile_h - 1) / g.tile_h;
+  g.block_channels = t.warps * t.channels_per_warp;
+  g.channel_blocks = (s.K / s.groups + g.block_channels - 1) / g.block_channels;
+  g.shared_bytes = (long long)t.chunk_channels * g.channel_pitch * sizeof(float);
+  return g;
+}
+
+// One nonzero: its value and its offset in the staged chunk,
+// (c % chunk_channels) * channel_pitch + r * dilation_h * in_w + s * dilation_w.
+struct SparseEntry {
+  float value;
+  int offset;
+};
+
+struct DirectSparseWeights {
+  const int* order;       // groups x K/groups: output channel (within its group) of each slot
+  const int* chunk_ptr;   // groups x K/groups x (chunks + 1): entry range of each slot and chunk
+  const SparseEntry* entries;
+};
+
+// Call once before launching with this tiling (raises the shared-memory limit where needed).
+template <class T>
+cudaError_t direct_sparse_configure(const DirectSparseShape& shape, const DirectSparseTiling& tiling);
+
+template <class T>
+cudaError_t direct_sparse_conv(const T* input, T* output, const DirectSparseShape& shape,
+                               const DirectSparseTiling& tiling, const DirectSparseWeights& weights,
+                               cudaStream_t stream);
+
+}  // namespace scb::kernels

@@ -1,0 +1,132 @@
+"""Issue 5's targets for direct_sparse, evaluated from result files (configs/targets/*.yaml).
+
+Every ratio pairs two cases of the same layer, batch and sparsity measured in the same run. Where a
+backend ran with several param sets (im2col_cusparse's algorithms, direct_sparse tile choices), the
+fastest verified one counts, as a tuner would pick it.
+"""
+import math
+
+import numpy as np
+import pandas as pd
+
+ESCORT_SET = ("caffenet/", "googlenet/", "resnet50/")
+VGG_CROSSOVER_LAYERS = [f"vgg19/conv{b}_{i}" for b in (3, 4, 5) for i in (1, 2, 3, 4)]
+
+
+def best(frame, backend, precision):
+    """Fastest median per (layer, batch, sparsity) over a backend's param sets."""
+    rows = frame[(frame["backend"] == backend) & (frame["precision"] == precision)]
+    return rows.groupby(["layer", "batch", "weight_sparsity"])["median_us"].min()
+
+
+def geomean(values):
+    values = [v for v in values if v > 0 and math.isfinite(v)]
+    return float(np.exp(np.mean(np.log(values)))) if values else float("nan")
+
+
+def ratio(numerator, denominator):
+    common = numerator.index.intersection(denominator.index)
+    return (numerator[common] / denominator[common]).sort_index()
+
+
+def markdown(table):
+    """A DataFrame as a markdown table; floats with 2 decimals, missing cells as '-'."""
+    def cell(v):
+        if isinstance(v, float):
+            return "-" if math.isnan(v) else f"{v:.2f}"
+        return str(v)
+    out = ["| " + " | ".join(map(str, table.columns)) + " |", "|" + "---|" * len(table.columns)]
+    out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join(out)
+
+
+def escort_set_rows(frame):
+    return frame[frame["layer"].str.startswith(ESCORT_SET)]
+
+
+def report(frame):
+    lines = ["| # | target | goal | reached | met | gap |", "|---|---|---|---|---|---|"]
+    details = []
+
+    def add(number, target, goal, reached, met, gap):
+        lines.append(f"| {number} | {target} | {goal} | {reached} | {'yes' if met else 'NO'} | {gap if not met else '-'} |")
+
+    escort = escort_set_rows(frame)
+    ours = best(escort, "direct_sparse", "fp32")
+    if len(ours):
+        over_cusparse = ratio(best(escort, "im2col_cusparse", "fp32"), ours)
+        over_cublas = ratio(best(escort, "im2col_cublas", "fp32"), ours)
+        over_cudnn = ratio(best(escort, "cudnn", "fp32"), ours)
+        over_escort = ratio(best(escort, "escort", "fp32"), ours)
+        if len(over_cusparse):
+            worst = over_cusparse.min()
+            passing = int((over_cusparse >= 5).sum())
+            add(1, "over best im2col_cusparse, every Escort-set layer, N=1 and 32", ">= 5x each",
+                f"min {worst:.2f}x, geomean {geomean(over_cusparse):.2f}x; {passing}/{len(over_cusparse)} >= 5x",
+                passing == len(over_cusparse), f"min is {5 / worst:.2f}x short")
+        if len(over_cublas):
+            g = geomean(over_cublas)
+            add(2, "geomean over im2col_cublas fp32, Escort set", ">= 4x", f"{g:.2f}x ({len(over_cublas)} pairs)",
+                g >= 4, f"{4 / g:.2f}x short")
+        for batch, goal in ((32, 3.0), (1, 2.0)):
+            sel = over_cudnn[over_cudnn.index.get_level_values("batch") == batch]
+            if len(sel):
+                g = geomean(sel)
+                add(3, f"geomean over cuDNN fp32 (TF32 off), Escort set, N={batch}", f">= {goal:g}x",
+                    f"{g:.2f}x ({len(sel)} layers)", g >= goal, f"{goal / g:.2f}x short")
+        if len(over_escort):
+            losing = over_escort[over_escort <= 1]
+            add(7, "direct_sparse faster than escort on every layer", "every layer",
+                f"{len(over_escort) - len(losing)}/{len(over_escort)}; min {over_escort.min():.2f}x, "
+                f"geomean {geomean(over_escort):.2f}x", len(losing) == 0, f"{len(losing)} slower")
+        table = pd.DataFrame({"direct_sparse us": ours, "x escort": over_escort, "x im2col_cusparse (best)": over_cusparse,
+                              "x im2col_cublas": over_cublas, "x cudnn fp32": over_cudnn})
+        details.append("Escort set (speedup of direct_sparse fp32 over each backend, same run):\n\n" +
+                       markdown(table.reset_index()))
+
+    vgg = frame[frame["layer"].str.startswith("vgg19/")]
+    ours32 = best(vgg, "direct_sparse", "fp32")
+    if len(ours32):
+        key = ("vgg19/conv4_2", 32, 0.9)
+        rows = vgg[(vgg["backend"] == "direct_sparse") & (vgg["precision"] == "fp32") & (vgg["layer"] == key[0]) &
+                   (vgg["batch"] == key[1]) & (vgg["weight_sparsity"] == key[2])]
+        if len(rows):
+            tf = float(rows["tflops_useful"].max())
+            add(4, "useful TFLOP/s, VGG-19 conv4_2, 90%, N=32", ">= 25", f"{tf:.1f}", tf >= 25, f"{25 / tf:.2f}x short")
+        cudnn32 = best(vgg, "cudnn", "fp32")
+        crossings = []
+        for layer in VGG_CROSSOVER_LAYERS:
+            s = ours32[ours32.index.get_level_values("layer") == layer]
+            d = cudnn32[cudnn32.index.get_level_values("layer") == layer]
+            r = ratio(d, s)  # > 1: sparse wins
+            if not len(r):
+                continue
+            sparsities = list(r.index.get_level_values("weight_sparsity"))
+            wins = list(r.values > 1)
+            # The crossover: the lowest swept sparsity from which sparse wins at every higher one.
+            point = None
+            for i in range(len(sparsities)):
+                if all(wins[i:]):
+                    point = sparsities[i]
+                    break
+            crossings.append((layer, point, sparsities[0], sparsities[-1], r.values[-1]))
+        if crossings:
+            ok = [c for c in crossings if c[1] is not None and c[1] <= 0.6 + 1e-9]
+            text = ", ".join(f"{c[0].split('/')[1]} {('none' if c[1] is None else f'{c[1]:g}')}" for c in crossings)
+            add(5, "crossover vs cuDNN fp32, VGG-19 conv3_1..conv5_4, N=32", "<= 0.6 each",
+                f"{len(ok)}/{len(crossings)} layers; {text}", len(ok) == len(crossings),
+                f"{len(crossings) - len(ok)} layers cross above 0.6")
+    ours16 = best(vgg, "direct_sparse", "fp16")
+    tf32 = best(vgg, "cudnn", "tf32")
+    at95 = ratio(tf32, ours16)
+    at95 = at95[at95.index.get_level_values("weight_sparsity") == 0.95]
+    if len(at95):
+        wins = int((at95 > 1).sum())
+        add(6, "direct_sparse fp16 beats cuDNN tf32 at 95%, every VGG-19 layer, N=32", "every layer",
+            f"{wins}/{len(at95)}; min {at95.min():.2f}x, geomean {geomean(at95):.2f}x", wins == len(at95),
+            f"worst layer needs {1 / at95.min():.2f}x")
+        details.append("VGG-19 N=32 at 95%: cuDNN tf32 median / direct_sparse fp16 median:\n\n" +
+                       markdown(at95.reset_index(name="speedup")))
+    if len(lines) == 2:
+        raise SystemExit("no direct_sparse results of the target sweeps in these files")
+    return "\n".join(lines) + "\n\n" + "\n\n".join(details) + "\n"

@@ -1,0 +1,66 @@
+// What the backends decide without a GPU: which cases they refuse and which params they reject.
+#include <gtest/gtest.h>
+
+#include "harness/backends/registry.hpp"
+#include "test_layer_builder.hpp"
+
+namespace scb {
+namespace {
+
+using testing_support::make_layer;
+
+Case case_for(const std::string& backend, Precision precision = Precision::fp32) {
+  Case c;
+  c.layer = make_layer("conv", 64, 28, 28, 96, 3, 3, 1, 1, 1);
+  c.batch = 2;
+  c.weight_sparsity = 0.9;
+  c.backend = backend;
+  c.precision = precision;
+  return c;
+}
+
+TEST(BackendRules, EscortIsFp32AndNchwOnly) {
+  const Backend* escort = find_backend("escort");
+  ASSERT_NE(escort, nullptr);
+  EXPECT_FALSE(escort->unsupported(case_for("escort")).has_value());
+  EXPECT_NE(escort->unsupported(case_for("escort", Precision::fp16)).value_or("").find("FP32 only"), std::string::npos);
+  Case nhwc = case_for("escort");
+  nhwc.layout = Layout::nhwc;
+  EXPECT_TRUE(escort->unsupported(nhwc).has_value());
+}
+
+TEST(BackendRules, DirectSparseTakesFp32Fp16Bf16ButNotTf32) {
+  const Backend* direct = find_backend("direct_sparse");
+  ASSERT_NE(direct, nullptr);
+  for (const auto p : {Precision::fp32, Precision::fp16, Precision::bf16})
+    EXPECT_FALSE(direct->unsupported(case_for("direct_sparse", p)).has_value()) << to_string(p);
+  EXPECT_NE(direct->unsupported(case_for("direct_sparse", Precision::tf32)).value_or("").find("use precision fp32"),
+            std::string::npos);
+}
+
+TEST(BackendRules, DirectSparseParamRuleIsChecked) {
+  const Backend* direct = find_backend("direct_sparse");
+  EXPECT_FALSE(direct->check_params({{"pixels", "8"}, {"channels_per_warp", "4"}}).has_value());
+  const auto broken = direct->check_params({{"pixels", "8"}, {"channels_per_warp", "8"}});
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_NE(broken->find("pixels * channels_per_warp <= 32"), std::string::npos) << *broken;
+  // Defaults fill in the params a sweep leaves out: 4 pixels x 8 channels is allowed, 8 x default 2 too.
+  EXPECT_FALSE(direct->check_params({{"channels_per_warp", "8"}}).has_value());
+  EXPECT_FALSE(direct->check_params({{"pixels", "8"}}).has_value());
+  EXPECT_NE(direct->check_params({{"pixels", "3"}}).value_or("").find("legal values: 4, 1, 2, 8"), std::string::npos);
+}
+
+TEST(BackendRules, DirectSparseRejectsAStagedChunkThatCannotFit) {
+  const Backend* direct = find_backend("direct_sparse");
+  Case big = case_for("direct_sparse");
+  big.layer = make_layer("alexnet_conv1_like", 64, 227, 227, 96, 11, 11, 4, 0, 1);
+  big.params = {{"pixels", "8"}, {"tile_w", "32"}, {"chunk", "64"}};
+  const auto why = direct->unsupported(big);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("KiB of shared memory"), std::string::npos) << *why;
+  big.params = {{"pixels", "8"}, {"tile_w", "32"}};  // auto chunk shrinks to fit
+  EXPECT_FALSE(direct->unsupported(big).has_value()) << direct->unsupported(big).value_or("");
+}
+
+}  // namespace
+}  // namespace scb
