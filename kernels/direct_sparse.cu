@@ -7,7 +7,6 @@ namespace {
 constexpr int kMaxThreads = 256;
 constexpr int kMaxAccumulators = 32;  // pixels x channels_per_warp of the compiled kernels
 
-__device__ __forceinline__ float to_float(float v) { return v; }
 __device__ __forceinline__ float to_float(__half v) { return __half2float(v); }
 __device__ __forceinline__ float to_float(__nv_bfloat16 v) { return __bfloat162float(v); }
 
@@ -20,8 +19,10 @@ __device__ __forceinline__ __half from_float<__half>(float v) { return __float2h
 template <>
 __device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
 
-// Copies input channels [c0, c0 + count) of the block's halo into `tile`, zero outside the image.
-// One warp per halo row, lanes along the row: coalesced global reads, one division per row.
+// Stages input channels [0, count) of `image` (already offset to the chunk's first channel) into
+// `tile`, column-major, zero outside the image. One warp per halo row, lanes along the row: coalesced
+// global reads. fp32 goes through cp.async (zero-fill by a 0-byte source), so every copy of the chunk
+// is in flight at once; 16-bit inputs are converted to FP32 on the way.
 template <class T>
 __device__ __forceinline__ void stage_chunk(float* tile, const T* __restrict__ image, int count, int in_y0,
                                             int in_x0, const DirectSparseShape& s, const DirectSparseGeometry& g) {
@@ -29,17 +30,26 @@ __device__ __forceinline__ void stage_chunk(float* tile, const T* __restrict__ i
   for (int row = warp; row < count * g.in_h; row += warps) {
     const int channel = row / g.in_h, yy = row - channel * g.in_h;
     const int y = in_y0 + yy;
-    float* dst = tile + channel * g.channel_pitch + yy * g.in_w;
+    float* dst = tile + channel * g.channel_pitch + yy;
     const bool row_inside = y >= 0 && y < s.H;
-    const T* src = image + ((long long)channel * s.H + y) * s.W;
+    const T* src = image + ((long long)channel * s.H + (row_inside ? y : 0)) * s.W;
     for (int xx = lane; xx < g.in_w; xx += 32) {
       const int x = in_x0 + xx;
-      dst[xx] = row_inside && x >= 0 && x < s.W ? to_float(src[x]) : 0.0f;
+      const bool inside = row_inside && x >= 0 && x < s.W;
+      if constexpr (sizeof(T) == 4) {
+        const unsigned dst_shared = static_cast<unsigned>(__cvta_generic_to_shared(dst + xx * g.column_pitch));
+        asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(dst_shared),
+                     "l"(inside ? src + x : src), "r"(inside ? 4 : 0));
+      } else {
+        dst[xx * g.column_pitch] = inside ? to_float(src[x]) : 0.0f;
+      }
     }
   }
+  if constexpr (sizeof(T) == 4) asm volatile("cp.async.wait_all;\n" ::);
 }
 
-template <class T, int PIXELS, int CHANNELS_PER_WARP>
+// UNIT_STRIDE: stride_h is 1, so a lane's pixels sit at immediate offsets 0, 1, 2, ... of each column.
+template <class T, int PIXELS, int CHANNELS_PER_WARP, bool UNIT_STRIDE>
 __global__ void __launch_bounds__(kMaxThreads)
     direct_sparse_kernel(const T* __restrict__ input, T* __restrict__ output, DirectSparseShape s,
                          DirectSparseTiling t, DirectSparseGeometry g, DirectSparseWeights w) {
@@ -49,12 +59,9 @@ __global__ void __launch_bounds__(kMaxThreads)
   const int n = blockIdx.z / s.groups, group = blockIdx.z - n * s.groups;
   const int channels = s.C / s.groups, outputs = s.K / s.groups;
   const int lane_x = lane % t.tile_w, lane_y = lane / t.tile_w;
-
-  // Offset of each of this lane's pixels in a staged channel.
-  int pixel_offset[PIXELS];
-#pragma unroll
-  for (int i = 0; i < PIXELS; ++i)
-    pixel_offset[i] = (lane_y + i * g.rows_per_step) * s.stride_h * g.in_w + lane_x * s.stride_w;
+  const int row_step = UNIT_STRIDE ? 1 : s.stride_h;
+  // This lane's first pixel in a staged channel; pixel i is i * row_step further down its column.
+  const float* lane_tile = tile + lane_x * s.stride_w * g.column_pitch + lane_y * PIXELS * row_step;
 
   // Slots are dealt round-robin to warps: with slots sorted by nonzeros, warps get equal work.
   int slot[CHANNELS_PER_WARP];
@@ -83,8 +90,9 @@ __global__ void __launch_bounds__(kMaxThreads)
 #pragma unroll 4
       for (int e = begin; e < end; ++e) {
         const SparseEntry entry = w.entries[e];  // same address in every lane: one broadcast load
+        const float* column = lane_tile + entry.offset;
 #pragma unroll
-        for (int i = 0; i < PIXELS; ++i) acc[j][i] = fmaf(entry.value, tile[pixel_offset[i] + entry.offset], acc[j][i]);
+        for (int i = 0; i < PIXELS; ++i) acc[j][i] = fmaf(entry.value, column[i * row_step], acc[j][i]);
       }
     }
   }
@@ -97,7 +105,7 @@ __global__ void __launch_bounds__(kMaxThreads)
     T* out = output + ((long long)n * s.K + k) * s.P * s.Q;
 #pragma unroll
     for (int i = 0; i < PIXELS; ++i) {
-      const int y = tile_y * g.tile_h + lane_y + i * g.rows_per_step;
+      const int y = tile_y * g.tile_h + lane_y * PIXELS + i;
       if (y < s.P) out[(long long)y * s.Q + x] = from_float<T>(acc[j][i]);
     }
   }
@@ -107,28 +115,33 @@ template <class T>
 using KernelPointer = void (*)(const T*, T*, DirectSparseShape, DirectSparseTiling, DirectSparseGeometry,
                                DirectSparseWeights);
 
-template <class T, int PIXELS>
+template <class T, int PIXELS, bool UNIT_STRIDE>
 KernelPointer<T> pick_channels(int channels_per_warp) {
   switch (channels_per_warp) {
-    case 1: return direct_sparse_kernel<T, PIXELS, 1>;
-    case 2: return direct_sparse_kernel<T, PIXELS, 2>;
-    case 4: return direct_sparse_kernel<T, PIXELS, 4>;
+    case 1: return direct_sparse_kernel<T, PIXELS, 1, UNIT_STRIDE>;
+    case 2: return direct_sparse_kernel<T, PIXELS, 2, UNIT_STRIDE>;
+    case 4: return direct_sparse_kernel<T, PIXELS, 4, UNIT_STRIDE>;
     case 8:
-      if constexpr (PIXELS * 8 <= kMaxAccumulators) return direct_sparse_kernel<T, PIXELS, 8>;
+      if constexpr (PIXELS * 8 <= kMaxAccumulators) return direct_sparse_kernel<T, PIXELS, 8, UNIT_STRIDE>;
       return nullptr;
     default: return nullptr;
   }
 }
 
-template <class T>
-KernelPointer<T> pick_kernel(const DirectSparseTiling& t) {
+template <class T, bool UNIT_STRIDE>
+KernelPointer<T> pick_pixels(const DirectSparseTiling& t) {
   switch (t.pixels) {
-    case 1: return pick_channels<T, 1>(t.channels_per_warp);
-    case 2: return pick_channels<T, 2>(t.channels_per_warp);
-    case 4: return pick_channels<T, 4>(t.channels_per_warp);
-    case 8: return pick_channels<T, 8>(t.channels_per_warp);
+    case 1: return pick_channels<T, 1, UNIT_STRIDE>(t.channels_per_warp);
+    case 2: return pick_channels<T, 2, UNIT_STRIDE>(t.channels_per_warp);
+    case 4: return pick_channels<T, 4, UNIT_STRIDE>(t.channels_per_warp);
+    case 8: return pick_channels<T, 8, UNIT_STRIDE>(t.channels_per_warp);
     default: return nullptr;
   }
+}
+
+template <class T>
+KernelPointer<T> pick_kernel(const DirectSparseShape& s, const DirectSparseTiling& t) {
+  return s.stride_h == 1 ? pick_pixels<T, true>(t) : pick_pixels<T, false>(t);
 }
 
 bool valid_tiling(const DirectSparseTiling& t) {
@@ -140,7 +153,7 @@ bool valid_tiling(const DirectSparseTiling& t) {
 
 template <class T>
 cudaError_t direct_sparse_configure(const DirectSparseShape& shape, const DirectSparseTiling& tiling) {
-  const KernelPointer<T> kernel = pick_kernel<T>(tiling);
+  const KernelPointer<T> kernel = pick_kernel<T>(shape, tiling);
   if (!kernel || !valid_tiling(tiling)) return cudaErrorInvalidValue;
   const DirectSparseGeometry g = direct_sparse_geometry(shape, tiling);
   return cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(g.shared_bytes));
@@ -150,7 +163,7 @@ template <class T>
 cudaError_t direct_sparse_conv(const T* input, T* output, const DirectSparseShape& shape,
                                const DirectSparseTiling& tiling, const DirectSparseWeights& weights,
                                cudaStream_t stream) {
-  const KernelPointer<T> kernel = pick_kernel<T>(tiling);
+  const KernelPointer<T> kernel = pick_kernel<T>(shape, tiling);
   if (!kernel || !valid_tiling(tiling)) return cudaErrorInvalidValue;
   const DirectSparseGeometry g = direct_sparse_geometry(shape, tiling);
   const long long images = (long long)shape.N * shape.groups;

@@ -3,11 +3,13 @@
 //
 // A thread block owns one image, one output tile (tile_w x tile_h pixels) and warps x channels_per_warp
 // output channels of one group. It stages the input halo of `chunk_channels` input channels at a time in
-// shared memory (zero-filled borders, so no padding copy and no border tests in the inner loop); every
-// warp walks the nonzeros of its channels in that chunk, and each nonzero (value + precomputed offset,
-// one broadcast load) feeds `pixels` register-held outputs per lane. Output channels are ordered by
-// nonzero count, heaviest first, and dealt round-robin to warps, so channel_imbalanced masks stay
-// balanced. Inputs may be fp32, fp16 or bf16; shared memory and accumulation are FP32.
+// shared memory, column-major (x outer, y inner, odd column pitch: no bank conflicts) with zero-filled
+// borders, so there is no padding copy and no border test in the inner loop; fp32 is staged with
+// cp.async, all copies in flight at once. Every warp walks the nonzeros of its channels in that chunk,
+// and each nonzero (value + precomputed offset, one broadcast load) feeds `pixels` vertically adjacent
+// outputs per lane (immediate offsets when stride_h is 1). Output channels are ordered by nonzero count,
+// heaviest first, and dealt round-robin to warps, so channel_imbalanced masks stay balanced. Inputs may
+// be fp32, fp16 or bf16; shared memory and accumulation are FP32.
 // Knows nothing of the harness.
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -33,8 +35,9 @@ struct DirectSparseTiling {
 
 // Everything the tiling implies for one layer.
 struct DirectSparseGeometry {
-  int tile_h, rows_per_step;       // output rows per tile; lane rows
-  int in_h, in_w, channel_pitch;   // staged halo of one input channel
+  int tile_h, lane_rows;           // output rows per tile; lanes stacked vertically (32 / tile_w)
+  int in_h, in_w;                  // staged halo of one input channel
+  int column_pitch, channel_pitch; // column-major staging: (x, y) at x * column_pitch + y
   int chunks;                      // ceil((C/groups) / chunk_channels)
   int tiles_x, tiles_y;
   int block_channels, channel_blocks;
@@ -43,11 +46,12 @@ struct DirectSparseGeometry {
 
 inline DirectSparseGeometry direct_sparse_geometry(const DirectSparseShape& s, const DirectSparseTiling& t) {
   DirectSparseGeometry g{};
-  g.rows_per_step = 32 / t.tile_w;
-  g.tile_h = t.pixels * g.rows_per_step;
+  g.lane_rows = 32 / t.tile_w;
+  g.tile_h = t.pixels * g.lane_rows;
   g.in_w = (t.tile_w - 1) * s.stride_w + (s.S - 1) * s.dilation_w + 1;
   g.in_h = (g.tile_h - 1) * s.stride_h + (s.R - 1) * s.dilation_h + 1;
-  g.channel_pitch = g.in_h * g.in_w;
+  g.column_pitch = g.in_h | 1;  // odd: lanes one column apart hit different banks
+  g.channel_pitch = g.column_pitch * g.in_w;
   const int channels = s.C / s.groups;
   g.chunks = (channels + t.chunk_channels - 1) / t.chunk_channels;
   g.tiles_x = (s.Q + t.tile_w - 1) / t.tile_w;
@@ -59,7 +63,7 @@ inline DirectSparseGeometry direct_sparse_geometry(const DirectSparseShape& s, c
 }
 
 // One nonzero: its value and its offset in the staged chunk,
-// (c % chunk_channels) * channel_pitch + r * dilation_h * in_w + s * dilation_w.
+// (c % chunk_channels) * channel_pitch + r * dilation_h + s * dilation_w * column_pitch.
 struct SparseEntry {
   float value;
   int offset;

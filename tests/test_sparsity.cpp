@@ -217,6 +217,10 @@ TEST(Formats, StretchedOffsetsPointIntoThePaddedInput) {
   g.chunk_channels = 2;
   EXPECT_EQ(stretched_offset(column, g), 0 * 30 + 2 * 6 + 6);
   EXPECT_EQ(stretched_offset(0, g), 0);
+  // Column-major staging (x outer, y inner): rows are adjacent, columns a column pitch apart.
+  g.row_pitch = 1;
+  g.column_pitch = 7;
+  EXPECT_EQ(stretched_offset(column, g), 0 * 30 + 2 * 1 + 6 * 7);
 }
 
 TEST(Formats, BlockedEllPadsShortBlockRowsWithMinusOne) {

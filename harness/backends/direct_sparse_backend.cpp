@@ -49,8 +49,8 @@ kernels::DirectSparseTiling resolve_tiling(const Backend& backend, const Case& c
   if (warps != "auto") {
     t.warps = std::stoi(warps);
   } else if (sm_count > 0) {
-    // The widest block that still gives every SM a couple of blocks.
-    for (const int candidate : {8, 4, 2, 1}) {
+    // 8 warps stage a chunk fastest; 4 when 8 would leave SMs without a block.
+    for (const int candidate : {8, 4}) {
       t.warps = candidate;
       const auto g = kernels::direct_sparse_geometry(shape, t);
       const long long blocks = (long long)g.tiles_x * g.tiles_y * g.channel_blocks * shape.N * shape.groups;
@@ -83,7 +83,8 @@ class DirectSparseOp final : public PreparedOp {
     StretchGeometry stretch;
     stretch.R = l.R;
     stretch.S = l.S;
-    stretch.row_pitch = g.in_w;
+    stretch.row_pitch = 1;  // column-major staging
+    stretch.column_pitch = g.column_pitch;
     stretch.channel_pitch = g.channel_pitch;
     stretch.dilation_h = l.dilation_h;
     stretch.dilation_w = l.dilation_w;
@@ -172,7 +173,7 @@ class DirectSparseBackend final : public Backend {
     return {{"pixels", {"4", "1", "2", "8"}, "output pixels per lane per channel (rows of the tile)"},
             {"channels_per_warp", {"2", "1", "4", "8"}, "output channels each warp accumulates at once"},
             {"tile_w", {"auto", "8", "16", "32"}, "output tile width; auto = 8, 16 or 32 from the output width"},
-            {"warps", {"auto", "1", "2", "4", "8"}, "warps per block; auto = widest that gives each SM 2 blocks"},
+            {"warps", {"auto", "1", "2", "4", "8"}, "warps per block; auto = 8, or 4 when 8 leaves too few blocks"},
             {"chunk", {"auto", "4", "8", "16", "32", "64"},
              "input channels staged per step; auto = as many as fit in 48 KiB of shared memory"},
             {"order", {"by_nnz", "natural"}, "output channel order: heaviest first (load balance) or as stored"}};

@@ -27,7 +27,7 @@ long long stretched_offset(int column, const StretchGeometry& g) {
   const int s = column % g.S, r = (column / g.S) % g.R;
   int c = column / (g.S * g.R);
   if (g.chunk_channels > 0) c %= g.chunk_channels;
-  return c * g.channel_pitch + (long long)r * g.dilation_h * g.row_pitch + (long long)s * g.dilation_w;
+  return c * g.channel_pitch + (long long)r * g.dilation_h * g.row_pitch + (long long)s * g.dilation_w * g.column_pitch;
 }
 
 BlockedEllMatrix to_blocked_ell(const float* dense, int rows, int cols, int block) {

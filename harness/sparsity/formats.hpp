@@ -24,11 +24,11 @@ struct BlockedEllMatrix {
 };
 
 // Where a weight's input sits in a stretched input buffer (Escort / SkimCaffe "stretched CSR"):
-// column (c*R + r)*S + s of a KCRS weight row becomes
-// (c % chunk_channels)*channel_pitch + r*dilation_h*row_pitch + s*dilation_w (chunk_channels 0: no chunks).
+// column (c*R + r)*S + s of a KCRS weight row becomes (c % chunk_channels)*channel_pitch +
+// r*dilation_h*row_pitch + s*dilation_w*column_pitch (chunk_channels 0: no chunks).
 struct StretchGeometry {
   int R = 1, S = 1;
-  long long channel_pitch = 0, row_pitch = 0;
+  long long channel_pitch = 0, row_pitch = 0, column_pitch = 1;
   int dilation_h = 1, dilation_w = 1;
   int chunk_channels = 0;
 };
