@@ -19,30 +19,34 @@ __device__ __forceinline__ __half from_float<__half>(float v) { return __float2h
 template <>
 __device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
 
+// n / d for n * d < 2^32 and d >= 2, with m = divisor_magic(d): one multiply-high instead of a division.
+__device__ __forceinline__ unsigned divisor_magic(unsigned d) { return 0xFFFFFFFFu / d + 1; }
+__device__ __forceinline__ unsigned fast_divide(unsigned n, unsigned magic) { return __umulhi(n, magic); }
+
 // Stages input channels [0, count) of `image` (already offset to the chunk's first channel) into
-// `tile`, column-major, zero outside the image. One warp per halo row, lanes along the row: coalesced
-// global reads. fp32 goes through cp.async (zero-fill by a 0-byte source), so every copy of the chunk
-// is in flight at once; 16-bit inputs are converted to FP32 on the way.
+// `tile`, column-major, zero outside the image. Threads walk the halo in source order (x fastest), all
+// lanes busy, so global reads are coalesced. fp32 goes through cp.async (zero-fill by a 0-byte source),
+// every copy of the chunk in flight at once; 16-bit inputs are converted to FP32 on the way.
 template <class T>
 __device__ __forceinline__ void stage_chunk(float* tile, const T* __restrict__ image, int count, int in_y0,
-                                            int in_x0, const DirectSparseShape& s, const DirectSparseGeometry& g) {
-  const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, warps = blockDim.x >> 5;
-  for (int row = warp; row < count * g.in_h; row += warps) {
-    const int channel = row / g.in_h, yy = row - channel * g.in_h;
-    const int y = in_y0 + yy;
-    float* dst = tile + channel * g.channel_pitch + yy;
-    const bool row_inside = y >= 0 && y < s.H;
-    const T* src = image + ((long long)channel * s.H + (row_inside ? y : 0)) * s.W;
-    for (int xx = lane; xx < g.in_w; xx += 32) {
-      const int x = in_x0 + xx;
-      const bool inside = row_inside && x >= 0 && x < s.W;
-      if constexpr (sizeof(T) == 4) {
-        const unsigned dst_shared = static_cast<unsigned>(__cvta_generic_to_shared(dst + xx * g.column_pitch));
-        asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(dst_shared),
-                     "l"(inside ? src + x : src), "r"(inside ? 4 : 0));
-      } else {
-        dst[xx * g.column_pitch] = inside ? to_float(src[x]) : 0.0f;
-      }
+                                            int in_x0, const DirectSparseShape& s, const DirectSparseGeometry& g,
+                                            unsigned halo_magic, unsigned width_magic) {
+  const unsigned halo = unsigned(g.in_h * g.in_w);
+  const unsigned total = halo * unsigned(count);
+  for (unsigned index = threadIdx.x; index < total; index += blockDim.x) {
+    const unsigned channel = fast_divide(index, halo_magic);
+    const unsigned rest = index - channel * halo;
+    const unsigned yy = fast_divide(rest, width_magic);
+    const unsigned xx = rest - yy * unsigned(g.in_w);
+    const int y = in_y0 + int(yy), x = in_x0 + int(xx);
+    const bool inside = y >= 0 && y < s.H && x >= 0 && x < s.W;
+    const T* src = image + (long long)channel * s.H * s.W + (inside ? (long long)y * s.W + x : 0);
+    float* dst = tile + channel * g.channel_pitch + xx * g.column_pitch + yy;
+    if constexpr (sizeof(T) == 4) {
+      const unsigned dst_shared = static_cast<unsigned>(__cvta_generic_to_shared(dst));
+      asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(dst_shared), "l"(src), "r"(inside ? 4 : 0));
+    } else {
+      *dst = inside ? to_float(*src) : 0.0f;
     }
   }
   if constexpr (sizeof(T) == 4) asm volatile("cp.async.wait_all;\n" ::);
@@ -77,10 +81,12 @@ __global__ void __launch_bounds__(kMaxThreads)
   const T* image = input + ((long long)n * s.C + (long long)group * channels) * s.H * s.W;
   const int in_y0 = tile_y * g.tile_h * s.stride_h - s.pad_h;
   const int in_x0 = tile_x * t.tile_w * s.stride_w - s.pad_w;
+  const unsigned halo_magic = divisor_magic(unsigned(g.in_h * g.in_w)), width_magic = divisor_magic(unsigned(g.in_w));
   for (int chunk = 0; chunk < g.chunks; ++chunk) {
     const int c0 = chunk * t.chunk_channels;
     if (chunk > 0) __syncthreads();  // everyone is done with the previous chunk
-    stage_chunk(tile, image + (long long)c0 * s.H * s.W, min(t.chunk_channels, channels - c0), in_y0, in_x0, s, g);
+    stage_chunk(tile, image + (long long)c0 * s.H * s.W, min(t.chunk_channels, channels - c0), in_y0, in_x0, s, g,
+                halo_magic, width_magic);
     __syncthreads();
 #pragma unroll
     for (int j = 0; j < CHANNELS_PER_WARP; ++j) {
