@@ -60,7 +60,8 @@ __global__ void __launch_bounds__(kMaxThreads)
   extern __shared__ float tile[];
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
   const int tile_y = blockIdx.x / g.tiles_x, tile_x = blockIdx.x - tile_y * g.tiles_x;
-  const int n = blockIdx.z / s.groups, group = blockIdx.z - n * s.groups;
+  const int split = blockIdx.z % t.splits, image_group = blockIdx.z / t.splits;
+  const int n = image_group / s.groups, group = image_group - n * s.groups;
   const int channels = s.C / s.groups, outputs = s.K / s.groups;
   const int lane_x = lane % t.tile_w, lane_y = lane / t.tile_w;
   const int row_step = UNIT_STRIDE ? 1 : s.stride_h;
@@ -82,9 +83,10 @@ __global__ void __launch_bounds__(kMaxThreads)
   const int in_y0 = tile_y * g.tile_h * s.stride_h - s.pad_h;
   const int in_x0 = tile_x * t.tile_w * s.stride_w - s.pad_w;
   const unsigned halo_magic = divisor_magic(unsigned(g.in_h * g.in_w)), width_magic = divisor_magic(unsigned(g.in_w));
-  for (int chunk = 0; chunk < g.chunks; ++chunk) {
+  const int first_chunk = split * g.chunks_per_split, last_chunk = min(g.chunks, first_chunk + g.chunks_per_split);
+  for (int chunk = first_chunk; chunk < last_chunk; ++chunk) {
     const int c0 = chunk * t.chunk_channels;
-    if (chunk > 0) __syncthreads();  // everyone is done with the previous chunk
+    if (chunk > first_chunk) __syncthreads();  // everyone is done with the previous chunk
     stage_chunk(tile, image + (long long)c0 * s.H * s.W, min(t.chunk_channels, channels - c0), in_y0, in_x0, s, g,
                 halo_magic, width_magic);
     __syncthreads();
@@ -112,7 +114,14 @@ __global__ void __launch_bounds__(kMaxThreads)
 #pragma unroll
     for (int i = 0; i < PIXELS; ++i) {
       const int y = tile_y * g.tile_h + lane_y * PIXELS + i;
-      if (y < s.P) out[(long long)y * s.Q + x] = from_float<T>(acc[j][i]);
+      if (y >= s.P) continue;
+      if constexpr (sizeof(T) == 4) {
+        if (t.splits > 1) {
+          atomicAdd(reinterpret_cast<float*>(out) + (long long)y * s.Q + x, acc[j][i]);
+          continue;
+        }
+      }
+      out[(long long)y * s.Q + x] = from_float<T>(acc[j][i]);
     }
   }
 }
@@ -150,9 +159,10 @@ KernelPointer<T> pick_kernel(const DirectSparseShape& s, const DirectSparseTilin
   return s.stride_h == 1 ? pick_pixels<T, true>(t) : pick_pixels<T, false>(t);
 }
 
+template <class T>
 bool valid_tiling(const DirectSparseTiling& t) {
   return (t.tile_w == 8 || t.tile_w == 16 || t.tile_w == 32) && t.warps >= 1 && t.warps * 32 <= kMaxThreads &&
-         t.chunk_channels >= 1;
+         t.chunk_channels >= 1 && t.splits >= 1 && (t.splits == 1 || sizeof(T) == 4);
 }
 
 }  // namespace
@@ -160,7 +170,7 @@ bool valid_tiling(const DirectSparseTiling& t) {
 template <class T>
 cudaError_t direct_sparse_configure(const DirectSparseShape& shape, const DirectSparseTiling& tiling) {
   const KernelPointer<T> kernel = pick_kernel<T>(shape, tiling);
-  if (!kernel || !valid_tiling(tiling)) return cudaErrorInvalidValue;
+  if (!kernel || !valid_tiling<T>(tiling)) return cudaErrorInvalidValue;
   const DirectSparseGeometry g = direct_sparse_geometry(shape, tiling);
   return cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(g.shared_bytes));
 }
@@ -170,10 +180,15 @@ cudaError_t direct_sparse_conv(const T* input, T* output, const DirectSparseShap
                                const DirectSparseTiling& tiling, const DirectSparseWeights& weights,
                                cudaStream_t stream) {
   const KernelPointer<T> kernel = pick_kernel<T>(shape, tiling);
-  if (!kernel || !valid_tiling(tiling)) return cudaErrorInvalidValue;
+  if (!kernel || !valid_tiling<T>(tiling)) return cudaErrorInvalidValue;
   const DirectSparseGeometry g = direct_sparse_geometry(shape, tiling);
-  const long long images = (long long)shape.N * shape.groups;
+  const long long images = (long long)shape.N * shape.groups * tiling.splits;
   if (images > 65535 || g.channel_blocks > 65535) return cudaErrorInvalidConfiguration;
+  if (tiling.splits > 1) {
+    const cudaError_t zeroed =
+        cudaMemsetAsync(output, 0, sizeof(T) * shape.N * shape.K * (long long)shape.P * shape.Q, stream);
+    if (zeroed != cudaSuccess) return zeroed;
+  }
   const dim3 grid(unsigned(g.tiles_x * g.tiles_y), unsigned(g.channel_blocks), unsigned(images));
   kernel<<<grid, tiling.warps * 32, g.shared_bytes, stream>>>(input, output, shape, tiling, g, weights);
   return cudaGetLastError();

@@ -31,6 +31,7 @@ struct DirectSparseTiling {
   int tile_w;             // 8, 16, 32 output columns; 32 / tile_w lane rows
   int warps;              // 1..8 per block
   int chunk_channels;     // input channels staged per step
+  int splits;             // the chunks are split over this many blocks that add into the output (fp32 only)
 };
 
 // Everything the tiling implies for one layer.
@@ -39,6 +40,7 @@ struct DirectSparseGeometry {
   int in_h, in_w;                  // staged halo of one input channel
   int column_pitch, channel_pitch; // column-major staging: (x, y) at x * column_pitch + y
   int chunks;                      // ceil((C/groups) / chunk_channels)
+  int chunks_per_split;
   int tiles_x, tiles_y;
   int block_channels, channel_blocks;
   long long shared_bytes;
@@ -54,6 +56,7 @@ inline DirectSparseGeometry direct_sparse_geometry(const DirectSparseShape& s, c
   g.channel_pitch = g.column_pitch * g.in_w;
   const int channels = s.C / s.groups;
   g.chunks = (channels + t.chunk_channels - 1) / t.chunk_channels;
+  g.chunks_per_split = (g.chunks + t.splits - 1) / t.splits;
   g.tiles_x = (s.Q + t.tile_w - 1) / t.tile_w;
   g.tiles_y = (s.P + g.tile_h - 1) / g.tile_h;
   g.block_channels = t.warps * t.channels_per_warp;
@@ -76,6 +79,7 @@ struct DirectSparseWeights {
 };
 
 // Call once before launching with this tiling (raises the shared-memory limit where needed).
+// With splits > 1 (fp32 only) the launch first zeroes the output, then blocks add their partial sums.
 template <class T>
 cudaError_t direct_sparse_configure(const DirectSparseShape& shape, const DirectSparseTiling& tiling);
 

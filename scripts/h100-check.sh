@@ -48,7 +48,13 @@ for stage in "${stages[@]}"; do
         > "$OUT/direct_sparse.ptxas.log" 2>&1
       rc=$?
       cuobjdump -sass /tmp/direct_sparse.o > "$OUT/direct_sparse.sass" 2>&1 || rc=$?
-      python3 scripts/kernel_report.py "$OUT/direct_sparse.ptxas.log" "$OUT/direct_sparse.sass" | tee "$OUT/kernel-report.txt" ;;
+      python3 scripts/kernel_report.py "$OUT/direct_sparse.ptxas.log" "$OUT/direct_sparse.sass" --kernel IfLi4ELi4ELb1E \
+        > "$OUT/kernel-report.txt"
+      grep -A14 hottest "$OUT/kernel-report.txt"
+      # The hot loop itself, for reading.
+      awk '/Function : .*direct_sparse_kernelIfLi4ELi4ELb1E/{f=1;next} /Function : /{f=0} f' "$OUT/direct_sparse.sass" \
+        > "$OUT/direct_sparse_f_4_4_unit.sass"
+      rm -f "$OUT/direct_sparse.sass" ;;
     targets-smoke)
       rc=0
       "$BUILD/scbench" run configs/targets/direct_sparse.yaml \
@@ -56,7 +62,7 @@ for stage in "${stages[@]}"; do
         -o "$OUT/targets-smoke.json" > "$OUT/targets-smoke.log" 2>&1 || rc=$?
       "$BUILD/scbench" run configs/targets/direct_sparse_vgg19.yaml --filter 'conv4_2 .*ws=0.(5|9)' \
         -o "$OUT/targets-vgg19-smoke.json" > "$OUT/targets-vgg19-smoke.log" 2>&1 || rc=$?
-      tail -4 "$OUT/targets-smoke.log" "$OUT/targets-vgg19-smoke.log"
+      tail -n 4 "$OUT/targets-smoke.log" "$OUT/targets-vgg19-smoke.log"
       python3 scripts/report.py targets "$OUT/targets-smoke.json" "$OUT/targets-vgg19-smoke.json" 2>&1 | tee "$OUT/targets-smoke.md" ;;
     targets)
       rc=0
@@ -64,7 +70,7 @@ for stage in "${stages[@]}"; do
         > "$OUT/targets.log" 2>&1 || rc=$?
       "$BUILD/scbench" run configs/targets/direct_sparse_vgg19.yaml -o "$OUT/direct_sparse_targets_vgg19.json" \
         > "$OUT/targets-vgg19.log" 2>&1 || rc=$?
-      tail -3 "$OUT/targets.log" "$OUT/targets-vgg19.log"
+      tail -n 3 "$OUT/targets.log" "$OUT/targets-vgg19.log"
       python3 scripts/report.py targets "$OUT/direct_sparse_targets.json" "$OUT/direct_sparse_targets_vgg19.json" 2>&1 \
         | tee "$OUT/targets.md" ;;
     schema)

@@ -48,6 +48,18 @@ TEST(BackendRules, DirectSparseParamRuleIsChecked) {
   EXPECT_FALSE(direct->check_params({{"channels_per_warp", "8"}}).has_value());
   EXPECT_FALSE(direct->check_params({{"pixels", "8"}}).has_value());
   EXPECT_NE(direct->check_params({{"pixels", "3"}}).value_or("").find("legal values: 4, 1, 2, 8"), std::string::npos);
+  // Defaults: 4 pixels x 4 channels; 8 channels with the default pixels is the limit.
+  EXPECT_FALSE(direct->check_params({{"channels_per_warp", "8"}}).has_value());
+  EXPECT_TRUE(direct->check_params({{"pixels", "8"}, {"channels_per_warp", "8"}}).has_value());
+}
+
+TEST(BackendRules, DirectSparseSplitsOnlyInFp32) {
+  const Backend* direct = find_backend("direct_sparse");
+  Case c = case_for("direct_sparse", Precision::fp16);
+  c.params = {{"split", "4"}};
+  EXPECT_NE(direct->unsupported(c).value_or("").find("needs precision fp32"), std::string::npos);
+  c.precision = Precision::fp32;
+  EXPECT_FALSE(direct->unsupported(c).has_value());
 }
 
 TEST(BackendRules, DirectSparseRejectsAStagedChunkThatCannotFit) {

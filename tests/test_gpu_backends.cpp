@@ -153,7 +153,9 @@ INSTANTIATE_TEST_SUITE_P(
                       direct(Precision::fp16, {{"pixels", "8"}, {"channels_per_warp", "1"}}),
                       direct(Precision::fp32, {{"tile_w", "8"}, {"warps", "1"}}),
                       direct(Precision::fp32, {{"tile_w", "32"}, {"warps", "8"}, {"chunk", "4"}}),
-                      direct(Precision::fp32, {{"tile_w", "16"}, {"chunk", "64"}, {"order", "natural"}})),
+                      direct(Precision::fp32, {{"tile_w", "16"}, {"chunk", "64"}, {"order", "natural"}}),
+                      direct(Precision::fp32, {{"split", "4"}, {"chunk", "4"}}),
+                      direct(Precision::fp32, {{"split", "16"}, {"chunk", "4"}, {"channels_per_warp", "1"}})),
     name_of);
 
 // Densities from 0.01 to 1.0, with channel_imbalanced masks whose channels range from empty to full.

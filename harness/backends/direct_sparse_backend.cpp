@@ -46,16 +46,26 @@ kernels::DirectSparseTiling resolve_tiling(const Backend& backend, const Case& c
     const long long pitch_bytes = kernels::direct_sparse_geometry(shape, t).channel_pitch * (long long)sizeof(float);
     t.chunk_channels = int(std::clamp<long long>(kSharedBudget / pitch_bytes, 1, channels));
   }
+  t.splits = 1;
+  const auto blocks = [&] {
+    const auto g = kernels::direct_sparse_geometry(shape, t);
+    return (long long)g.tiles_x * g.tiles_y * g.channel_blocks * shape.N * shape.groups * t.splits;
+  };
+  const long long wanted = (long long)kBlocksPerSmWanted * std::max(sm_count, 1);
   if (warps != "auto") {
     t.warps = std::stoi(warps);
-  } else if (sm_count > 0) {
+  } else {
     // 8 warps stage a chunk fastest; 4 when 8 would leave SMs without a block.
-    for (const int candidate : {8, 4}) {
-      t.warps = candidate;
-      const auto g = kernels::direct_sparse_geometry(shape, t);
-      const long long blocks = (long long)g.tiles_x * g.tiles_y * g.channel_blocks * shape.N * shape.groups;
-      if (blocks >= (long long)kBlocksPerSmWanted * sm_count) break;
-    }
+    t.warps = 8;
+    if (blocks() < wanted) t.warps = 4;
+  }
+  const std::string splits = backend.param(c, "split");
+  if (splits != "auto") {
+    t.splits = std::stoi(splits);
+  } else if (c.precision == Precision::fp32) {
+    // Small grids (batch 1, small images) split the input channels over more blocks instead.
+    const int chunks = kernels::direct_sparse_geometry(shape, t).chunks;
+    while (blocks() < wanted && t.splits * 2 <= std::min(chunks, 16)) t.splits *= 2;
   }
   return t;
 }
@@ -63,7 +73,7 @@ kernels::DirectSparseTiling resolve_tiling(const Backend& backend, const Case& c
 nlohmann::json tiling_json(const kernels::DirectSparseTiling& t, const kernels::DirectSparseGeometry& g) {
   return {{"pixels", t.pixels},          {"channels_per_warp", t.channels_per_warp}, {"tile_w", t.tile_w},
           {"tile_h", g.tile_h},          {"warps", t.warps},                         {"chunk_channels", t.chunk_channels},
-          {"chunks", g.chunks},          {"shared_bytes", g.shared_bytes},
+          {"chunks", g.chunks},          {"splits", t.splits},                       {"shared_bytes", g.shared_bytes},
           {"grid", {g.tiles_x * g.tiles_y, g.channel_blocks}}};
 }
 
@@ -171,12 +181,15 @@ class DirectSparseBackend final : public Backend {
   }
   std::vector<ParamDef> params() const override {
     return {{"pixels", {"4", "1", "2", "8"}, "output pixels per lane per channel (rows of the tile)"},
-            {"channels_per_warp", {"2", "1", "4", "8"}, "output channels each warp accumulates at once"},
+            {"channels_per_warp", {"4", "1", "2", "8"}, "output channels each warp accumulates at once"},
             {"tile_w", {"auto", "8", "16", "32"}, "output tile width; auto = 8, 16 or 32 from the output width"},
             {"warps", {"auto", "1", "2", "4", "8"}, "warps per block; auto = 8, or 4 when 8 leaves too few blocks"},
             {"chunk", {"auto", "4", "8", "16", "32", "64"},
              "input channels staged per step; auto = as many as fit in 48 KiB of shared memory"},
-            {"order", {"by_nnz", "natural"}, "output channel order: heaviest first (load balance) or as stored"}};
+            {"order", {"by_nnz", "natural"}, "output channel order: heaviest first (load balance) or as stored"},
+            {"split", {"auto", "1", "2", "4", "8", "16"},
+             "blocks that share one output tile's input channels and add into the output (fp32 only); "
+             "auto = split until the grid gives each SM 2 blocks"}};
   }
   std::vector<ParamConstraint> constraints() const override {
     return {{"pixels * channels_per_warp <= 32 (accumulators per lane in the compiled kernels)",
@@ -185,6 +198,8 @@ class DirectSparseBackend final : public Backend {
   std::optional<std::string> unsupported(const Case& c) const override {
     if (c.layout != Layout::nchw) return "direct_sparse reads NCHW input only";
     if (c.precision == Precision::tf32) return "direct_sparse computes in FP32 on CUDA cores: use precision fp32";
+    if (param(c, "split") != "auto" && param(c, "split") != "1" && c.precision != Precision::fp32)
+      return "param split > 1 adds partial sums with FP32 atomics: it needs precision fp32";
     if ((long long)c.batch * c.layer.groups > 65535) return "direct_sparse needs batch x groups <= 65535 (grid z)";
     const auto t = resolve_tiling(*this, c, 0);
     const auto g = kernels::direct_sparse_geometry(shape_of(c), t);
