@@ -95,12 +95,22 @@ __global__ void __launch_bounds__(kMaxThreads)
       if (slot[j] >= outputs) continue;  // warp-uniform
       const int* range = w.chunk_ptr + ((long long)group * outputs + slot[j]) * (g.chunks + 1) + chunk;
       const int begin = range[0], end = range[1];
+      // The warp loads 32 entries at once (one coalesced 64-bit load per lane, the next batch in flight
+      // while this one runs) and broadcasts them with shuffles: no memory latency per nonzero.
+      float2 next = begin + lane < end ? __ldg(reinterpret_cast<const float2*>(w.entries) + begin + lane)
+                                       : make_float2(0.0f, 0.0f);
+      for (int base = begin; base < end; base += 32) {
+        const float2 batch = next;
+        if (base + 32 + lane < end) next = __ldg(reinterpret_cast<const float2*>(w.entries) + base + 32 + lane);
+        const int count = min(32, end - base);
 #pragma unroll 4
-      for (int e = begin; e < end; ++e) {
-        const SparseEntry entry = w.entries[e];  // same address in every lane: one broadcast load
-        const float* column = lane_tile + entry.offset;
+        for (int e = 0; e < count; ++e) {
+          const float value = __shfl_sync(0xFFFFFFFFu, batch.x, e);
+          const int offset_bytes = __shfl_sync(0xFFFFFFFFu, __float_as_int(batch.y), e);
+          const float* column = reinterpret_cast<const float*>(reinterpret_cast<const char*>(lane_tile) + offset_bytes);
 #pragma unroll
-        for (int i = 0; i < PIXELS; ++i) acc[j][i] = fmaf(entry.value, column[i * row_step], acc[j][i]);
+          for (int i = 0; i < PIXELS; ++i) acc[j][i] = fmaf(value, column[i * row_step], acc[j][i]);
+        }
       }
     }
   }

@@ -65,11 +65,11 @@ inline DirectSparseGeometry direct_sparse_geometry(const DirectSparseShape& s, c
   return g;
 }
 
-// One nonzero: its value and its offset in the staged chunk,
-// (c % chunk_channels) * channel_pitch + r * dilation_h + s * dilation_w * column_pitch.
-struct SparseEntry {
+// One nonzero: its value and the byte offset of its input in the staged chunk,
+// 4 * ((c % chunk_channels) * channel_pitch + r * dilation_h + s * dilation_w * column_pitch).
+struct alignas(8) SparseEntry {
   float value;
-  int offset;
+  int offset_bytes;
 };
 
 struct DirectSparseWeights {

@@ -2,7 +2,7 @@
 # One call on the H100 machine: build, tests, the main job, the schema check and compute-sanitizer.
 # Usage (from the repo root, via the device tool): bash scripts/h100-check.sh [stage...]
 #   stages: build cpu-tests gpu-tests quick schema sanitizer (the default set), and on request
-#           library-smoke engine-probe kernel-report targets-smoke targets
+#           library-smoke engine-probe kernel-report targets-smoke targets sanitizer-kernels
 # Full logs and JSON go to $OUT; the end of the output is a short table.
 set -uo pipefail
 OUT="${OUT:-/tmp/scbench-out}"
@@ -76,12 +76,14 @@ for stage in "${stages[@]}"; do
     schema)
       python3 tests/validate_results.py --schema results/schema.json "$OUT/quick.json" > "$OUT/schema.log" 2>&1
       rc=$?; cat "$OUT/schema.log" | tail -5 ;;
-    sanitizer)
+    sanitizer|sanitizer-kernels)
       rc=0
+      sweep=configs/ci/sanitizer.yaml
+      [ "$stage" = sanitizer-kernels ] && sweep=configs/ci/sanitizer_kernels.yaml
       for tool in memcheck racecheck; do
-        compute-sanitizer --tool "$tool" --error-exitcode 3 "$BUILD/scbench" run configs/ci/sanitizer.yaml \
-          -o "/tmp/sanitizer-$tool.json" > "$OUT/sanitizer-$tool.log" 2>&1 || rc=$?
-        grep -E "ERROR SUMMARY|ok, " "$OUT/sanitizer-$tool.log" | tail -2
+        compute-sanitizer --tool "$tool" --error-exitcode 3 "$BUILD/scbench" run "$sweep" \
+          -o "/tmp/$stage-$tool.json" > "$OUT/$stage-$tool.log" 2>&1 || rc=$?
+        grep -E "ERROR SUMMARY|ok, " "$OUT/$stage-$tool.log" | tail -2
       done ;;
     *) echo "unknown stage $stage"; rc=2 ;;
   esac

@@ -124,7 +124,7 @@ class DirectSparseOp final : public PreparedOp {
           chunk_ptr.push_back(int(entries.size()));
           const int column_end = (chunk + 1) * tiling_.chunk_channels * rs;  // columns are sorted by channel
           for (; i < end && csr.col_indices[i] < column_end; ++i)
-            entries.push_back({csr.values[i], int(stretched_offset(csr.col_indices[i], stretch))});
+            entries.push_back({csr.values[i], int(sizeof(float) * stretched_offset(csr.col_indices[i], stretch))});
         }
         chunk_ptr.push_back(int(entries.size()));
       }
