@@ -26,13 +26,19 @@ def label_of(case):
     return f"{text} {case['precision']}"
 
 
+def results_of(path):
+    """The results of a result document, or of an unfinished run's checkpoint (.partial.jsonl)."""
+    with open(path) as f:
+        if path.endswith(".jsonl"):
+            return [json.loads(line) for line in f if line.strip()]
+        return json.load(f)["results"]
+
+
 def load(paths):
     """One row per verified result; identical keys from later files replace earlier ones."""
     rows = {}
     for path in paths:
-        with open(path) as f:
-            document = json.load(f)
-        for r in document["results"]:
+        for r in results_of(path):
             if r["status"] != "ok":
                 continue
             c, d = r["case"], r["derived"]

@@ -105,6 +105,18 @@ if __name__ == "__main__":
     unittest.main()
 
 
+class CheckpointTest(unittest.TestCase):
+    def test_an_unfinished_runs_checkpoint_is_read_like_a_document(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "run.json.partial.jsonl")
+            with open(path, "w") as f:
+                for r in (result("vgg19/conv1_1", 32, 0.5, "cudnn", "fp32", 100.0),
+                          result("vgg19/conv1_1", 32, 0.5, "direct_sparse", "fp32", 50.0, status="incorrect")):
+                    f.write(json.dumps(r) + "\n")
+            frame = report.load([path])
+        self.assertEqual(list(frame["label"]), ["cudnn fp32"])  # the incorrect case is not a result
+
+
 class TargetsTest(unittest.TestCase):
     def test_targets_use_the_fastest_param_set_and_flag_misses(self):
         escort_set = []
