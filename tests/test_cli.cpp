@@ -95,6 +95,22 @@ TEST(Cli, TheReadmeExampleSweepIsValid) {
   EXPECT_EQ(o.exit_code, 0) << o.output;
 }
 
+TEST(Cli, EveryCommittedSweepValidates) {
+  int sweeps = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(source("configs"))) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++sweeps;
+    const Outcome o = run("run " + entry.path().string() + " --dry-run");
+    // A sweep naming an optional backend that this build lacks (cusparselt) must say so, nothing else.
+    if (o.output.find("is not built into this scbench") != std::string::npos) {
+      EXPECT_EQ(o.exit_code, 2);
+      continue;
+    }
+    EXPECT_EQ(o.exit_code, 0) << entry.path() << "\n" << o.output;
+  }
+  EXPECT_GE(sweeps, 10);
+}
+
 TEST(Cli, InvalidSweepExits2WithFileLineAndFixAndWritesNothing) {
   const auto dir = std::filesystem::path(SCBENCH_TEST_TMP) / "cli";
   std::filesystem::create_directories(dir);
