@@ -2,7 +2,8 @@
 # One call on the H100 machine: build, tests, the main job, the schema check and compute-sanitizer.
 # Usage (from the repo root, via the device tool): bash scripts/h100-check.sh [stage...]
 #   stages: build cpu-tests gpu-tests quick schema sanitizer (the default set), and on request
-#           library-smoke engine-probe kernel-report targets-smoke targets sanitizer-kernels
+#           library-smoke library-vgg19 library-resnet50 engine-probe kernel-report targets-smoke targets
+#           sanitizer-kernels
 # Full logs and JSON go to $OUT; the end of the output is a short table.
 set -uo pipefail
 OUT="${OUT:-/tmp/scbench-out}"
@@ -73,6 +74,13 @@ for stage in "${stages[@]}"; do
       tail -n 3 "$OUT/targets.log" "$OUT/targets-vgg19.log"
       python3 scripts/report.py targets "$OUT/direct_sparse_targets.json" "$OUT/direct_sparse_targets_vgg19.json" 2>&1 \
         | tee "$OUT/targets.md" ;;
+    library-vgg19|library-resnet50)
+      # The full library sweep (4056 cases, ~12 min) in two halves that each fit one device call.
+      net=${stage#library-}
+      "$BUILD/scbench" run configs/crossover/library.yaml --filter "^$net/" -o "$OUT/library.$net.json" \
+        > "$OUT/library.$net.log" 2>&1
+      rc=$?; tail -n 2 "$OUT/library.$net.log"
+      python3 scripts/report.py library "$OUT/library.$net.json" 2>&1 | tee "$OUT/library.$net.md" ;;
     schema)
       python3 tests/validate_results.py --schema results/schema.json "$OUT/quick.json" > "$OUT/schema.log" 2>&1
       rc=$?; cat "$OUT/schema.log" | tail -5 ;;

@@ -269,6 +269,9 @@ def main(argv=None):
     tgt = sub.add_parser("targets", help="issue 5's direct_sparse targets: figure reached and gap per target")
     tgt.add_argument("results", nargs="+")
     tgt.add_argument("-o", "--output")
+    lib = sub.add_parser("library", help="issue 4's table: im2col_cusparse crossover vs cuDNN fp32, cuSPARSELt 2:4 speedup")
+    lib.add_argument("results", nargs="+")
+    lib.add_argument("-o", "--output")
     pub = sub.add_parser("published", help="a paper's speedups beside ours")
     pub.add_argument("results", nargs="+")
     pub.add_argument("-o", "--output")
@@ -283,6 +286,9 @@ def main(argv=None):
     elif args.command == "targets":
         import targets
         text = targets.report(frame)
+    elif args.command == "library":
+        import targets
+        text = targets.library(frame)
     elif args.command == "table":
         medians, speedups = speedup_table(frame, args.baseline)
         text = format_table(medians, speedups, args.format, args.baseline)

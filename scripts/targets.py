@@ -1,4 +1,5 @@
-"""Issue 5's targets for direct_sparse, evaluated from result files (configs/targets/*.yaml).
+"""Answers to the issues' questions from result files: issue 5's direct_sparse targets
+(configs/targets/*.yaml) and issue 4's library table (configs/crossover/library.yaml).
 
 Every ratio pairs two cases of the same layer, batch and sparsity measured in the same run. Where a
 backend ran with several param sets (im2col_cusparse's algorithms, direct_sparse tile choices), the
@@ -130,3 +131,30 @@ def report(frame):
     if len(lines) == 2:
         raise SystemExit("no direct_sparse results of the target sweeps in these files")
     return "\n".join(lines) + "\n\n" + "\n\n".join(details) + "\n"
+
+
+def library(frame):
+    """Per layer and batch: the lowest swept sparsity from which im2col_cusparse fp32 beats cuDNN fp32 at every
+    higher swept sparsity, and cuSPARSELt's 2:4 speedup over the faster dense fp16 backend on the same weights."""
+    uniform = frame[frame["mask"] == "uniform"]
+    sparse = best(uniform, "im2col_cusparse", "fp32")
+    dense = best(uniform, "cudnn", "fp32")
+    nm = frame[frame["mask"] == "nm2:4"]
+    lt = best(nm, "cusparselt", "fp16")
+    dense16 = pd.concat([best(nm, "cudnn", "fp16"), best(nm, "im2col_cublas", "fp16")], axis=1).min(axis=1)
+    rows = []
+    keys = sorted(set((l, b) for l, b, _ in sparse.index) | set((l, b) for l, b, _ in lt.index))
+    for layer, batch in keys:
+        r = ratio(dense, sparse)
+        r = r[(r.index.get_level_values("layer") == layer) & (r.index.get_level_values("batch") == batch)]
+        sparsities = list(r.index.get_level_values("weight_sparsity"))
+        wins = list(r.values > 1)
+        lowest = next((sparsities[i] for i in range(len(sparsities)) if all(wins[i:])), None)
+        crossing = "-" if not len(r) else ("none up to %g" % sparsities[-1] if lowest is None else f"{lowest:g}")
+        s = ratio(dense16, lt)
+        s = s[(s.index.get_level_values("layer") == layer) & (s.index.get_level_values("batch") == batch)]
+        rows.append({"layer": layer, "N": batch, "im2col_cusparse fp32 beats cuDNN fp32 from": crossing,
+                     "cuSPARSELt 2:4 over best dense fp16": float(s.iloc[0]) if len(s) else float("nan")})
+    if not rows:
+        raise SystemExit("no im2col_cusparse or cusparselt results in these files")
+    return markdown(pd.DataFrame(rows)) + "\n"

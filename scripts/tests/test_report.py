@@ -149,3 +149,21 @@ class TargetsTest(unittest.TestCase):
         self.assertIn("conv3_1 0.6", rows["5"])  # loses at 0.5, wins from 0.6 up
         self.assertIn("| yes |", rows["5"])
         self.assertIn("1/1", rows["6"])
+
+
+class LibraryTest(unittest.TestCase):
+    def test_library_table_gives_the_crossing_and_the_2_4_speedup(self):
+        rows = []
+        for sparsity, sparse_us in ((0.5, 300.0), (0.7, 150.0), (0.8, 90.0), (0.9, 50.0)):
+            rows += [result("vgg19/conv4_2", 32, sparsity, "im2col_cusparse", "fp32", sparse_us),
+                     result("vgg19/conv4_2", 32, sparsity, "cudnn", "fp32", 100.0)]
+        rows += [result("vgg19/conv4_2", 32, 0.5, "cusparselt", "fp16", 40.0, mask="nm2:4"),
+                 result("vgg19/conv4_2", 32, 0.5, "cudnn", "fp16", 60.0, mask="nm2:4"),
+                 result("vgg19/conv4_2", 32, 0.5, "im2col_cublas", "fp16", 50.0, mask="nm2:4")]
+        with tempfile.TemporaryDirectory() as d:
+            frame = report.load([write(d, "lib.json", rows)])
+        import targets
+        text = targets.library(frame)
+        line = [l for l in text.splitlines() if l.startswith("| vgg19/conv4_2")][0]
+        self.assertIn("| 0.8 |", line)   # loses at 0.7, wins from 0.8 up
+        self.assertIn("| 1.25 |", line)  # 50 us (the faster dense fp16) / 40 us
