@@ -34,6 +34,25 @@ inline CaseResult ok_result(const std::string& backend, double sparsity, double 
   r.prepare_us = 1234.5;
   r.backend_details = {{"algorithm", "implicit_precomp_gemm"}};
   r.derived = derive_figures(r.c, 1.0 - sparsity, 1.0, t.stats.median, h100_ceilings());
+  // The kernel scope of two traced executions of a two-kernel op (im2col, then a GEMM).
+  using Traced = KernelTrace::Traced;
+  const auto kernel = [](const char* name, std::uint64_t start, std::uint64_t end) {
+    Traced k;
+    k.launch = {demangle(name), {64, 1, 1}, {256, 1, 1}, 40, 0, 2048, double(end - start) / 1000.0};
+    k.start_ns = start;
+    k.end_ns = end;
+    return k;
+  };
+  r.kernel_timing = summarize_trace({{1, {kernel("_ZN3scb7kernels6im2colEv", 0, 20'000), kernel("gemm", 21'000, 90'000)}},
+                                     {2, {kernel("_ZN3scb7kernels6im2colEv", 0, 19'000), kernel("gemm", 20'000, 88'000)}}});
+  return r;
+}
+
+// A case whose kernel scope CUPTI could not trace.
+inline CaseResult ok_result_without_kernel_scope() {
+  CaseResult r = ok_result("im2col_cusparse", 0.9, 50.0);
+  r.kernel_timing.reset();
+  r.kernel_timing_unavailable = "cuptiActivityEnable: CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED (another profiler, e.g. ncu or nsys, is attached)";
   return r;
 }
 

@@ -218,6 +218,39 @@ TEST(Verification, WrongWeightsAreCaughtAsIncorrect) {
   EXPECT_FALSE(within_tolerance(compare_outputs(r1, r2), tolerance_for(Precision::bf16)));
 }
 
+// Issue 3: the kernel scope lists the kernels a library launched, by name.
+TEST(KernelScope, ListsTheKernelsOfLibraryAndOwnOps) {
+  SCB_REQUIRE_GPU();
+  MeasureSettings quick;
+  quick.max_samples = 10;
+  CaseRunner runner(3, quick);
+  Case c;
+  c.layer = make_layer("vgg_like", 64, 28, 28, 64, 3, 3, 1, 1, 1);
+  c.batch = 8;
+  c.weight_sparsity = 0.5;
+  for (const std::string backend : {"cudnn", "im2col_cublas"}) {
+    c.backend = backend;
+    const CaseResult r = runner.run(c);
+    ASSERT_EQ(r.status, CaseStatus::ok) << r.error;
+    ASSERT_TRUE(r.kernel_timing.has_value()) << r.kernel_timing_unavailable;
+    ASSERT_FALSE(r.kernel_timing->kernels.empty());
+    std::printf("[kernels] %s:", backend.c_str());
+    for (const auto& k : r.kernel_timing->kernels) {
+      EXPECT_FALSE(k.name.empty());
+      EXPECT_GT(k.block[0] * k.block[1] * k.block[2], 0);
+      std::printf(" %s (%.1f us, %d regs);", k.name.substr(0, 60).c_str(), k.duration_us, k.registers_per_thread);
+    }
+    std::printf(" kernel scope %.1f us, gpu scope %.1f us\n", r.kernel_timing->stats.median, r.timing->stats.median);
+    EXPECT_LE(r.kernel_timing->stats.median, r.timing->stats.median * 1.05);  // events include launch costs
+  }
+  // Our im2col_cublas op is im2col then a GEMM: both kernels are listed.
+  const CaseResult r = runner.run(c);
+  bool saw_im2col = false;
+  for (const auto& k : r.kernel_timing->kernels) saw_im2col |= k.name.find("im2col") != std::string::npos;
+  EXPECT_TRUE(saw_im2col);
+  EXPECT_GE(r.kernel_timing->kernels.size(), 2u);
+}
+
 TEST(ForcedAlgorithm, UnsupportedAlgorithmIsACaseErrorNotACrash) {
   SCB_REQUIRE_GPU();
   MeasureSettings quick;

@@ -113,6 +113,30 @@ TEST(TimingEngine, HostScopeIncludesHostOverhead) {
 namespace scb {
 namespace {
 
+// Issue 3's proof: for kernels over 50 us, the kernel scope (CUPTI) and the gpu scope (events) agree.
+TEST(KernelScopeProof, AgreesWithGpuScopeWithin5PercentOverLongKernels) {
+  SCB_REQUIRE_GPU();
+  EngineFixture f;
+  for (const long long cycles : {200'000LL, 2'000'000LL}) {
+    const Op spin = [&](cudaStream_t st) { SCB_CUDA(kernels::launch_spin_kernel(cycles, nullptr, st)); };
+    MeasureSettings s;
+    s.min_samples = 30;
+    const TimingResult gpu = f.engine->measure(spin, s);
+    std::string why;
+    const auto trace = KernelTrace::open(why);
+    ASSERT_NE(trace, nullptr) << why;
+    const KernelScope kernel = f.engine->trace_kernels(spin, s, *trace, 30);
+    ASSERT_EQ(kernel.samples_us.size(), 30u);
+    ASSERT_EQ(kernel.kernels.size(), 1u);
+    EXPECT_NE(kernel.kernels[0].name.find("spin_kernel"), std::string::npos) << kernel.kernels[0].name;
+    const double ratio = gpu.stats.median / kernel.stats.median;
+    std::printf("[proof] spin %lld cycles: gpu scope %.2f us, kernel scope %.2f us, ratio %.4f\n", cycles,
+                gpu.stats.median, kernel.stats.median, ratio);
+    ASSERT_GT(kernel.stats.median, 50.0);
+    EXPECT_NEAR(ratio, 1.0, 0.05);
+  }
+}
+
 // Not a proof: where the fixed cost of a timed launch goes. Run by hand with
 // --gtest_also_run_disabled_tests --gtest_filter='*LaunchCostBreakdown*'.
 TEST(TimingEngineProbe, DISABLED_LaunchCostBreakdown) {

@@ -1,8 +1,11 @@
-// Statistics and the stopping rule of the timing engine (the GPU part is in test_gpu_engine.cpp).
+// Statistics, the stopping rule and the kernel-scope arithmetic of the timing engine (the GPU part is in
+// test_gpu_engine.cpp).
 #include <gtest/gtest.h>
 
 #include <cmath>
 
+#include "harness/gpu/device.hpp"
+#include "harness/measure/kernel_trace.hpp"
 #include "harness/measure/statistics.hpp"
 #include "harness/sparsity/rng.hpp"
 
@@ -51,6 +54,53 @@ TEST(StoppingRule, HonoursFloorNoiseCapAndBudget) {
   EXPECT_EQ(rule.stop_reason(noisy, 1.5), "time_budget");
   noisy.resize(50, 1.5);
   EXPECT_EQ(rule.stop_reason(noisy, 0.1), "max_samples");
+}
+
+}  // namespace
+}  // namespace scb
+
+namespace scb {
+namespace {
+
+TEST(KernelScope, UnionCountsOverlappingKernelsOnce) {
+  EXPECT_EQ(union_length_ns({}), 0u);
+  EXPECT_EQ(union_length_ns({{10, 20}, {30, 45}}), 25u);            // disjoint: a launch gap is not kernel time
+  EXPECT_EQ(union_length_ns({{10, 30}, {20, 40}}), 30u);            // overlapping streams
+  EXPECT_EQ(union_length_ns({{10, 100}, {20, 30}, {40, 50}}), 90u);  // nested
+  EXPECT_EQ(union_length_ns({{50, 60}, {10, 20}, {15, 25}}), 25u);  // unsorted
+  EXPECT_EQ(union_length_ns({{10, 10}, {30, 20}}), 0u);             // empty and reversed records are ignored
+}
+
+TEST(KernelScope, DemanglesCxxNamesAndKeepsPlainOnes) {
+  EXPECT_EQ(demangle("_ZN3scb7kernels6im2colEv"), "scb::kernels::im2col()");
+  EXPECT_EQ(demangle("sm90_xmma_gemm_f32f32_tf32f32"), "sm90_xmma_gemm_f32f32_tf32f32");
+  EXPECT_EQ(demangle(nullptr), "");
+}
+
+TEST(KernelScope, OneSamplePerExecutionAndTheLastExecutionsKernels) {
+  using Traced = KernelTrace::Traced;
+  const auto k = [](const char* name, std::uint64_t start, std::uint64_t end) {
+    Traced t;
+    t.launch.name = name;
+    t.start_ns = start;
+    t.end_ns = end;
+    return t;
+  };
+  const KernelScope scope = summarize_trace({{1, {k("a", 0, 10'000), k("b", 12'000, 20'000)}},
+                                             {2, {k("a", 100'000, 111'000)}}});
+  ASSERT_EQ(scope.samples_us.size(), 2u);
+  EXPECT_DOUBLE_EQ(scope.samples_us[0], 18.0);  // 10 us + 8 us, the 2 us gap excluded
+  EXPECT_DOUBLE_EQ(scope.samples_us[1], 11.0);
+  ASSERT_EQ(scope.kernels.size(), 1u);
+  EXPECT_EQ(scope.kernels[0].name, "a");
+  EXPECT_EQ(scope.stats.count, 2);
+}
+
+TEST(KernelScope, WithoutAGpuTracingIsUnavailableWithAReason) {
+  if (probe_gpu().available) GTEST_SKIP() << "a GPU is present: the unavailable path is the other machine's";
+  std::string why;
+  EXPECT_EQ(KernelTrace::open(why), nullptr);
+  EXPECT_FALSE(why.empty());
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   std::filesystem::remove(ResultStore::checkpoint_path(argv[1]));
   ResultStore store(argv[1], false);
   store.append(result_to_json(ok_result("cudnn", 0.9, 100.0)));
+  store.append(result_to_json(ok_result_without_kernel_scope()));
   store.append(result_to_json(incorrect_result()));
   store.append(result_to_json(error_result()));
   // The environment block as collect_environment writes it on a GPU machine (not collectable here).

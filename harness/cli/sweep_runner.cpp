@@ -124,7 +124,15 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
     result.error = describe_failure(result.verify.metrics, result.verify.tolerance);
     return;  // never timed
   }
-  result.timing = engine_->measure([&](cudaStream_t stream) { op->run(stream); }, settings_);
+  const Op timed = [&](cudaStream_t stream) { op->run(stream); };
+  result.timing = engine_->measure(timed, settings_);
+  if (settings_.scope == TimingScope::gpu && settings_.kernel_scope) {
+    std::string why_not;
+    if (const auto trace = KernelTrace::open(why_not))
+      result.kernel_timing = engine_->trace_kernels(timed, settings_, *trace, settings_.kernel_runs);
+    else
+      result.kernel_timing_unavailable = why_not;
+  }
   result.derived =
       derive_figures(c, data.host.weight_density, data.host.activation_density, result.timing->stats.median, ceilings_);
   result.status = CaseStatus::ok;
@@ -144,7 +152,7 @@ nlohmann::json measure_json(const MeasureSettings& m) {
   return {{"scope", to_string(m.scope)}, {"l2", m.cold_l2 ? "cold" : "hot"},
           {"launch", m.launch == LaunchMode::graph ? "graph" : "stream"}, {"warmup_runs", m.warmup_runs},
           {"min_samples", m.min_samples}, {"max_samples", m.max_samples}, {"max_noise", m.max_noise},
-          {"max_time_s", m.max_time_s}};
+          {"max_time_s", m.max_time_s}, {"kernel_scope", m.kernel_scope}, {"kernel_runs", m.kernel_runs}};
 }
 
 namespace {

@@ -96,6 +96,19 @@ double TimingEngine::sample_host_us(const Op& op, bool cold) {
   return std::chrono::duration<double, std::micro>(Clock::now() - begin).count();
 }
 
+KernelScope TimingEngine::trace_kernels(const Op& op, const MeasureSettings& settings, KernelTrace& trace, int runs) {
+  op(stream_);  // warm-up: launched outside any execution id, so never counted
+  SCB_CUDA(cudaStreamSynchronize(stream_));
+  for (int i = 1; i <= runs; ++i) {
+    if (settings.cold_l2) flush_l2();  // the flush is outside begin/end: not part of the op
+    trace.begin(std::uint64_t(i));
+    op(stream_);
+    trace.end();
+  }
+  SCB_CUDA(cudaStreamSynchronize(stream_));
+  return summarize_trace(trace.collect());
+}
+
 TimingResult TimingEngine::measure(const Op& op, const MeasureSettings& settings) {
   TimingResult result;
   result.scope = settings.scope;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/gpu/device.hpp"
+#include "harness/measure/kernel_trace.hpp"
 #include "harness/measure/nvml.hpp"
 #include "harness/measure/statistics.hpp"
 #include "harness/spec/sweep.hpp"
@@ -46,6 +47,10 @@ class TimingEngine {
  public:
   TimingEngine(cudaStream_t stream, std::size_t l2_bytes, const Nvml* nvml);
   TimingResult measure(const Op& op, const MeasureSettings& settings);
+  // The `kernel`-scope pass, separate from measure(): `runs` executions of `op` enqueued call by call
+  // (CUDA graphs would hide the op's kernels behind one launch), L2 flushed before each when cold,
+  // every kernel of each execution traced by CUPTI.
+  KernelScope trace_kernels(const Op& op, const MeasureSettings& settings, KernelTrace& trace, int runs);
 
  private:
   // Enqueues one timed sample (events around the op) on the stream.

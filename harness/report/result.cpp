@@ -56,6 +56,23 @@ nlohmann::json case_to_json(const Case& c) {
 
 namespace {
 
+nlohmann::json kernel_timing_to_json(const KernelScope& k) {
+  const SampleStats& s = k.stats;
+  nlohmann::json kernels = nlohmann::json::array();
+  for (const auto& launch : k.kernels)
+    kernels.push_back({{"name", launch.name},
+                       {"grid", launch.grid},
+                       {"block", launch.block},
+                       {"registers_per_thread", launch.registers_per_thread},
+                       {"static_shared_bytes", launch.static_shared_bytes},
+                       {"dynamic_shared_bytes", launch.dynamic_shared_bytes},
+                       {"duration_us", launch.duration_us}});
+  return {{"scope", "kernel"},      {"sample_count", s.count}, {"median_us", s.median}, {"mean_us", s.mean},
+          {"min_us", s.min},        {"max_us", s.max},         {"stdev_us", s.stdev},   {"p10_us", s.p10},
+          {"p90_us", s.p90},        {"samples_us", k.samples_us}, {"kernels_per_op", k.kernels.size()},
+          {"kernels", kernels}};
+}
+
 nlohmann::json timing_to_json(const TimingResult& t) {
   const SampleStats& s = t.stats;
   nlohmann::json clock = {{"available", t.clock.available}};
@@ -102,6 +119,10 @@ nlohmann::json result_to_json(const CaseResult& r) {
                                 {"max_rel_error", r.verify.tolerance.max_rel_error}};
   }
   j["timing"] = r.timing ? timing_to_json(*r.timing) : nlohmann::json(nullptr);
+  if (r.kernel_timing)
+    j["kernel_timing"] = kernel_timing_to_json(*r.kernel_timing);
+  else if (!r.kernel_timing_unavailable.empty())
+    j["kernel_timing"] = {{"unavailable", r.kernel_timing_unavailable}};
   j["prepare_us"] = r.prepare_us ? nlohmann::json(*r.prepare_us) : nlohmann::json(nullptr);
   j["backend_details"] = r.backend_details;
   const DerivedFigures& d = r.derived;

@@ -44,6 +44,8 @@ struct CaseResult {
   std::string error;  // for incorrect and error
   VerifyOutcome verify;
   std::optional<TimingResult> timing;
+  std::optional<KernelScope> kernel_timing;  // the `kernel` scope, when traced
+  std::string kernel_timing_unavailable;     // why it was not, when CUPTI could not trace
   std::optional<double> prepare_us;
   nlohmann::json backend_details = nlohmann::json::object();
   DerivedFigures derived;

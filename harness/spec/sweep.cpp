@@ -23,7 +23,7 @@ const std::vector<std::string> kExcludeKeys{"backend", "precision", "layout", "m
 const std::vector<std::string> kPublishedKeys{"source", "speedups"};
 const std::vector<std::string> kSpeedupKeys{"sparse", "baseline", "layer", "batch", "speedup", "note"};
 const std::vector<std::string> kMeasureKeys{"scope",       "l2",          "launch",          "warmup_runs", "min_samples",
-                                            "max_samples", "max_noise",   "max_time_s"};
+                                            "max_samples", "max_noise",   "max_time_s",  "kernel_scope", "kernel_runs"};
 
 std::string option_suffix(const OptionValues& chosen) {
   if (chosen.empty()) return "";
@@ -231,6 +231,12 @@ class SweepParser {
     if (node["max_samples"]) m.max_samples = static_cast<int>(reader_.read_int(node["max_samples"], "max_samples"));
     if (node["max_noise"]) m.max_noise = reader_.read_double(node["max_noise"], "max_noise");
     if (node["max_time_s"]) m.max_time_s = reader_.read_double(node["max_time_s"], "max_time_s");
+    if (node["kernel_scope"]) m.kernel_scope = reader_.read_bool(node["kernel_scope"], "kernel_scope");
+    if (node["kernel_runs"]) {
+      const long long runs = reader_.read_int(node["kernel_runs"], "kernel_runs");
+      if (runs < 10 || runs > 1000) reader_.fail(node["kernel_runs"], "kernel_runs must be between 10 and 1000", "use e.g. 20");
+      m.kernel_runs = int(runs);
+    }
     if (m.warmup_runs < 1) reader_.fail(node["warmup_runs"], "warmup_runs must be at least 1", "use e.g. 3");
     if (m.min_samples < 10)
       reader_.fail(node["min_samples"], "min_samples must be at least 10", "statistics on fewer samples are not reported; use 10 or more");

@@ -62,6 +62,8 @@ struct MeasureSettings {
   int max_samples = 1000;
   double max_noise = 0.005;  // relative half-width of the median's 95% confidence interval
   double max_time_s = 1.0;   // sampling budget per case
+  bool kernel_scope = true;  // also trace the op's kernels with CUPTI (the `kernel` scope), in a pass of its own
+  int kernel_runs = 20;      // executions traced in that pass
 };
 
 // A speedup a paper reported, to be shown beside ours: either for one layer (and batch) or as the
