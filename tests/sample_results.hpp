@@ -45,6 +45,7 @@ inline CaseResult ok_result(const std::string& backend, double sparsity, double 
   };
   r.kernel_timing = summarize_trace({{1, {kernel("_ZN3scb7kernels6im2colEv", 0, 20'000), kernel("gemm", 21'000, 90'000)}},
                                      {2, {kernel("_ZN3scb7kernels6im2colEv", 0, 19'000), kernel("gemm", 20'000, 88'000)}}});
+  r.energy = energy_from_counter(1'000'000, 1'420'000, 12'000, 1.05);
   return r;
 }
 
@@ -52,6 +53,7 @@ inline CaseResult ok_result(const std::string& backend, double sparsity, double 
 inline CaseResult ok_result_without_kernel_scope() {
   CaseResult r = ok_result("im2col_cusparse", 0.9, 50.0);
   r.kernel_timing.reset();
+  r.energy_unavailable = "NVML is not loaded";
   r.kernel_timing_unavailable = "cuptiActivityEnable: CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED (another profiler, e.g. ncu or nsys, is attached)";
   return r;
 }

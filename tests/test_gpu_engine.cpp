@@ -137,6 +137,29 @@ TEST(KernelScopeProof, AgreesWithGpuScopeWithin5PercentOverLongKernels) {
   }
 }
 
+// Issue 3: energy per op is reported, and is plausible for the work done.
+TEST(EnergyProof, SpinKernelEnergyMatchesPowerTimesTime) {
+  SCB_REQUIRE_GPU();
+  EngineFixture f;
+  if (!f.nvml) GTEST_SKIP() << "NVML unavailable";
+  const Op spin = [](cudaStream_t st) { SCB_CUDA(kernels::launch_spin_kernel(1'000'000, nullptr, st)); };
+  std::string why;
+  const auto e = f.engine->measure_energy(spin, 1.0, why);
+  ASSERT_TRUE(e.has_value()) << why;
+  std::printf("[proof] energy: %.3f mJ per ~0.5 ms spin, %.1f W average over %lld ops in %.2f s\n", e->mj_per_op,
+              e->average_watts, e->ops, e->seconds);
+  EXPECT_GE(e->seconds, 1.0);
+  EXPECT_GT(e->ops, 1000);
+  // One busy SM on an idle H100: between idle (~50 W) and the board limit (700 W).
+  EXPECT_GT(e->average_watts, 30.0);
+  EXPECT_LT(e->average_watts, 750.0);
+  // Energy per op over average power is the time per op: back to back, that is the spin time.
+  const auto mhz = f.nvml->sm_clock_mhz();
+  ASSERT_TRUE(mhz.has_value());
+  const double spin_ms = 1'000'000.0 / (*mhz * 1000.0);
+  EXPECT_NEAR(e->mj_per_op / e->average_watts, spin_ms, 0.1 * spin_ms);
+}
+
 // Not a proof: where the fixed cost of a timed launch goes. Run by hand with
 // --gtest_also_run_disabled_tests --gtest_filter='*LaunchCostBreakdown*'.
 TEST(TimingEngineProbe, DISABLED_LaunchCostBreakdown) {

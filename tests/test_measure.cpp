@@ -7,6 +7,7 @@
 #include "harness/gpu/device.hpp"
 #include "harness/measure/kernel_trace.hpp"
 #include "harness/measure/statistics.hpp"
+#include "harness/measure/timing_engine.hpp"
 #include "harness/sparsity/rng.hpp"
 
 namespace scb {
@@ -61,6 +62,15 @@ TEST(StoppingRule, HonoursFloorNoiseCapAndBudget) {
 
 namespace scb {
 namespace {
+
+TEST(Energy, PerOpFromTheCounterDelta) {
+  const EnergyResult e = energy_from_counter(5'000'000, 5'300'000, 1'000, 1.5);
+  EXPECT_DOUBLE_EQ(e.mj_per_op, 300.0);
+  EXPECT_DOUBLE_EQ(e.average_watts, 200.0);  // 300 J over 1.5 s
+  EXPECT_EQ(e.ops, 1000);
+  // A counter that went backwards (driver reload) gives zero, not a huge unsigned difference.
+  EXPECT_DOUBLE_EQ(energy_from_counter(10, 5, 10, 1.0).mj_per_op, 0.0);
+}
 
 TEST(KernelScope, UnionCountsOverlappingKernelsOnce) {
   EXPECT_EQ(union_length_ns({}), 0u);

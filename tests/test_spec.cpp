@@ -130,7 +130,12 @@ TEST(SweepErrors, MaskKindNeedsParameters) {
 TEST(SweepErrors, MeasureSettingsOutOfRange) {
   expect_error(kValid + "measure: {min_samples: 5}\n", 11, "at least 10");
   expect_error(kValid + "measure: {l2: warm}\n", 11, "cold or hot");
-  expect_error(kValid + "measure: {scope: kernel}\n", 11, "unknown timing scope");
+  expect_error(kValid + "measure: {scope: kernel}\n", 11, "unknown timing scope", "kernel_scope: true");
+  expect_error(kValid + "measure: {kernel_runs: 3}\n", 11, "between 10 and 1000");
+  expect_error(kValid + "measure: {energy_s: 0.2}\n", 11, "0 (off) or between 1 and 60");
+  const Sweep sweep = parse_sweep(kValid + "measure: {energy_s: 1.5, kernel_scope: false}\n", "t.yaml");
+  EXPECT_DOUBLE_EQ(sweep.measure.energy_s, 1.5);
+  EXPECT_FALSE(sweep.measure.kernel_scope);
 }
 
 TEST(Sweep, PublishedSpeedupsAreReadAndChecked) {

@@ -133,6 +133,11 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
     else
       result.kernel_timing_unavailable = why_not;
   }
+  if (settings_.energy_s > 0) {
+    std::string why_not;
+    result.energy = engine_->measure_energy(timed, settings_.energy_s, why_not);
+    if (!result.energy) result.energy_unavailable = why_not;
+  }
   result.derived =
       derive_figures(c, data.host.weight_density, data.host.activation_density, result.timing->stats.median, ceilings_);
   result.status = CaseStatus::ok;
@@ -152,7 +157,8 @@ nlohmann::json measure_json(const MeasureSettings& m) {
   return {{"scope", to_string(m.scope)}, {"l2", m.cold_l2 ? "cold" : "hot"},
           {"launch", m.launch == LaunchMode::graph ? "graph" : "stream"}, {"warmup_runs", m.warmup_runs},
           {"min_samples", m.min_samples}, {"max_samples", m.max_samples}, {"max_noise", m.max_noise},
-          {"max_time_s", m.max_time_s}, {"kernel_scope", m.kernel_scope}, {"kernel_runs", m.kernel_runs}};
+          {"max_time_s", m.max_time_s}, {"kernel_scope", m.kernel_scope}, {"kernel_runs", m.kernel_runs},
+          {"energy_s", m.energy_s}};
 }
 
 namespace {

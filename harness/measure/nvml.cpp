@@ -19,6 +19,7 @@ struct Nvml::Api {
   NvmlReturn (*clock_info)(NvmlDevice, int, unsigned*) = nullptr;
   NvmlReturn (*max_clock_info)(NvmlDevice, int, unsigned*) = nullptr;
   NvmlReturn (*driver_version)(char*, unsigned) = nullptr;
+  NvmlReturn (*total_energy)(NvmlDevice, unsigned long long*) = nullptr;  // optional
   ~Api() {
     if (shutdown) shutdown();
     if (library) dlclose(library);
@@ -44,6 +45,7 @@ std::unique_ptr<Nvml> Nvml::open(const std::string& pci_bus_id, std::string* why
     return fail("NVML lacks an expected symbol");
   if (init() != kNvmlSuccess) return fail("nvmlInit failed");
   symbol(api->shutdown, "nvmlShutdown");
+  symbol(api->total_energy, "nvmlDeviceGetTotalEnergyConsumption");
   std::unique_ptr<Nvml> nvml(new Nvml());
   if (api->handle_by_pci(pci_bus_id.c_str(), &nvml->device_) != kNvmlSuccess)
     return fail("NVML does not know the device at PCI " + pci_bus_id);
@@ -63,6 +65,12 @@ std::optional<unsigned> Nvml::max_sm_clock_mhz() const {
   unsigned mhz = 0;
   if (api_->max_clock_info(device_, kNvmlClockSm, &mhz) != kNvmlSuccess) return std::nullopt;
   return mhz;
+}
+
+std::optional<unsigned long long> Nvml::total_energy_mj() const {
+  unsigned long long mj = 0;
+  if (!api_->total_energy || api_->total_energy(device_, &mj) != kNvmlSuccess) return std::nullopt;
+  return mj;
 }
 
 std::string Nvml::driver_version() const {

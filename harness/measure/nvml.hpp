@@ -18,6 +18,8 @@ class Nvml {
   std::optional<unsigned> sm_clock_mhz() const;
   std::optional<unsigned> max_sm_clock_mhz() const;
   std::string driver_version() const;
+  // The GPU's energy counter (mJ since the driver loaded); nothing where the GPU has none (pre-Volta).
+  std::optional<unsigned long long> total_energy_mj() const;
 
  private:
   Nvml() = default;

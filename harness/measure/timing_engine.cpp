@@ -96,6 +96,45 @@ double TimingEngine::sample_host_us(const Op& op, bool cold) {
   return std::chrono::duration<double, std::micro>(Clock::now() - begin).count();
 }
 
+EnergyResult energy_from_counter(unsigned long long start_mj, unsigned long long end_mj, long long ops, double seconds) {
+  EnergyResult e;
+  e.ops = ops;
+  e.seconds = seconds;
+  const double spent_mj = end_mj >= start_mj ? double(end_mj - start_mj) : 0.0;
+  e.mj_per_op = ops > 0 ? spent_mj / double(ops) : 0.0;
+  e.average_watts = seconds > 0 ? spent_mj / 1000.0 / seconds : 0.0;
+  return e;
+}
+
+std::optional<EnergyResult> TimingEngine::measure_energy(const Op& op, double seconds, std::string& why_not) {
+  if (!nvml_) {
+    why_not = "NVML is not loaded";
+    return std::nullopt;
+  }
+  const auto start_mj = nvml_->total_energy_mj();
+  if (!start_mj) {
+    why_not = "this GPU has no energy counter (nvmlDeviceGetTotalEnergyConsumption)";
+    return std::nullopt;
+  }
+  SCB_CUDA(cudaStreamSynchronize(stream_));
+  const auto begin = Clock::now();
+  long long ops = 0;
+  // Batches keep the queue full without letting it grow without bound.
+  for (int batch = 1;; batch = std::min(batch * 2, 1024)) {
+    for (int i = 0; i < batch; ++i) op(stream_);
+    ops += batch;
+    SCB_CUDA(cudaStreamSynchronize(stream_));
+    if (std::chrono::duration<double>(Clock::now() - begin).count() >= seconds) break;
+  }
+  const double elapsed = std::chrono::duration<double>(Clock::now() - begin).count();
+  const auto end_mj = nvml_->total_energy_mj();
+  if (!end_mj) {
+    why_not = "the energy counter could not be read after the pass";
+    return std::nullopt;
+  }
+  return energy_from_counter(*start_mj, *end_mj, ops, elapsed);
+}
+
 KernelScope TimingEngine::trace_kernels(const Op& op, const MeasureSettings& settings, KernelTrace& trace, int runs) {
   op(stream_);  // warm-up: launched outside any execution id, so never counted
   SCB_CUDA(cudaStreamSynchronize(stream_));

@@ -41,6 +41,16 @@ struct TimingResult {
   ClockReadings clock;
 };
 
+// Energy of one op from a continuous pass: the GPU's energy counter before and after `ops` back-to-back
+// executions that took `seconds`.
+struct EnergyResult {
+  double mj_per_op = 0;
+  double average_watts = 0;
+  long long ops = 0;
+  double seconds = 0;
+};
+EnergyResult energy_from_counter(unsigned long long start_mj, unsigned long long end_mj, long long ops, double seconds);
+
 using Op = std::function<void(cudaStream_t)>;
 
 class TimingEngine {
@@ -51,6 +61,10 @@ class TimingEngine {
   // (CUDA graphs would hide the op's kernels behind one launch), L2 flushed before each when cold,
   // every kernel of each execution traced by CUPTI.
   KernelScope trace_kernels(const Op& op, const MeasureSettings& settings, KernelTrace& trace, int runs);
+  // Energy per op: `op` enqueued back to back (no flush, no events) for at least `seconds`, read off the
+  // GPU's energy counter. Nothing, and `why_not`, when NVML or the counter is missing. Ops shorter than
+  // their host launch leave the GPU idle between them, and that idle energy is counted.
+  std::optional<EnergyResult> measure_energy(const Op& op, double seconds, std::string& why_not);
 
  private:
   // Enqueues one timed sample (events around the op) on the stream.

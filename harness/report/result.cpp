@@ -123,6 +123,11 @@ nlohmann::json result_to_json(const CaseResult& r) {
     j["kernel_timing"] = kernel_timing_to_json(*r.kernel_timing);
   else if (!r.kernel_timing_unavailable.empty())
     j["kernel_timing"] = {{"unavailable", r.kernel_timing_unavailable}};
+  if (r.energy)
+    j["energy"] = {{"mj_per_op", r.energy->mj_per_op}, {"average_watts", r.energy->average_watts},
+                   {"ops", r.energy->ops}, {"seconds", r.energy->seconds}};
+  else if (!r.energy_unavailable.empty())
+    j["energy"] = {{"unavailable", r.energy_unavailable}};
   j["prepare_us"] = r.prepare_us ? nlohmann::json(*r.prepare_us) : nlohmann::json(nullptr);
   j["backend_details"] = r.backend_details;
   const DerivedFigures& d = r.derived;

@@ -46,6 +46,8 @@ struct CaseResult {
   std::optional<TimingResult> timing;
   std::optional<KernelScope> kernel_timing;  // the `kernel` scope, when traced
   std::string kernel_timing_unavailable;     // why it was not, when CUPTI could not trace
+  std::optional<EnergyResult> energy;        // when the sweep asks for it (measure.energy_s)
+  std::string energy_unavailable;
   std::optional<double> prepare_us;
   nlohmann::json backend_details = nlohmann::json::object();
   DerivedFigures derived;

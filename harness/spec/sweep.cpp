@@ -23,7 +23,7 @@ const std::vector<std::string> kExcludeKeys{"backend", "precision", "layout", "m
 const std::vector<std::string> kPublishedKeys{"source", "speedups"};
 const std::vector<std::string> kSpeedupKeys{"sparse", "baseline", "layer", "batch", "speedup", "note"};
 const std::vector<std::string> kMeasureKeys{"scope",       "l2",          "launch",          "warmup_runs", "min_samples",
-                                            "max_samples", "max_noise",   "max_time_s",  "kernel_scope", "kernel_runs"};
+                                            "max_samples", "max_noise",   "max_time_s",  "kernel_scope", "kernel_runs", "energy_s"};
 
 std::string option_suffix(const OptionValues& chosen) {
   if (chosen.empty()) return "";
@@ -212,7 +212,8 @@ class SweepParser {
     reader_.check_keys(node, kMeasureKeys, "measure");
     if (node["scope"]) {
       const auto scope = parse_timing_scope(reader_.read_string(node["scope"], "scope"));
-      if (!scope) reader_.fail(node["scope"], "unknown timing scope '" + node["scope"].Scalar() + "'", "use gpu or host");
+      if (!scope) reader_.fail(node["scope"], "unknown timing scope '" + node["scope"].Scalar() + "'",
+                              "use gpu or host; the kernel scope is its own pass: kernel_scope: true (the default)");
       m.scope = *scope;
     }
     if (node["l2"]) {
@@ -231,6 +232,12 @@ class SweepParser {
     if (node["max_samples"]) m.max_samples = static_cast<int>(reader_.read_int(node["max_samples"], "max_samples"));
     if (node["max_noise"]) m.max_noise = reader_.read_double(node["max_noise"], "max_noise");
     if (node["max_time_s"]) m.max_time_s = reader_.read_double(node["max_time_s"], "max_time_s");
+    if (node["energy_s"]) {
+      m.energy_s = reader_.read_double(node["energy_s"], "energy_s");
+      if (m.energy_s != 0 && (m.energy_s < 1.0 || m.energy_s > 60.0))
+        reader_.fail(node["energy_s"], "energy_s must be 0 (off) or between 1 and 60 seconds",
+                     "use 1.0: the energy counter needs a pass of at least a second");
+    }
     if (node["kernel_scope"]) m.kernel_scope = reader_.read_bool(node["kernel_scope"], "kernel_scope");
     if (node["kernel_runs"]) {
       const long long runs = reader_.read_int(node["kernel_runs"], "kernel_runs");

@@ -64,6 +64,7 @@ struct MeasureSettings {
   double max_time_s = 1.0;   // sampling budget per case
   bool kernel_scope = true;  // also trace the op's kernels with CUPTI (the `kernel` scope), in a pass of its own
   int kernel_runs = 20;      // executions traced in that pass
+  double energy_s = 0.0;     // > 0: a continuous pass this long measures energy per op (NVML)
 };
 
 // A speedup a paper reported, to be shown beside ours: either for one layer (and batch) or as the
