@@ -12,6 +12,11 @@ cudaError_t launch_empty_kernel(cudaStream_t stream);
 cudaError_t launch_l2_flush(const void* buffer, size_t bytes, unsigned* sink, cudaStream_t stream);
 // One thread spins until clock64() has advanced `cycles`; writes the cycles seen to *elapsed if non-null.
 cudaError_t launch_spin_kernel(long long cycles, long long* elapsed, cudaStream_t stream);
+// Every thread runs `iterations` x 8 dependent FFMAs: exactly blocks x threads x iterations x 8 FFMA
+// thread instructions, for the counter proof. Writes one value per thread to `out` (blocks x threads floats).
+cudaError_t launch_fma_kernel(int blocks, int threads, int iterations, float* out, cudaStream_t stream);
+// Copies `bytes` (a multiple of 16) from src to dst with 16-byte loads and stores: the DRAM-bytes proof.
+cudaError_t launch_copy_kernel(const void* src, void* dst, size_t bytes, cudaStream_t stream);
 // Spins until *release != 0 or `timeout_ns` pass (then sets *timed_out = 1).
 cudaError_t launch_blocking_kernel(const volatile int* release, int* timed_out, unsigned long long timeout_ns,
                                    cudaStream_t stream);

@@ -46,6 +46,13 @@ inline CaseResult ok_result(const std::string& backend, double sparsity, double 
   r.kernel_timing = summarize_trace({{1, {kernel("_ZN3scb7kernels6im2colEv", 0, 20'000), kernel("gemm", 21'000, 90'000)}},
                                      {2, {kernel("_ZN3scb7kernels6im2colEv", 0, 19'000), kernel("gemm", 20'000, 88'000)}}});
   r.energy = energy_from_counter(1'000'000, 1'420'000, 12'000, 1.05);
+  CounterReading counters;
+  counters.metrics = {"dram__bytes_read.sum", "sm__warps_active.avg.pct_of_peak_sustained_active"};
+  counters.passes = 1;
+  counters.kernels = {{{1.5e6, 62.0}}, {{8.0e6, 31.0}}};
+  counters.op_totals = additive_totals(counters.metrics, counters.kernels);
+  r.counters = counters;
+  r.counters_chip = "GH100";
   return r;
 }
 
@@ -54,6 +61,8 @@ inline CaseResult ok_result_without_kernel_scope() {
   CaseResult r = ok_result("im2col_cusparse", 0.9, 50.0);
   r.kernel_timing.reset();
   r.energy_unavailable = "NVML is not loaded";
+  r.counters.reset();
+  r.counters_unavailable = "cuptiRangeProfilerEnable: CUPTI_ERROR_INSUFFICIENT_PRIVILEGES (counters are restricted to administrators)";
   r.kernel_timing_unavailable = "cuptiActivityEnable: CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED (another profiler, e.g. ncu or nsys, is attached)";
   return r;
 }

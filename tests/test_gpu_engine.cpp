@@ -6,6 +6,7 @@
 
 #include "gpu_test_support.hpp"
 #include "harness/gpu/cuda_check.hpp"
+#include "harness/measure/counters.hpp"
 #include "harness/measure/timing_engine.hpp"
 #include "kernels/timing_probes.hpp"
 
@@ -135,6 +136,49 @@ TEST(KernelScopeProof, AgreesWithGpuScopeWithin5PercentOverLongKernels) {
     ASSERT_GT(kernel.stats.median, 50.0);
     EXPECT_NEAR(ratio, 1.0, 0.05);
   }
+}
+
+// Issue 3's counter proofs: a kernel with a known FFMA count reads exactly that count, and a large copy's
+// DRAM bytes are within 2% of the bytes it moves.
+TEST(CounterProof, KnownFmaCountAndCopyBytes) {
+  SCB_REQUIRE_GPU();
+  CudaStream stream;
+  const std::vector<std::string> metrics{"sm__sass_thread_inst_executed_op_ffma_pred_on.sum", "dram__bytes_read.sum",
+                                         "dram__bytes_write.sum"};
+  std::string why;
+  const auto session = CounterSession::open(0, metrics, why);
+  ASSERT_NE(session, nullptr) << why;
+  const int blocks = 264, threads = 256, iterations = 1000;
+  DeviceBuffer out(std::size_t(blocks) * threads * sizeof(float));
+  const auto fma = session->read(
+      [&] {
+        SCB_CUDA(kernels::launch_fma_kernel(blocks, threads, iterations, out.as<float>(), stream.get()));
+        SCB_CUDA(cudaStreamSynchronize(stream.get()));
+      },
+      why);
+  ASSERT_TRUE(fma.has_value()) << why;
+  ASSERT_EQ(fma->kernels.size(), 1u);
+  const double expected_ffma = double(blocks) * threads * iterations * 8;
+  std::printf("[proof] FFMA counter %.0f, expected %.0f\n", fma->kernels[0].values[0], expected_ffma);
+  EXPECT_EQ(fma->kernels[0].values[0], expected_ffma);
+
+  const std::size_t bytes = std::size_t(256) << 20;
+  DeviceBuffer src(bytes), dst(bytes);
+  SCB_CUDA(cudaMemset(src.get(), 1, bytes));
+  SCB_CUDA(cudaMemset(dst.get(), 0, bytes));
+  const auto copy = session->read(
+      [&] {
+        SCB_CUDA(kernels::launch_copy_kernel(src.get(), dst.get(), bytes, stream.get()));
+        SCB_CUDA(cudaStreamSynchronize(stream.get()));
+      },
+      why);
+  ASSERT_TRUE(copy.has_value()) << why;
+  ASSERT_EQ(copy->kernels.size(), 1u);
+  const double read = copy->kernels[0].values[1], written = copy->kernels[0].values[2];
+  std::printf("[proof] copy of %zu bytes: DRAM read %.0f (%+.2f%%), written %.0f (%+.2f%%)\n", bytes, read,
+              100.0 * (read / bytes - 1), written, 100.0 * (written / bytes - 1));
+  EXPECT_NEAR(read / double(bytes), 1.0, 0.02);
+  EXPECT_NEAR(written / double(bytes), 1.0, 0.02);
 }
 
 // Issue 3: energy per op is reported, and is plausible for the work done.

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "harness/gpu/device.hpp"
+#include "harness/measure/counters.hpp"
 #include "harness/measure/kernel_trace.hpp"
 #include "harness/measure/statistics.hpp"
 #include "harness/measure/timing_engine.hpp"
@@ -62,6 +63,42 @@ TEST(StoppingRule, HonoursFloorNoiseCapAndBudget) {
 
 namespace scb {
 namespace {
+
+TEST(Counters, ChoiceIsOffLeanOrAList) {
+  EXPECT_TRUE(parse_counter_choice("off").empty());
+  EXPECT_EQ(parse_counter_choice("lean"), lean_metrics());
+  EXPECT_EQ(parse_counter_choice("dram__bytes_read.sum,lts__t_bytes.sum"),
+            (std::vector<std::string>{"dram__bytes_read.sum", "lts__t_bytes.sum"}));
+}
+
+// The Host API needs no GPU: metric names and pass counts are checked offline for the H100's chip.
+TEST(Counters, LeanSetIsOnePassOnGH100AndBadNamesAreNamed) {
+  const MetricCheck lean = check_metrics("GH100", lean_metrics());
+  ASSERT_FALSE(lean.error.has_value()) << *lean.error;
+  EXPECT_EQ(lean.passes, 1);
+  const MetricCheck with_sass = check_metrics("GH100", {"sm__sass_thread_inst_executed_op_ffma_pred_on.sum"});
+  ASSERT_FALSE(with_sass.error.has_value()) << *with_sass.error;
+  EXPECT_GE(with_sass.passes, 1);
+  const MetricCheck bad = check_metrics("GH100", {"dram__bytes_read.sum", "dram__bytes_sideways.sum"});
+  ASSERT_TRUE(bad.error.has_value());
+  EXPECT_NE(bad.error->find("dram__bytes_sideways.sum"), std::string::npos) << *bad.error;
+  EXPECT_EQ(bad.error->find("dram__bytes_read.sum"), std::string::npos) << *bad.error;
+}
+
+TEST(Counters, OpTotalsAddOnlyAdditiveMetrics) {
+  const std::vector<std::string> metrics{"dram__bytes_read.sum", "sm__warps_active.avg.pct_of_peak_sustained_active"};
+  const auto totals = additive_totals(metrics, {{{100.0, 50.0}}, {{20.0, 90.0}}});
+  ASSERT_EQ(totals.size(), 1u);  // a percentage is never averaged or added across kernels
+  EXPECT_EQ(totals[0].first, "dram__bytes_read.sum");
+  EXPECT_DOUBLE_EQ(totals[0].second, 120.0);
+}
+
+TEST(Counters, WithoutAGpuTheyAreUnavailableWithAReason) {
+  if (probe_gpu().available) GTEST_SKIP() << "a GPU is present: the unavailable path is the other machine's";
+  std::string why;
+  EXPECT_EQ(CounterSession::open(0, lean_metrics(), why), nullptr);
+  EXPECT_FALSE(why.empty());
+}
 
 TEST(Energy, PerOpFromTheCounterDelta) {
   const EnergyResult e = energy_from_counter(5'000'000, 5'300'000, 1'000, 1.5);

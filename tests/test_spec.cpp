@@ -133,6 +133,10 @@ TEST(SweepErrors, MeasureSettingsOutOfRange) {
   expect_error(kValid + "measure: {scope: kernel}\n", 11, "unknown timing scope", "kernel_scope: true");
   expect_error(kValid + "measure: {kernel_runs: 3}\n", 11, "between 10 and 1000");
   expect_error(kValid + "measure: {energy_s: 0.2}\n", 11, "0 (off) or between 1 and 60");
+  expect_error(kValid + "measure: {counters: []}\n", 11, "empty");
+  EXPECT_EQ(parse_sweep(kValid + "measure: {counters: [dram__bytes_read.sum, lts__t_bytes.sum]}\n", "t.yaml").measure.counters,
+            "dram__bytes_read.sum,lts__t_bytes.sum");
+  EXPECT_EQ(parse_sweep(kValid, "t.yaml").measure.counters, "lean");
   const Sweep sweep = parse_sweep(kValid + "measure: {energy_s: 1.5, kernel_scope: false}\n", "t.yaml");
   EXPECT_DOUBLE_EQ(sweep.measure.energy_s, 1.5);
   EXPECT_FALSE(sweep.measure.kernel_scope);

@@ -28,6 +28,7 @@ struct RunArgs {
   std::string output;
   bool resume = false;
   std::string layers_dir;
+  std::string counters;  // overrides the sweep's measure.counters
 };
 
 struct CompareArgs {
@@ -55,6 +56,7 @@ int run_command(const RunArgs& args) {
     std::optional<std::filesystem::path> layers_dir;
     if (!args.layers_dir.empty()) layers_dir = args.layers_dir;
     sweep = load_sweep(args.sweep, layers_dir);
+    if (!args.counters.empty()) sweep.measure.counters = args.counters;
     plan = build_plan(sweep);
     if (!args.filter.empty()) {
       filter_plan(plan, args.filter);
@@ -199,6 +201,9 @@ int run_cli(int argc, char** argv) {
   run->add_option("--filter", run_args.filter, "Only cases whose key matches this regular expression (see --dry-run)");
   run->add_option("-o,--output", run_args.output, "Result JSON path (default: the sweep's 'output')");
   run->add_flag("--resume", run_args.resume, "Keep finished results of an earlier run to this output and skip those cases");
+  run->add_option("--counters", run_args.counters,
+                  "Hardware counters pass: off, lean (one pass: DRAM and L2 bytes, FMA and tensor instructions, "
+                  "occupancy, SM clock) or comma-separated CUPTI metric names (default: the sweep's, else lean)");
   run->add_option("--layers-dir", run_args.layers_dir, "Directory of network YAML files (default: the repository's layers/)");
   run->footer("Each finished case is appended to <output>.partial.jsonl at once; the result file is written at the end.");
 

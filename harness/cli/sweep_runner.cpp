@@ -34,6 +34,10 @@ CaseRunner::CaseRunner(std::uint64_t seed, MeasureSettings settings) : seed_(see
   nvml_ = Nvml::open(bus_id, &nvml_missing_);
   engine_ = std::make_unique<TimingEngine>(gpu_.stream(), std::size_t(gpu_.properties().l2CacheSize), nvml_.get());
   ceilings_ = read_device_ceilings(gpu_, nvml_.get());
+  if (const auto metrics = parse_counter_choice(settings_.counters); !metrics.empty()) {
+    counters_ = CounterSession::open(gpu_.device(), metrics, counters_missing_);
+    counters_misnamed_ = !counters_ && counters_missing_.rfind("unknown metric", 0) == 0;
+  }
 }
 
 CaseRunner::~CaseRunner() = default;
@@ -133,6 +137,19 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
     else
       result.kernel_timing_unavailable = why_not;
   }
+  if (counters_) {
+    std::string why_not;
+    result.counters = counters_->read(
+        [&] {
+          op->run(gpu_.stream());
+          SCB_CUDA(cudaStreamSynchronize(gpu_.stream()));
+        },
+        why_not);
+    if (result.counters) result.counters_chip = counters_->chip();
+    else result.counters_unavailable = why_not;
+  } else if (!counters_missing_.empty()) {
+    result.counters_unavailable = counters_missing_;
+  }
   if (settings_.energy_s > 0) {
     std::string why_not;
     result.energy = engine_->measure_energy(timed, settings_.energy_s, why_not);
@@ -158,7 +175,7 @@ nlohmann::json measure_json(const MeasureSettings& m) {
           {"launch", m.launch == LaunchMode::graph ? "graph" : "stream"}, {"warmup_runs", m.warmup_runs},
           {"min_samples", m.min_samples}, {"max_samples", m.max_samples}, {"max_noise", m.max_noise},
           {"max_time_s", m.max_time_s}, {"kernel_scope", m.kernel_scope}, {"kernel_runs", m.kernel_runs},
-          {"energy_s", m.energy_s}};
+          {"energy_s", m.energy_s}, {"counters", m.counters}};
 }
 
 namespace {
@@ -194,6 +211,13 @@ int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options) {
   CaseRunner runner(sweep.seed, sweep.measure);
   if (!runner.nvml_missing().empty())
     std::fprintf(stderr, "note: SM clock readings unavailable (%s)\n", runner.nvml_missing().c_str());
+  if (runner.counters_misnamed()) {
+    std::fprintf(stderr, "error: measure.counters: %s\n  fix: use metric names of this GPU (ncu --query-metrics), "
+                         "'lean' or 'off'\n", runner.counters_missing().c_str());
+    return 2;
+  }
+  if (!runner.counters_missing().empty())
+    std::fprintf(stderr, "note: hardware counters unavailable (%s); timing goes on\n", runner.counters_missing().c_str());
   nlohmann::json document = result_document_header(runner, sweep_json(sweep, plan.cases.size()));
 
   ProgressLine progress(plan.cases.size());

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "harness/backends/gpu_context.hpp"
+#include "harness/measure/counters.hpp"
 #include "harness/measure/timing_engine.hpp"
 #include "harness/report/result.hpp"
 #include "harness/spec/case.hpp"
@@ -24,6 +25,10 @@ class CaseRunner {
   CaseResult run(const Case& c);
   nlohmann::json environment();
   const std::string& nvml_missing() const { return nvml_missing_; }
+  // Why the counters pass cannot run (empty when it can, or when counters are off).
+  const std::string& counters_missing() const { return counters_missing_; }
+  // True when the counters failed because of the metric names themselves (bad input, not the machine).
+  bool counters_misnamed() const { return counters_misnamed_; }
 
  private:
   struct PreparedData;
@@ -39,6 +44,9 @@ class CaseRunner {
   std::unique_ptr<Nvml> nvml_;
   std::string nvml_missing_;
   std::unique_ptr<TimingEngine> engine_;
+  std::unique_ptr<CounterSession> counters_;
+  std::string counters_missing_;
+  bool counters_misnamed_ = false;
   DeviceCeilings ceilings_;
   std::string data_key_;
   std::map<StorageType, PreparedData> data_;

@@ -123,6 +123,25 @@ nlohmann::json result_to_json(const CaseResult& r) {
     j["kernel_timing"] = kernel_timing_to_json(*r.kernel_timing);
   else if (!r.kernel_timing_unavailable.empty())
     j["kernel_timing"] = {{"unavailable", r.kernel_timing_unavailable}};
+  if (r.counters) {
+    nlohmann::json kernels = nlohmann::json::array();
+    for (std::size_t i = 0; i < r.counters->kernels.size(); ++i) {
+      nlohmann::json values = nlohmann::json::object();
+      for (std::size_t m = 0; m < r.counters->metrics.size(); ++m)
+        values[r.counters->metrics[m]] = r.counters->kernels[i].values[m];
+      nlohmann::json kernel = {{"values", values}};
+      // Both passes list the op's kernels in launch order: name them when the counts agree.
+      if (r.kernel_timing && r.kernel_timing->kernels.size() == r.counters->kernels.size())
+        kernel["name"] = r.kernel_timing->kernels[i].name;
+      kernels.push_back(kernel);
+    }
+    nlohmann::json totals = nlohmann::json::object();
+    for (const auto& [metric, value] : r.counters->op_totals) totals[metric] = value;
+    j["counters"] = {{"chip", r.counters_chip}, {"passes", r.counters->passes}, {"metrics", r.counters->metrics},
+                     {"op_totals", totals}, {"kernels", kernels}};
+  } else if (!r.counters_unavailable.empty()) {
+    j["counters"] = {{"unavailable", r.counters_unavailable}};
+  }
   if (r.energy)
     j["energy"] = {{"mj_per_op", r.energy->mj_per_op}, {"average_watts", r.energy->average_watts},
                    {"ops", r.energy->ops}, {"seconds", r.energy->seconds}};

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "harness/measure/counters.hpp"
 #include "harness/measure/timing_engine.hpp"
 #include "harness/report/roofline.hpp"
 #include "harness/spec/case.hpp"
@@ -46,6 +47,9 @@ struct CaseResult {
   std::optional<TimingResult> timing;
   std::optional<KernelScope> kernel_timing;  // the `kernel` scope, when traced
   std::string kernel_timing_unavailable;     // why it was not, when CUPTI could not trace
+  std::optional<CounterReading> counters;    // the counters pass
+  std::string counters_chip;
+  std::string counters_unavailable;
   std::optional<EnergyResult> energy;        // when the sweep asks for it (measure.energy_s)
   std::string energy_unavailable;
   std::optional<double> prepare_us;

@@ -23,7 +23,7 @@ const std::vector<std::string> kExcludeKeys{"backend", "precision", "layout", "m
 const std::vector<std::string> kPublishedKeys{"source", "speedups"};
 const std::vector<std::string> kSpeedupKeys{"sparse", "baseline", "layer", "batch", "speedup", "note"};
 const std::vector<std::string> kMeasureKeys{"scope",       "l2",          "launch",          "warmup_runs", "min_samples",
-                                            "max_samples", "max_noise",   "max_time_s",  "kernel_scope", "kernel_runs", "energy_s"};
+                                            "max_samples", "max_noise",   "max_time_s",  "kernel_scope", "kernel_runs", "energy_s",  "counters"};
 
 std::string option_suffix(const OptionValues& chosen) {
   if (chosen.empty()) return "";
@@ -237,6 +237,18 @@ class SweepParser {
       if (m.energy_s != 0 && (m.energy_s < 1.0 || m.energy_s > 60.0))
         reader_.fail(node["energy_s"], "energy_s must be 0 (off) or between 1 and 60 seconds",
                      "use 1.0: the energy counter needs a pass of at least a second");
+    }
+    if (const YAML::Node counters = node["counters"]) {
+      if (counters.IsSequence()) {
+        std::vector<std::string> names;
+        for (const auto& item : reader_.read_list(counters, "counters"))
+          names.push_back(reader_.read_string(item, "counter metric"));
+        m.counters = join(names, ",");
+        if (names.empty()) reader_.fail(counters, "the counters list is empty", "use off, lean or a list of metric names");
+      } else {
+        m.counters = reader_.read_string(counters, "counters");
+        if (m.counters.empty()) reader_.fail(counters, "counters is empty", "use off, lean or a list of metric names");
+      }
     }
     if (node["kernel_scope"]) m.kernel_scope = reader_.read_bool(node["kernel_scope"], "kernel_scope");
     if (node["kernel_runs"]) {

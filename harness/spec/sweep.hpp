@@ -65,6 +65,7 @@ struct MeasureSettings {
   bool kernel_scope = true;  // also trace the op's kernels with CUPTI (the `kernel` scope), in a pass of its own
   int kernel_runs = 20;      // executions traced in that pass
   double energy_s = 0.0;     // > 0: a continuous pass this long measures energy per op (NVML)
+  std::string counters = "lean";  // hardware counters pass: off, lean, or comma-separated metric names
 };
 
 // A speedup a paper reported, to be shown beside ours: either for one layer (and batch) or as the
