@@ -1,5 +1,6 @@
 #include "harness/report/environment.hpp"
 
+#include <cupti.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -57,6 +58,8 @@ nlohmann::json collect_environment(GpuContext& gpu, const Nvml* nvml) {
   cublasGetProperty(MINOR_VERSION, &cublas_minor);
   cublasGetProperty(PATCH_LEVEL, &cublas_patch);
   const std::size_t cudnn = cudnnGetVersion();
+  std::uint32_t cupti_api = 0;
+  cuptiGetVersion(&cupti_api);
   int cusparse_version = 0;
   cusparseGetVersion(gpu.cusparse(), &cusparse_version);
   char uuid[64];
@@ -94,6 +97,7 @@ nlohmann::json collect_environment(GpuContext& gpu, const Nvml* nvml) {
           {"cublas", std::to_string(cublas_major) + "." + std::to_string(cublas_minor) + "." + std::to_string(cublas_patch)},
           {"cusparse", std::to_string(cusparse_version / 1000) + "." + std::to_string(cusparse_version % 1000 / 100) + "." +
                            std::to_string(cusparse_version % 100)},
+          {"cupti_api", cupti_api},
           {"nvml", nvml != nullptr},
           {"host", {{"name", host}, {"cpu", cpu_model()}}}};
 }
