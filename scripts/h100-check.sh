@@ -3,7 +3,7 @@
 # Usage (from the repo root, via the device tool): bash scripts/h100-check.sh [stage...]
 #   stages: build cpu-tests gpu-tests quick schema sanitizer (the default set), and on request
 #           library-smoke library-vgg19 library-resnet50 engine-probe kernel-report targets-smoke targets
-#           sanitizer-kernels
+#           sanitizer-kernels crossover-twice regression-baseline papers
 # Full logs and JSON go to $OUT; the end of the output is a short table.
 set -uo pipefail
 OUT="${OUT:-/tmp/scbench-out}"
@@ -81,6 +81,23 @@ for stage in "${stages[@]}"; do
         > "$OUT/library.$net.log" 2>&1
       rc=$?; tail -n 2 "$OUT/library.$net.log"
       python3 scripts/report.py library "$OUT/library.$net.json" 2>&1 | tee "$OUT/library.$net.md" ;;
+    crossover-twice)
+      # Issue 6: the crossover of direct_sparse against cuDNN fp32 on VGG-19 conv4_2, N=32, twice (seeds 1, 2).
+      rc=0
+      for seed in 1 2; do
+        "$BUILD/scbench" crossover --layer vgg19/conv4_2 --batch 32 --sparse direct_sparse --dense cudnn \
+          --mask channel_imbalanced --seed $seed -o "$OUT/crossover.seed$seed.json" > "$OUT/crossover.seed$seed.log" 2>&1 || rc=$?
+        tail -n 3 "$OUT/crossover.seed$seed.log"
+      done ;;
+    regression-baseline)
+      "$BUILD/scbench" run configs/ci/regression.yaml -o "$OUT/ci-baseline.json" > "$OUT/regression.log" 2>&1
+      rc=$?; tail -n 2 "$OUT/regression.log" ;;
+    papers)
+      rc=0
+      for paper in escort dong2020 pietron2021; do
+        "$BUILD/scbench" run "configs/papers/$paper.yaml" -o "$OUT/$paper.json" > "$OUT/$paper.log" 2>&1 || rc=$?
+        tail -n 1 "$OUT/$paper.log"
+      done ;;
     schema)
       python3 tests/validate_results.py --schema results/schema.json "$OUT/quick.json" > "$OUT/schema.log" 2>&1
       rc=$?; cat "$OUT/schema.log" | tail -5 ;;
