@@ -77,13 +77,6 @@ nlohmann::json tiling_json(const kernels::DirectSparseTiling& t, const kernels::
           {"grid", {g.tiles_x * g.tiles_y, g.channel_blocks}}};
 }
 
-template <class Vector>
-DeviceBuffer upload(const Vector& host) {
-  DeviceBuffer buffer(std::max<std::size_t>(1, host.size()) * sizeof(host[0]));
-  if (!host.empty()) SCB_CUDA(cudaMemcpy(buffer.get(), host.data(), host.size() * sizeof(host[0]), cudaMemcpyHostToDevice));
-  return buffer;
-}
-
 class DirectSparseOp final : public PreparedOp {
  public:
   DirectSparseOp(const Case& c, const DeviceProblem& data, kernels::DirectSparseTiling tiling, bool order_by_nnz)

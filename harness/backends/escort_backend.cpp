@@ -14,13 +14,6 @@ namespace scb {
 
 namespace {
 
-template <class Vector>
-DeviceBuffer upload(const Vector& host) {
-  DeviceBuffer buffer(std::max<std::size_t>(1, host.size()) * sizeof(host[0]));
-  if (!host.empty()) SCB_CUDA(cudaMemcpy(buffer.get(), host.data(), host.size() * sizeof(host[0]), cudaMemcpyHostToDevice));
-  return buffer;
-}
-
 class EscortOp final : public PreparedOp {
  public:
   EscortOp(const Case& c, const DeviceProblem& data) : data_(data) {

@@ -42,13 +42,6 @@ std::string algorithm_name(cusparseSpMMAlg_t algorithm) {
   }
 }
 
-template <class Upload>
-DeviceBuffer upload(const Upload& host) {
-  DeviceBuffer buffer(host.size() * sizeof(host[0]));
-  SCB_CUDA(cudaMemcpy(buffer.get(), host.data(), buffer.bytes(), cudaMemcpyHostToDevice));
-  return buffer;
-}
-
 // The sparse weights of one group and the dense views of its columns and outputs.
 struct GroupOperands {
   DeviceBuffer offsets_or_blocks, indices, values;

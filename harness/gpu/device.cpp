@@ -22,6 +22,12 @@ DeviceBuffer::DeviceBuffer(std::size_t bytes) : bytes_(bytes) {
   if (bytes > 0) SCB_CUDA(cudaMalloc(&ptr_, bytes));
 }
 
+DeviceBuffer upload_bytes(const void* host, std::size_t bytes) {
+  DeviceBuffer buffer(bytes > 0 ? bytes : 1);
+  if (bytes > 0) SCB_CUDA(cudaMemcpy(buffer.get(), host, bytes, cudaMemcpyHostToDevice));
+  return buffer;
+}
+
 DeviceBuffer::~DeviceBuffer() {
   if (ptr_) cudaFree(ptr_);
 }

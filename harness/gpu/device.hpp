@@ -61,6 +61,13 @@ class CudaEvent {
   cudaEvent_t event_ = nullptr;
 };
 
+// A device copy of `bytes` bytes of host memory (at least one byte is allocated, so the pointer is valid).
+DeviceBuffer upload_bytes(const void* host, std::size_t bytes);
+template <class Vector>
+DeviceBuffer upload(const Vector& host) {
+  return upload_bytes(host.data(), host.size() * sizeof(host[0]));
+}
+
 // Host memory the GPU can read while a kernel runs (the blocking kernel's release flag).
 class MappedHostFlag {
  public:

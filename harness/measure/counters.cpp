@@ -10,6 +10,8 @@
 
 #include <sstream>
 
+#include "harness/measure/cupti_errors.hpp"
+
 namespace scb {
 
 namespace {
@@ -22,23 +24,6 @@ Params params(std::size_t struct_size) {
   Params p{};
   p.structSize = struct_size;
   return p;
-}
-
-std::string cupti_text(CUptiResult result) {
-  const char* text = nullptr;
-  cuptiGetResultString(result, &text);
-  return text ? text : "CUPTI error " + std::to_string(int(result));
-}
-
-std::string why(const char* call, CUptiResult result) {
-  std::string text = std::string(call) + ": " + cupti_text(result);
-  if (result == CUPTI_ERROR_INSUFFICIENT_PRIVILEGES)
-    text += " (counters are restricted to administrators: NVreg_RestrictProfilingToAdminUsers)";
-  else if (result == CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED)
-    text += " (another profiler, e.g. ncu or nsys, is attached)";
-  else if (result == CUPTI_ERROR_NOT_SUPPORTED)
-    text += " (this GPU does not support the range profiler)";
-  return text;
 }
 
 std::vector<const char*> c_names(const std::vector<std::string>& metrics) {
@@ -148,7 +133,7 @@ MetricCheck check_metrics(const std::string& chip, const std::vector<std::string
   MetricCheck check;
   HostObject host(chip, nullptr);
   if (host.status() != CUPTI_SUCCESS) {
-    check.error = why("cuptiProfilerHostInitialize", host.status()) + " for chip " + chip;
+    check.error = cupti_failure("cuptiProfilerHostInitialize", host.status()) + " for chip " + chip;
     return check;
   }
   std::vector<const char*> names = c_names(metrics);
@@ -161,7 +146,7 @@ MetricCheck check_metrics(const std::string& chip, const std::vector<std::string
   }
   std::vector<std::uint8_t> image;
   if (const CUptiResult r = host.config(image, check.passes); r != CUPTI_SUCCESS)
-    check.error = why("cuptiProfilerHostGetConfigImage", r);
+    check.error = cupti_failure("cuptiProfilerHostGetConfigImage", r);
   return check;
 }
 
@@ -190,7 +175,7 @@ std::unique_ptr<CounterSession> CounterSession::open(int device, const std::vect
   if (!profiler_initialized) {
     auto init = params<CUpti_Profiler_Initialize_Params>(CUpti_Profiler_Initialize_Params_STRUCT_SIZE);
     if (const CUptiResult r = cuptiProfilerInitialize(&init); r != CUPTI_SUCCESS) {
-      why_not = why("cuptiProfilerInitialize", r);
+      why_not = cupti_failure("cuptiProfilerInitialize", r);
       return nullptr;
     }
     profiler_initialized = true;
@@ -198,7 +183,7 @@ std::unique_ptr<CounterSession> CounterSession::open(int device, const std::vect
   auto chip = params<CUpti_Device_GetChipName_Params>(CUpti_Device_GetChipName_Params_STRUCT_SIZE);
   chip.deviceIndex = std::size_t(device);
   if (const CUptiResult r = cuptiDeviceGetChipName(&chip); r != CUPTI_SUCCESS) {
-    why_not = why("cuptiDeviceGetChipName", r);
+    why_not = cupti_failure("cuptiDeviceGetChipName", r);
     return nullptr;
   }
   std::unique_ptr<CounterSession> session(new CounterSession());
@@ -206,19 +191,19 @@ std::unique_ptr<CounterSession> CounterSession::open(int device, const std::vect
   auto available = params<CUpti_Profiler_GetCounterAvailability_Params>(CUpti_Profiler_GetCounterAvailability_Params_STRUCT_SIZE);
   available.ctx = nullptr;  // the current context
   if (const CUptiResult r = cuptiProfilerGetCounterAvailability(&available); r != CUPTI_SUCCESS) {
-    why_not = why("cuptiProfilerGetCounterAvailability", r);
+    why_not = cupti_failure("cuptiProfilerGetCounterAvailability", r);
     return nullptr;
   }
   std::vector<std::uint8_t> availability(available.counterAvailabilityImageSize);
   available.pCounterAvailabilityImage = availability.data();
   if (const CUptiResult r = cuptiProfilerGetCounterAvailability(&available); r != CUPTI_SUCCESS) {
-    why_not = why("cuptiProfilerGetCounterAvailability", r);
+    why_not = cupti_failure("cuptiProfilerGetCounterAvailability", r);
     return nullptr;
   }
   session->host_ = std::make_unique<Host>(session->chip_, availability.data());
   session->host_->availability = std::move(availability);
   if (session->host_->object.status() != CUPTI_SUCCESS) {
-    why_not = why("cuptiProfilerHostInitialize", session->host_->object.status());
+    why_not = cupti_failure("cuptiProfilerHostInitialize", session->host_->object.status());
     return nullptr;
   }
   session->metrics_ = metrics;
@@ -230,7 +215,7 @@ std::unique_ptr<CounterSession> CounterSession::open(int device, const std::vect
     return nullptr;
   }
   if (const CUptiResult r = session->host_->object.config(session->config_, session->passes_); r != CUPTI_SUCCESS) {
-    why_not = why("cuptiProfilerHostGetConfigImage", r);
+    why_not = cupti_failure("cuptiProfilerHostGetConfigImage", r);
     return nullptr;
   }
   return session;
@@ -255,7 +240,7 @@ std::optional<CounterReading> CounterSession::read(const std::function<void()>& 
   auto enable = params<CUpti_RangeProfiler_Enable_Params>(CUpti_RangeProfiler_Enable_Params_STRUCT_SIZE);
   enable.ctx = context;
   if (const CUptiResult r = cuptiRangeProfilerEnable(&enable); r != CUPTI_SUCCESS) {
-    why_not = why("cuptiRangeProfilerEnable", r);
+    why_not = cupti_failure("cuptiRangeProfilerEnable", r);
     return std::nullopt;
   }
   CUpti_RangeProfiler_Object* profiler = enable.pRangeProfilerObject;
@@ -265,7 +250,7 @@ std::optional<CounterReading> CounterSession::read(const std::function<void()>& 
     cuptiRangeProfilerDisable(&p);
   };
   const auto fail = [&](const char* call, CUptiResult r) -> std::optional<CounterReading> {
-    why_not = why(call, r);
+    why_not = cupti_failure(call, r);
     disable();
     return std::nullopt;
   };

@@ -8,6 +8,8 @@
 #include <map>
 #include <mutex>
 
+#include "harness/measure/cupti_errors.hpp"
+
 namespace scb {
 
 namespace {
@@ -67,21 +69,6 @@ void CUPTIAPI buffer_completed(CUcontext, uint32_t, uint8_t* buffer, size_t, siz
   s.dropped += dropped;
 }
 
-std::string cupti_text(CUptiResult result) {
-  const char* text = nullptr;
-  cuptiGetResultString(result, &text);
-  return text ? text : "CUPTI error " + std::to_string(int(result));
-}
-
-std::string why_cupti_failed(const char* call, CUptiResult result) {
-  std::string why = std::string(call) + ": " + cupti_text(result);
-  if (result == CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED)
-    why += " (another profiler, e.g. ncu or nsys, is attached)";
-  else if (result == CUPTI_ERROR_INSUFFICIENT_PRIVILEGES)
-    why += " (profiling is restricted to administrators on this machine)";
-  return why;
-}
-
 }  // namespace
 
 std::unique_ptr<KernelTrace> KernelTrace::open(std::string& why_not) {
@@ -89,7 +76,7 @@ std::unique_ptr<KernelTrace> KernelTrace::open(std::string& why_not) {
   if (!callbacks_registered) {
     const CUptiResult r = cuptiActivityRegisterCallbacks(buffer_requested, buffer_completed);
     if (r != CUPTI_SUCCESS) {
-      why_not = why_cupti_failed("cuptiActivityRegisterCallbacks", r);
+      why_not = cupti_failure("cuptiActivityRegisterCallbacks", r);
       return nullptr;
     }
     callbacks_registered = true;
@@ -97,7 +84,7 @@ std::unique_ptr<KernelTrace> KernelTrace::open(std::string& why_not) {
   for (const CUpti_ActivityKind kind : {CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION}) {
     const CUptiResult r = cuptiActivityEnable(kind);
     if (r != CUPTI_SUCCESS) {
-      why_not = why_cupti_failed("cuptiActivityEnable", r);
+      why_not = cupti_failure("cuptiActivityEnable", r);
       cuptiActivityDisable(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL);
       return nullptr;
     }
