@@ -3,7 +3,7 @@
 # Usage (from the repo root, via the device tool): bash scripts/h100-check.sh [stage...]
 #   stages: build cpu-tests gpu-tests quick schema sanitizer (the default set), and on request
 #           library-smoke library-vgg19 library-resnet50 engine-probe kernel-report targets-smoke targets
-#           sanitizer-kernels crossover-twice regression-baseline papers
+#           sanitizer-kernels crossover-twice regression-baseline papers profile
 # Full logs and JSON go to $OUT; the end of the output is a short table.
 set -uo pipefail
 OUT="${OUT:-/tmp/scbench-out}"
@@ -81,6 +81,12 @@ for stage in "${stages[@]}"; do
         > "$OUT/library.$net.log" 2>&1
       rc=$?; tail -n 2 "$OUT/library.$net.log"
       python3 scripts/report.py library "$OUT/library.$net.json" 2>&1 | tee "$OUT/library.$net.md" ;;
+    profile)
+      # Issue 5: direct_sparse's instruction mix, occupancy and stalls from the counters.
+      "$BUILD/scbench" run configs/targets/direct_sparse_profile.yaml -o "$OUT/direct_sparse_profile.json" \
+        > "$OUT/profile.log" 2>&1
+      rc=$?; tail -n 1 "$OUT/profile.log"
+      python3 scripts/report.py counters "$OUT/direct_sparse_profile.json" 2>&1 | tee "$OUT/profile.md" ;;
     crossover-twice)
       # Issue 6: the crossover of direct_sparse against cuDNN fp32 on VGG-19 conv4_2, N=32: the same run twice.
       rc=0

@@ -272,11 +272,23 @@ def main(argv=None):
     lib = sub.add_parser("library", help="issue 4's table: im2col_cusparse crossover vs cuDNN fp32, cuSPARSELt 2:4 speedup")
     lib.add_argument("results", nargs="+")
     lib.add_argument("-o", "--output")
+    cnt = sub.add_parser("counters", help="per-kernel hardware counters: instruction mix, occupancy, stalls")
+    cnt.add_argument("results", nargs="+")
+    cnt.add_argument("-o", "--output")
     pub = sub.add_parser("published", help="a paper's speedups beside ours")
     pub.add_argument("results", nargs="+")
     pub.add_argument("-o", "--output")
     args = parser.parse_args(argv)
 
+    if args.command == "counters":
+        import targets
+        text = targets.counter_table(args.results)
+        if args.output:
+            with open(args.output, "w") as f:
+                f.write(text)
+        else:
+            sys.stdout.write(text)
+        return 0
     frame = load(args.results)
     if args.command == "plot":
         plot(frame, args.kind, args.output, args.baseline)

@@ -1,5 +1,6 @@
 """Answers to the issues' questions from result files: issue 5's direct_sparse targets
-(configs/targets/*.yaml) and issue 4's library table (configs/crossover/library.yaml).
+(configs/targets/*.yaml), issue 4's library table (configs/crossover/library.yaml), and the
+per-kernel counter table (instruction mix, occupancy, stalls) of any result with counters.
 
 Every ratio pairs two cases of the same layer, batch and sparsity measured in the same run. Where a
 backend ran with several param sets (im2col_cusparse's algorithms, direct_sparse tile choices), the
@@ -157,4 +158,48 @@ def library(frame):
                      "cuSPARSELt 2:4 over best dense fp16": float(s.iloc[0]) if len(s) else float("nan")})
     if not rows:
         raise SystemExit("no im2col_cusparse or cusparselt results in these files")
+    return markdown(pd.DataFrame(rows)) + "\n"
+
+
+SHORT_NAMES = {
+    "sm__inst_executed.sum": "warp inst",
+    "sm__inst_executed_pipe_fma.sum": "FMA pipe",
+    "sm__inst_executed_pipe_lsu.sum": "LSU pipe",
+    "sm__inst_executed_pipe_alu.sum": "ALU pipe",
+    "sm__sass_thread_inst_executed_op_ffma_pred_on.sum": "FFMA (thread)",
+    "l1tex__data_pipe_lsu_wavefronts_mem_shared.sum": "smem wavefronts",
+    "l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum": "smem conflicts",
+    "sm__warps_active.avg.pct_of_peak_sustained_active": "occupancy %",
+    "smsp__issue_active.avg.pct_of_peak_sustained_active": "issue active %",
+    "gpu__time_duration.sum": "ns (profiled)",
+}
+
+
+def counter_table(paths):
+    """One row per kernel of every case that carries counters; FMA share = FMA-pipe / all warp instructions."""
+    import report
+    rows = []
+    for path in paths:
+        for r in report.results_of(path):
+            counters = r.get("counters") or {}
+            if "kernels" not in counters:
+                continue
+            c = r["case"]
+            for i, kernel in enumerate(counters["kernels"]):
+                values = kernel["values"]
+                row = {"case": f"{c['network']}/{c['layer']} N={c['batch']} {report.label_of(c)}",
+                       "kernel": (kernel.get("name") or f"#{i}")[:40]}
+                for metric, value in values.items():
+                    name = SHORT_NAMES.get(metric, metric.replace("smsp__warp_issue_stalled_", "stall ")
+                                           .replace("_per_warp_active.pct", " %"))
+                    row[name] = value
+                total = values.get("sm__inst_executed.sum")
+                if total:
+                    for metric, label in (("sm__inst_executed_pipe_fma.sum", "FMA share"),
+                                          ("sm__inst_executed_pipe_lsu.sum", "LSU share")):
+                        if metric in values:
+                            row[label] = values[metric] / total
+                rows.append(row)
+    if not rows:
+        raise SystemExit("no result with counters in " + ", ".join(paths))
     return markdown(pd.DataFrame(rows)) + "\n"

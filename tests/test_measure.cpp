@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include "harness/gpu/device.hpp"
 #include "harness/measure/counters.hpp"
 #include "harness/measure/kernel_trace.hpp"
 #include "harness/measure/statistics.hpp"
 #include "harness/measure/timing_engine.hpp"
+#include "harness/spec/sweep.hpp"
 #include "harness/sparsity/rng.hpp"
 
 namespace scb {
@@ -83,6 +85,21 @@ TEST(Counters, LeanSetIsOnePassOnGH100AndBadNamesAreNamed) {
   ASSERT_TRUE(bad.error.has_value());
   EXPECT_NE(bad.error->find("dram__bytes_sideways.sum"), std::string::npos) << *bad.error;
   EXPECT_EQ(bad.error->find("dram__bytes_read.sum"), std::string::npos) << *bad.error;
+}
+
+TEST(Counters, EveryCommittedSweepNamesMetricsThatGH100Knows) {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(SCBENCH_SOURCE_DIR) + "/configs")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const Sweep sweep = load_sweep(entry.path());
+    const auto metrics = parse_counter_choice(sweep.measure.counters);
+    if (metrics.empty()) continue;
+    const MetricCheck check = check_metrics("GH100", metrics);
+    EXPECT_FALSE(check.error.has_value()) << entry.path() << ": " << check.error.value_or("");
+    EXPECT_LE(check.passes, 4) << entry.path() << ": each pass replays every kernel";
+    ++checked;
+  }
+  EXPECT_GE(checked, 2);  // lean by default, and the direct_sparse profile's own list
 }
 
 TEST(Counters, OpTotalsAddOnlyAdditiveMetrics) {

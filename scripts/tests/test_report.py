@@ -167,3 +167,20 @@ class LibraryTest(unittest.TestCase):
         line = [l for l in text.splitlines() if l.startswith("| vgg19/conv4_2")][0]
         self.assertIn("| 0.8 |", line)   # loses at 0.7, wins from 0.8 up
         self.assertIn("| 1.25 |", line)  # 50 us (the faster dense fp16) / 40 us
+
+
+class CountersTest(unittest.TestCase):
+    def test_counter_table_has_a_row_per_kernel_and_the_fma_share(self):
+        r = result("vgg19/conv4_2", 32, 0.9, "direct_sparse", "fp32", 100.0)
+        r["counters"] = {"chip": "GH100", "passes": 1, "metrics": ["sm__inst_executed.sum", "sm__inst_executed_pipe_fma.sum"],
+                         "op_totals": {}, "kernels": [{"name": "direct_sparse_kernel", "values": {
+                             "sm__inst_executed.sum": 1000.0, "sm__inst_executed_pipe_fma.sum": 400.0}}]}
+        plain = result("vgg19/conv4_2", 32, 0.9, "cudnn", "fp32", 50.0)  # no counters: no row
+        with tempfile.TemporaryDirectory() as d:
+            path = write(d, "c.json", [r, plain])
+            import targets
+            text = targets.counter_table([path])
+        lines = [l for l in text.splitlines() if l.startswith("| vgg19")]
+        self.assertEqual(len(lines), 1)
+        self.assertIn("direct_sparse_kernel", lines[0])
+        self.assertIn("| 0.40 |", lines[0])
