@@ -101,6 +101,11 @@ std::string describe_plan(const Sweep& sweep, const Plan& plan, bool list_cases)
   text += "\nmeasure: scope " + to_string(sweep.measure.scope) + ", L2 " + (sweep.measure.cold_l2 ? "cold" : "hot") +
           ", >= " + std::to_string(sweep.measure.min_samples) + " samples, median noise <= " +
           format_fraction(sweep.measure.max_noise) + " or " + format_fraction(sweep.measure.max_time_s) + " s per case\n";
+  const MeasureSettings& m = sweep.measure;
+  const std::string counters = m.counters.size() > 40 ? m.counters.substr(0, 37) + "..." : m.counters;
+  text += "passes: kernel scope " + (m.kernel_scope ? std::to_string(m.kernel_runs) + " runs" : std::string("off")) +
+          ", counters " + counters + ", energy " +
+          (m.energy_s > 0 ? format_fraction(m.energy_s) + " s" : std::string("off")) + "\n";
   text += "output: " + sweep.output + "\n";
   if (!list_cases) return text;
   for (std::size_t i = 0; i < plan.cases.size(); ++i) text += "  " + std::to_string(i + 1) + ". " + plan.cases[i].key() + "\n";
