@@ -40,7 +40,7 @@ for stage in "${stages[@]}"; do
         -o "$OUT/library-smoke.json" > "$OUT/library-smoke.log" 2>&1
       rc=$?; tail -3 "$OUT/library-smoke.log" ;;
     engine-probe)
-      "$BUILD/tests/scbench_gpu_tests" --gtest_also_run_disabled_tests --gtest_filter='*LaunchCostBreakdown*' \
+      "$BUILD/tests/scbench_gpu_tests" --gtest_also_run_disabled_tests --gtest_filter='TimingEngineProbe.*' \
         > "$OUT/engine-probe.log" 2>&1
       rc=$?; grep "\[probe\]" "$OUT/engine-probe.log" ;;
     kernel-report)

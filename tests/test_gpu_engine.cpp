@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <functional>
 
 #include "gpu_test_support.hpp"
 #include "harness/gpu/cuda_check.hpp"
@@ -229,6 +230,63 @@ TEST(TimingEngineProbe, DISABLED_LaunchCostBreakdown) {
                     cold ? "cold" : "hot", r.stats.median, r.stats.p10, r.stats.p90);
         EXPECT_GT(r.stats.median, 0.0);
       }
+}
+
+// Not a proof: candidate layouts of one hot sample of an empty kernel, all behind a blocking kernel,
+// to find the cheapest event placement. "events in graph" is the engine's; "graph of op only" records
+// the events on the stream around a graph that holds the kernel alone; "stream" enqueues all three.
+TEST(TimingEngineProbe, DISABLED_EventPlacement) {
+  SCB_REQUIRE_GPU();
+  CudaStream stream;
+  CudaEvent start, stop;
+  MappedHostFlag release, timed_out;
+  const auto capture = [&](bool with_events) {
+    cudaGraph_t graph = nullptr;
+    cudaGraphExec_t exec = nullptr;
+    SCB_CUDA(cudaStreamBeginCapture(stream.get(), cudaStreamCaptureModeThreadLocal));
+    if (with_events) SCB_CUDA(cudaEventRecordWithFlags(start.get(), stream.get(), cudaEventRecordExternal));
+    SCB_CUDA(kernels::launch_empty_kernel(stream.get()));
+    if (with_events) SCB_CUDA(cudaEventRecordWithFlags(stop.get(), stream.get(), cudaEventRecordExternal));
+    SCB_CUDA(cudaStreamEndCapture(stream.get(), &graph));
+    SCB_CUDA(cudaGraphInstantiate(&exec, graph, 0));
+    SCB_CUDA(cudaGraphDestroy(graph));
+    SCB_CUDA(cudaGraphLaunch(exec, stream.get()));  // upload
+    SCB_CUDA(cudaStreamSynchronize(stream.get()));
+    return exec;
+  };
+  cudaGraphExec_t with_events = capture(true), op_only = capture(false);
+  const std::vector<std::pair<std::string, std::function<void()>>> layouts = {
+      {"events in graph", [&] { SCB_CUDA(cudaGraphLaunch(with_events, stream.get())); }},
+      {"graph of op only", [&] {
+         SCB_CUDA(cudaEventRecord(start.get(), stream.get()));
+         SCB_CUDA(cudaGraphLaunch(op_only, stream.get()));
+         SCB_CUDA(cudaEventRecord(stop.get(), stream.get()));
+       }},
+      {"stream", [&] {
+         SCB_CUDA(cudaEventRecord(start.get(), stream.get()));
+         SCB_CUDA(kernels::launch_empty_kernel(stream.get()));
+         SCB_CUDA(cudaEventRecord(stop.get(), stream.get()));
+       }}};
+  for (const auto& [name, enqueue] : layouts) {
+    std::vector<double> samples;
+    for (int i = 0; i < 300; ++i) {
+      release.set(0);
+      SCB_CUDA(kernels::launch_blocking_kernel(release.device_pointer(), timed_out.device_pointer(), 2'000'000'000ull,
+                                               stream.get()));
+      enqueue();
+      release.set(1);
+      SCB_CUDA(cudaEventSynchronize(stop.get()));
+      float ms = 0;
+      SCB_CUDA(cudaEventElapsedTime(&ms, start.get(), stop.get()));
+      samples.push_back(ms * 1000.0);
+    }
+    const SampleStats stats = summarize(samples);
+    std::printf("[probe] %-18s hot median %.3f us  p10 %.3f  p90 %.3f\n", name.c_str(), stats.median, stats.p10,
+                stats.p90);
+    EXPECT_GT(stats.median, 0.0);
+  }
+  SCB_CUDA(cudaGraphExecDestroy(with_events));
+  SCB_CUDA(cudaGraphExecDestroy(op_only));
 }
 
 }  // namespace
