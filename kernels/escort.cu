@@ -4,7 +4,7 @@ namespace scb::kernels {
 
 namespace {
 
-constexpr int kTileW = 16, kTileH = 16;
+constexpr int kThreads = 256;
 constexpr int kChunk = 1024;  // SHMEM_SIZE in Escoin
 
 // Pitches of the padded buffer, computed on the host.
@@ -25,19 +25,21 @@ __global__ void pad_input_kernel(const float* __restrict__ input, float* __restr
   }
 }
 
-__global__ void __launch_bounds__(kTileW * kTileH)
+// TILE_W x TILE_H threads: 16x16, or 32x8 for 27-row inputs (AlexNet/CaffeNet conv2), as Escoin picks.
+template <int TILE_W, int TILE_H>
+__global__ void __launch_bounds__(kThreads)
     sconv_shm_kernel(const float* __restrict__ padded, const int* __restrict__ row_offsets,
                      const int* __restrict__ offsets, const float* __restrict__ values, float* __restrict__ output,
                      EscortShape s, PaddedPitches pitch) {
   __shared__ float values_s[kChunk];
   __shared__ int offsets_s[kChunk];
-  const int tiles_x = (s.Q + kTileW - 1) / kTileW;
+  const int tiles_x = (s.Q + TILE_W - 1) / TILE_W;
   const int k = blockIdx.y;
   const int n = blockIdx.z;
   const int group = k / (s.K / s.groups);
-  const int x = (blockIdx.x % tiles_x) * kTileW + threadIdx.x;
-  const int y = (blockIdx.x / tiles_x) * kTileH + threadIdx.y;
-  const int tid = threadIdx.y * kTileW + threadIdx.x;
+  const int x = (blockIdx.x % tiles_x) * TILE_W + threadIdx.x;
+  const int y = (blockIdx.x / tiles_x) * TILE_H + threadIdx.y;
+  const int tid = threadIdx.y * TILE_W + threadIdx.x;
   const bool inside = x < s.Q && y < s.P;
   const float* in_ptr = padded + n * pitch.image + (long long)group * (s.C / s.groups) * pitch.channel +
                         (long long)y * s.stride_h * pitch.row + (long long)x * s.stride_w;
@@ -45,7 +47,7 @@ __global__ void __launch_bounds__(kTileW * kTileH)
   const int begin = row_offsets[k], end = row_offsets[k + 1];
   for (int chunk = begin; chunk < end; chunk += kChunk) {
     const int length = min(kChunk, end - chunk);
-    for (int i = tid; i < length; i += kTileW * kTileH) {
+    for (int i = tid; i < length; i += kThreads) {
       values_s[i] = values[chunk + i];
       offsets_s[i] = offsets[chunk + i];
     }
@@ -75,9 +77,13 @@ cudaError_t escort_pad_input(const float* input, float* padded, const EscortShap
 cudaError_t escort_sconv(const float* padded, const int* row_offsets, const int* offsets, const float* values,
                          float* output, const EscortShape& s, cudaStream_t stream) {
   if (s.K > 65535 || s.N > 65535) return cudaErrorInvalidConfiguration;  // grid y/z limits
-  const dim3 block(kTileW, kTileH);
-  const dim3 grid(unsigned(((s.Q + kTileW - 1) / kTileW) * ((s.P + kTileH - 1) / kTileH)), unsigned(s.K), unsigned(s.N));
-  sconv_shm_kernel<<<grid, block, 0, stream>>>(padded, row_offsets, offsets, values, output, s, pitches(s));
+  const auto launch = [&](auto kernel, int tile_w, int tile_h) {
+    const dim3 block(tile_w, tile_h);
+    const dim3 grid(unsigned(((s.Q + tile_w - 1) / tile_w) * ((s.P + tile_h - 1) / tile_h)), unsigned(s.K), unsigned(s.N));
+    kernel<<<grid, block, 0, stream>>>(padded, row_offsets, offsets, values, output, s, pitches(s));
+  };
+  if (escort_tile_width(s) == 32) launch(sconv_shm_kernel<32, 8>, 32, 8);
+  else launch(sconv_shm_kernel<16, 16>, 16, 16);
   return cudaGetLastError();
 }
 

@@ -25,6 +25,7 @@ std::vector<Layer> awkward_layers() {
       make_layer("dilation2", 8, 16, 16, 8, 3, 3, 1, 2, 1, 2),
       make_layer("stride4_11x11", 3, 35, 35, 16, 11, 11, 4, 0, 1),
       make_layer("rect_kim_like", 1, 20, 30, 10, 3, 30, 1, 0, 1),
+      make_layer("caffenet_conv2_like_27x27", 8, 27, 27, 16, 5, 5, 1, 2, 2),  // escort's 32x8 tile
   };
 }
 

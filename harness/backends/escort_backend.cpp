@@ -36,7 +36,7 @@ class EscortOp final : public PreparedOp {
     const std::size_t padded_bytes = std::size_t(c.batch) * kernels::escort_image_length(shape_) * sizeof(float);
     padded_ = DeviceBuffer(padded_bytes);
     SCB_CUDA(cudaMemset(padded_.get(), 0, padded_bytes));  // pads stay zero: run() writes only the interior
-    details_ = {{"nnz", csr.nnz()}, {"padded_input_bytes", padded_bytes}, {"tile", "16x16"}, {"chunk", 1024}};
+    details_ = {{"nnz", csr.nnz()}, {"padded_input_bytes", padded_bytes}, {"tile", kernels::escort_tile_width(shape_) == 32 ? "32x8" : "16x16"}, {"chunk", 1024}};
   }
 
   void run(cudaStream_t stream) override {
@@ -58,8 +58,8 @@ class EscortBackend final : public Backend {
  public:
   std::string name() const override { return "escort"; }
   std::string summary() const override {
-    return "Escort/Escoin direct sparse conv as published (stretched CSR, padded input, 16x16 tile per output "
-           "channel, one thread per pixel), FP32, untuned baseline";
+    return "Escort/Escoin direct sparse conv as published (stretched CSR, padded input, 16x16 tile (32x8 for "
+           "27-row inputs) per output channel, one thread per pixel), FP32, untuned baseline";
   }
   std::optional<std::string> unsupported(const Case& c) const override {
     if (c.precision != Precision::fp32) return "escort is FP32 only, as in the paper";
