@@ -280,15 +280,9 @@ def main(argv=None):
     pub.add_argument("-o", "--output")
     args = parser.parse_args(argv)
 
-    if args.command == "counters":
+    if args.command == "counters":  # reads counters straight from the results, not the timing frame
         import targets
-        text = targets.counter_table(args.results)
-        if args.output:
-            with open(args.output, "w") as f:
-                f.write(text)
-        else:
-            sys.stdout.write(text)
-        return 0
+        return write_text(targets.counter_table(args.results), args.output)
     frame = load(args.results)
     if args.command == "plot":
         plot(frame, args.kind, args.output, args.baseline)
@@ -310,8 +304,12 @@ def main(argv=None):
             if name not in labels:
                 raise SystemExit(f"label '{name}' not in the results; labels: {', '.join(sorted(labels))}")
         text = format_crossovers(crossovers(frame, args.sparse, args.dense), args.sparse, args.dense)
-    if args.output:
-        with open(args.output, "w") as f:
+    return write_text(text, args.output)
+
+
+def write_text(text, output):
+    if output:
+        with open(output, "w") as f:
             f.write(text)
     else:
         sys.stdout.write(text)

@@ -14,6 +14,17 @@ namespace {
 
 using testing_support::make_layer;
 
+// Ten samples and no CUPTI passes: these tests check outputs, the profiling passes have their own tests.
+MeasureSettings quick_settings() {
+  MeasureSettings quick;
+  quick.min_samples = 10;
+  quick.max_samples = 10;
+  quick.warmup_runs = 1;
+  quick.kernel_scope = false;
+  quick.counters = "off";
+  return quick;
+}
+
 std::vector<Layer> awkward_layers() {
   return {
       make_layer("odd_c3_k5_7x7", 3, 7, 7, 5, 3, 3, 1, 0, 1),
@@ -62,11 +73,7 @@ class BackendCorrectness : public ::testing::TestWithParam<BackendCase> {};
 
 TEST_P(BackendCorrectness, MatchesReferenceOnAwkwardShapes) {
   SCB_REQUIRE_GPU();
-  MeasureSettings quick;
-  quick.min_samples = 10;
-  quick.max_samples = 10;
-  quick.warmup_runs = 1;
-  CaseRunner runner(7, quick);
+  CaseRunner runner(7, quick_settings());
   const BackendCase& bc = GetParam();
   const Backend* backend = find_backend(bc.backend);
   int ran = 0;
@@ -162,11 +169,7 @@ INSTANTIATE_TEST_SUITE_P(
 // Densities from 0.01 to 1.0, with channel_imbalanced masks whose channels range from empty to full.
 TEST(DirectSparse, MatchesReferenceAcrossDensities) {
   SCB_REQUIRE_GPU();
-  MeasureSettings quick;
-  quick.min_samples = 10;
-  quick.max_samples = 10;
-  quick.warmup_runs = 1;
-  CaseRunner runner(11, quick);
+  CaseRunner runner(11, quick_settings());
   for (const Layer& layer : {make_layer("vgg_like_3x3", 64, 28, 28, 96, 3, 3, 1, 1, 1),
                              make_layer("stride2_5x5", 24, 31, 31, 40, 5, 5, 2, 2, 1)})
     for (const double sparsity : {0.0, 0.3, 0.7, 0.9, 0.95, 0.99})
@@ -222,8 +225,8 @@ TEST(Verification, WrongWeightsAreCaughtAsIncorrect) {
 // Issue 3: the kernel scope lists the kernels a library launched, by name.
 TEST(KernelScope, ListsTheKernelsOfLibraryAndOwnOps) {
   SCB_REQUIRE_GPU();
-  MeasureSettings quick;
-  quick.max_samples = 10;
+  MeasureSettings quick = quick_settings();
+  quick.kernel_scope = true;  // the pass under test
   CaseRunner runner(3, quick);
   Case c;
   c.layer = make_layer("vgg_like", 64, 28, 28, 64, 3, 3, 1, 1, 1);
@@ -246,6 +249,7 @@ TEST(KernelScope, ListsTheKernelsOfLibraryAndOwnOps) {
   }
   // Our im2col_cublas op is im2col then a GEMM: both kernels are listed.
   const CaseResult r = runner.run(c);
+  ASSERT_TRUE(r.kernel_timing.has_value()) << r.kernel_timing_unavailable;
   bool saw_im2col = false;
   for (const auto& k : r.kernel_timing->kernels) saw_im2col |= k.name.find("im2col") != std::string::npos;
   EXPECT_TRUE(saw_im2col);
@@ -254,9 +258,7 @@ TEST(KernelScope, ListsTheKernelsOfLibraryAndOwnOps) {
 
 TEST(ForcedAlgorithm, UnsupportedAlgorithmIsACaseErrorNotACrash) {
   SCB_REQUIRE_GPU();
-  MeasureSettings quick;
-  quick.max_samples = 10;
-  CaseRunner runner(1, quick);
+  CaseRunner runner(1, quick_settings());
   Case c;
   c.layer = make_layer("stride2", 8, 16, 16, 8, 5, 5, 2, 2, 1);
   c.batch = 1;

@@ -96,6 +96,9 @@ int crossover_command(const CrossoverArgs& args) {
 
   MeasureSettings settings;
   settings.max_time_s = args.max_time_s;
+  // The bisection compares medians only: no kernel-scope or counter passes at every step.
+  settings.kernel_scope = false;
+  settings.counters = "off";
   const std::string output = args.output.empty() ? "results/local/crossover.json" : args.output;
   std::filesystem::remove(ResultStore::checkpoint_path(output));  // a search is not resumable
   ResultStore store(output, false);
