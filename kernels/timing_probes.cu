@@ -30,7 +30,9 @@ __global__ void spin_kernel(long long cycles, long long* elapsed) {
 
 __global__ void fma_kernel(int iterations, float* out) {
   const int id = blockIdx.x * blockDim.x + threadIdx.x;
-  float a = 1.0f + 1e-7f * id, b = 0.999f, c = 1e-3f;
+  // The start value is loaded, not computed: `1 + k * id` would add one FFMA per thread to the count.
+  float a = out[id];
+  const float b = 0.999f, c = 1e-3f;
   for (int i = 0; i < iterations; ++i) {
 #pragma unroll
     for (int k = 0; k < 8; ++k) a = fmaf(a, b, c);

@@ -28,7 +28,8 @@ struct RunArgs {
   std::string output;
   bool resume = false;
   std::string layers_dir;
-  std::string counters;  // overrides the sweep's measure.counters
+  std::string counters;      // overrides the sweep's measure.counters
+  std::string kernel_scope;  // "on" or "off": overrides the sweep's measure.kernel_scope
 };
 
 struct CompareArgs {
@@ -57,6 +58,7 @@ int run_command(const RunArgs& args) {
     if (!args.layers_dir.empty()) layers_dir = args.layers_dir;
     sweep = load_sweep(args.sweep, layers_dir);
     if (!args.counters.empty()) sweep.measure.counters = args.counters;
+    if (!args.kernel_scope.empty()) sweep.measure.kernel_scope = args.kernel_scope == "on";
     plan = build_plan(sweep);
     if (!args.filter.empty()) {
       filter_plan(plan, args.filter);
@@ -204,6 +206,10 @@ int run_cli(int argc, char** argv) {
   run->add_option("--counters", run_args.counters,
                   "Hardware counters pass: off, lean (one pass: DRAM and L2 bytes, FMA and tensor instructions, "
                   "occupancy, SM clock) or comma-separated CUPTI metric names (default: the sweep's, else lean)");
+  run->add_option("--kernel-scope", run_args.kernel_scope,
+                  "CUPTI kernel-scope pass (each kernel's name, launch shape and duration): on or off "
+                  "(default: the sweep's, else on)")
+      ->check(CLI::IsMember({"on", "off"}));
   run->add_option("--layers-dir", run_args.layers_dir, "Directory of network YAML files (default: the repository's layers/)");
   run->footer("Each finished case is appended to <output>.partial.jsonl at once; the result file is written at the end.");
 

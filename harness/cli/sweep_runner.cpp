@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 #include "harness/backends/gpu_context.hpp"
 #include "harness/backends/registry.hpp"
@@ -15,6 +16,32 @@
 #include "harness/verify/reference.hpp"
 
 namespace scb {
+
+namespace {
+
+// Adds the wall time of its scope to a PassSeconds field.
+class PassTimer {
+ public:
+  explicit PassTimer(double& total) : total_(total), start_(std::chrono::steady_clock::now()) {}
+  ~PassTimer() { total_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+  PassTimer(const PassTimer&) = delete;
+  PassTimer& operator=(const PassTimer&) = delete;
+
+ private:
+  double& total_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
+std::string describe(const PassSeconds& s) {
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "data+reference %.1f s, prepare %.1f s, verify %.1f s, timing %.1f s, kernel scope %.1f s, "
+                "counters %.1f s, energy %.1f s",
+                s.data, s.prepare, s.verify, s.timing, s.kernel_scope, s.counters, s.energy);
+  return text;
+}
 
 
 // Per storage type: the host problem and its reference.
@@ -69,6 +96,7 @@ const CaseRunner::PreparedData& CaseRunner::data_for(const Case& c) {
   const StorageType storage = storage_of(c.precision);
   auto it = data_.find(storage);
   if (it == data_.end()) {
+    PassTimer timer(pass_seconds_.data);
     PreparedData prepared{make_problem(c, seed_), {}};
     prepared.reference = reference_conv(c.layer, c.batch, prepared.host.input, prepared.host.weights, true);
     it = data_.emplace(storage, std::move(prepared)).first;
@@ -105,12 +133,14 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
   SCB_CUDA(cudaStreamSynchronize(gpu_.stream()));
   result.prepare_us =
       std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - prepare_start).count();
+  pass_seconds_.prepare += *result.prepare_us * 1e-6;
   result.backend_details = op->details();
 
   result.verify.checked = true;
   result.verify.reference = data.reference.kind;
   result.verify.tolerance = tolerance_for(c.precision);
   std::vector<std::byte> raw(output_bytes);
+  std::optional<PassTimer> verify_timer(pass_seconds_.verify);
   while (true) {
     // All-ones bytes are NaN in fp32, fp16 and bf16: any output the op does not write stays NaN.
     SCB_CUDA(cudaMemsetAsync(output.get(), 0xFF, output_bytes, gpu_.stream()));
@@ -122,6 +152,7 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
     if (result.verify.passed || !op->switch_to_next_candidate(describe_failure(result.verify.metrics, result.verify.tolerance)))
       break;
   }
+  verify_timer.reset();
   result.backend_details = op->details();
   if (!result.verify.passed) {
     result.status = CaseStatus::incorrect;
@@ -129,8 +160,12 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
     return;  // never timed
   }
   const Op timed = [&](cudaStream_t stream) { op->run(stream); };
-  result.timing = engine_->measure(timed, settings_);
+  {
+    PassTimer timer(pass_seconds_.timing);
+    result.timing = engine_->measure(timed, settings_);
+  }
   if (settings_.scope == TimingScope::gpu && settings_.kernel_scope) {
+    PassTimer timer(pass_seconds_.kernel_scope);
     std::string why_not;
     if (const auto trace = KernelTrace::open(why_not))
       result.kernel_timing = engine_->trace_kernels(timed, settings_, *trace, settings_.kernel_runs);
@@ -138,6 +173,7 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
       result.kernel_timing_unavailable = why_not;
   }
   if (counters_) {
+    PassTimer timer(pass_seconds_.counters);
     std::string why_not;
     result.counters = counters_->read(
         [&] {
@@ -151,6 +187,7 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
     result.counters_unavailable = counters_missing_;
   }
   if (settings_.energy_s > 0) {
+    PassTimer timer(pass_seconds_.energy);
     std::string why_not;
     result.energy = engine_->measure_energy(timed, settings_.energy_s, why_not);
     if (!result.energy) result.energy_unavailable = why_not;
@@ -250,6 +287,7 @@ int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options) {
   }
   std::printf("%s\n", summary_table(store.results()).c_str());
   std::printf("%zu ok, %zu incorrect, %zu failed; results in %s\n", ok, incorrect, failed, options.output.c_str());
+  std::printf("time by pass: %s\n", describe(runner.pass_seconds()).c_str());
   return incorrect + failed == 0 ? 0 : 1;
 }
 

@@ -15,6 +15,13 @@
 
 namespace scb {
 
+// Wall seconds a run spent in each pass, over all its cases: says what a sweep's time goes to.
+struct PassSeconds {
+  double data = 0;  // inputs, weights, masks and the FP64 reference
+  double prepare = 0, verify = 0, timing = 0, kernel_scope = 0, counters = 0, energy = 0;
+};
+std::string describe(const PassSeconds& seconds);
+
 // Runs single cases on the GPU. Data and the reference are built once per data key (consecutive
 // cases that share layer, batch, sparsities and mask) and storage type, and reused.
 class CaseRunner {
@@ -29,6 +36,7 @@ class CaseRunner {
   const std::string& counters_missing() const { return counters_missing_; }
   // True when the counters failed because of the metric names themselves (bad input, not the machine).
   bool counters_misnamed() const { return counters_misnamed_; }
+  const PassSeconds& pass_seconds() const { return pass_seconds_; }
 
  private:
   struct PreparedData;
@@ -51,6 +59,7 @@ class CaseRunner {
   std::string data_key_;
   std::map<StorageType, PreparedData> data_;
   std::map<std::pair<StorageType, Layout>, UploadedData> uploads_;
+  PassSeconds pass_seconds_;
 };
 
 struct RunOptions {

@@ -1,6 +1,6 @@
 #pragma once
 // Hardware counters per kernel of one op execution: CUPTI Range Profiler (AutoRange: one range per
-// kernel launch, KernelReplay: CUPTI replays each kernel once per pass) configured by the Host API.
+// kernel launch, UserReplay: the op is run once per pass, so it must be idempotent) configured by the Host API.
 // A pass of its own, after timing, with the op enqueued call by call: counters are not read through
 // CUDA graphs, and profiled kernels run serialized, so their times are not used.
 #include <cstdint>
@@ -54,7 +54,8 @@ class CounterSession {
   CounterSession& operator=(const CounterSession&) = delete;
 
   const std::string& chip() const { return chip_; }
-  // Runs `enqueue_and_sync` (the op, then a stream synchronize) under the profiler. Nothing, and why, on failure.
+  // Runs `enqueue_and_sync` (the op, then a stream synchronize) under the profiler, once per pass of the
+  // metric set. Nothing, and why, on failure.
   std::optional<CounterReading> read(const std::function<void()>& enqueue_and_sync, std::string& why_not);
 
  private:

@@ -16,6 +16,10 @@ namespace {
 
 constexpr std::size_t kBufferBytes = 4 << 20;
 constexpr CUpti_ExternalCorrelationKind kCorrelationKind = CUPTI_EXTERNAL_CORRELATION_KIND_CUSTOM0;
+// CUPTI writes an external-correlation record only beside an API record: the runtime and driver
+// kinds must be on for kernels to be matched to our execution ids (their own records are skipped).
+constexpr CUpti_ActivityKind kTracedKinds[] = {CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION,
+                                               CUPTI_ACTIVITY_KIND_RUNTIME, CUPTI_ACTIVITY_KIND_DRIVER};
 
 // What the buffer callbacks collect; CUPTI calls them from its own thread.
 struct Sink {
@@ -81,11 +85,11 @@ std::unique_ptr<KernelTrace> KernelTrace::open(std::string& why_not) {
     }
     callbacks_registered = true;
   }
-  for (const CUpti_ActivityKind kind : {CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION}) {
+  for (const CUpti_ActivityKind kind : kTracedKinds) {
     const CUptiResult r = cuptiActivityEnable(kind);
     if (r != CUPTI_SUCCESS) {
       why_not = cupti_failure("cuptiActivityEnable", r);
-      cuptiActivityDisable(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL);
+      for (const CUpti_ActivityKind enabled : kTracedKinds) cuptiActivityDisable(enabled);
       return nullptr;
     }
   }
@@ -101,8 +105,7 @@ std::unique_ptr<KernelTrace> KernelTrace::open(std::string& why_not) {
 
 KernelTrace::~KernelTrace() {
   cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
-  cuptiActivityDisable(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL);
-  cuptiActivityDisable(CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION);
+  for (const CUpti_ActivityKind kind : kTracedKinds) cuptiActivityDisable(kind);
 }
 
 void KernelTrace::begin(std::uint64_t id) { cuptiActivityPushExternalCorrelationId(kCorrelationKind, id); }
