@@ -2,6 +2,7 @@
 // kernel spinning a known number of SM cycles measures within 2% of cycles / clock.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <functional>
 
@@ -287,6 +288,49 @@ TEST(TimingEngineProbe, DISABLED_EventPlacement) {
   }
   SCB_CUDA(cudaGraphExecDestroy(with_events));
   SCB_CUDA(cudaGraphExecDestroy(op_only));
+}
+
+
+// What each CUPTI pass costs per case, in wall milliseconds: opening and closing the kernel trace, tracing
+// 20 runs, and one counter read, each five times on an empty kernel. Run: --gtest_also_run_disabled_tests.
+TEST(TimingEngineProbe, DISABLED_CuptiPassCosts) {
+  SCB_REQUIRE_GPU();
+  EngineFixture f;
+  const Op empty = [](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); };
+  const auto ms_since = [](auto start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  };
+  MeasureSettings s;
+  for (int i = 0; i < 5; ++i) {
+    std::string why;
+    auto t0 = std::chrono::steady_clock::now();
+    auto trace = KernelTrace::open(why);
+    ASSERT_NE(trace, nullptr) << why;
+    const double open_ms = ms_since(t0);
+    t0 = std::chrono::steady_clock::now();
+    const KernelScope scope = f.engine->trace_kernels(empty, s, *trace, 20);
+    const double trace_ms = ms_since(t0);
+    t0 = std::chrono::steady_clock::now();
+    trace.reset();
+    std::printf("[probe] kernel trace: open %.2f ms, 20 runs + collect %.2f ms, close %.2f ms (%zu samples)\n", open_ms,
+                trace_ms, ms_since(t0), scope.samples_us.size());
+  }
+  std::string why;
+  auto t0 = std::chrono::steady_clock::now();
+  const auto session = CounterSession::open(0, lean_metrics(), why);
+  ASSERT_NE(session, nullptr) << why;
+  std::printf("[probe] counters: open %.2f ms\n", ms_since(t0));
+  for (int i = 0; i < 5; ++i) {
+    t0 = std::chrono::steady_clock::now();
+    const auto reading = session->read(
+        [&] {
+          empty(f.stream.get());
+          SCB_CUDA(cudaStreamSynchronize(f.stream.get()));
+        },
+        why);
+    ASSERT_TRUE(reading.has_value()) << why;
+    std::printf("[probe] counters: one lean read %.2f ms\n", ms_since(t0));
+  }
 }
 
 }  // namespace
