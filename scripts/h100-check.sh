@@ -112,8 +112,16 @@ for stage in "${stages[@]}"; do
     papers)
       rc=0
       # Timing only: the CUPTI passes cost ~1.4 s a case (being fixed), which these 2,000 cases cannot afford.
+      # A paper already in results/h100 is skipped; a committed checkpoint is resumed.
       for paper in escort dong2020 pietron2021; do
-        "$BUILD/scbench" run "configs/papers/$paper.yaml" --counters off --kernel-scope off -o "$OUT/$paper.json" > "$OUT/$paper.log" 2>&1 || rc=$?
+        [ -f "results/h100/$paper.json" ] && { echo "$paper: results/h100/$paper.json exists"; continue; }
+        resume=()
+        if [ -f "results/h100/$paper.json.partial.jsonl" ]; then
+          cp "results/h100/$paper.json.partial.jsonl" "$OUT/$paper.json.partial.jsonl"
+          resume=(--resume)
+        fi
+        "$BUILD/scbench" run "configs/papers/$paper.yaml" --counters off --kernel-scope off "${resume[@]}" \
+          -o "$OUT/$paper.json" > "$OUT/$paper.log" 2>&1 || rc=$?
         tail -n 2 "$OUT/$paper.log"
       done ;;
     schema)

@@ -5,6 +5,8 @@
   report.py crossover RESULTS... --sparse LABEL --dense LABEL [-o FILE]
   report.py plot RESULTS... --kind sparsity|roofline|speedup [--baseline LABEL] -o FILE.png|.svg
   report.py published RESULTS... [-o FILE]   # a paper's speedups (the sweep's published: block) beside ours
+  report.py paper RESULTS... --baseline LABEL --name NAME --out-dir DIR
+      # all of a paper sweep's tables (markdown, LaTeX, published) and figures (PNG, SVG) into DIR/tables, DIR/figures
 
 A LABEL names one backend configuration as it appears in the tables: "cudnn fp32",
 "im2col_cusparse{format=csr} fp32", "cusparselt fp16". Only verified (status ok) results are used.
@@ -169,15 +171,21 @@ def published_table(paths, frame):
         if not published:
             continue
         for p in published["speedups"]:
-            ratios = our_speedups(frame, p["sparse"], p["baseline"], p.get("layer"), p.get("batch"))
-            scope = p.get("layer", "average over the sweep") + (f", N={p['batch']}" if p.get("batch") else "")
-            if len(ratios) == 0:
+            # A sweep-wide claim is also shown per batch: batch size changes the answer a lot.
+            batches = [p.get("batch")]
+            if not p.get("batch") and frame["batch"].nunique() > 1:
+                batches += sorted(int(b) for b in frame["batch"].unique())
+            for batch in batches:
+                ratios = our_speedups(frame, p["sparse"], p["baseline"], p.get("layer"), batch)
+                scope = p.get("layer", "average over the sweep") + (f", N={batch}" if batch else "")
+                if len(ratios) == 0:
+                    out.append(f"| {published['source']} | {p['sparse']} over {p['baseline']} | {scope} | "
+                               f"{p['speedup']:.2f}x | - | - | 0 | not measured |")
+                    continue
+                geo = float(np.exp(np.mean(np.log(ratios))))
                 out.append(f"| {published['source']} | {p['sparse']} over {p['baseline']} | {scope} | "
-                           f"{p['speedup']:.2f}x | - | - | 0 | not measured |")
-                continue
-            geo = float(np.exp(np.mean(np.log(ratios))))
-            out.append(f"| {published['source']} | {p['sparse']} over {p['baseline']} | {scope} | {p['speedup']:.2f}x | "
-                       f"{geo:.2f}x | {float(np.mean(ratios)):.2f}x | {len(ratios)} | {geo / p['speedup']:.2f} |")
+                           f"{p['speedup']:.2f}x | {geo:.2f}x | {float(np.mean(ratios)):.2f}x | {len(ratios)} | "
+                           f"{geo / p['speedup']:.2f} |")
     if len(out) == 2:
         raise SystemExit("no 'published' block in the sweeps of these results")
     return "\n".join(out) + "\n"
@@ -230,22 +238,58 @@ def plot(frame, kind, output, baseline=None):
             raise SystemExit("--kind speedup needs --baseline")
         medians, speedups = speedup_table(frame, baseline)
         speedups = speedups.drop(columns=[baseline])
-        fig, ax = plt.subplots(figsize=(max(7, 0.5 * len(speedups)), 4.5))
-        positions = np.arange(len(speedups))
-        width = 0.8 / max(1, len(speedups.columns))
-        for i, label in enumerate(speedups.columns):
-            ax.bar(positions + i * width, speedups[label].values, width, label=label)
-        ax.axhline(1.0, color="k", lw=0.8)
-        ax.set_xticks(positions + 0.4 - width / 2)
-        ax.set_xticklabels([" ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
-                            for key in speedups.index], rotation=70, ha="right", fontsize=6)
-        ax.set_ylabel(f"speedup over {baseline}")
-        ax.legend(fontsize=7)
+        # One panel per batch size, bars per layer (and sparsity where swept), log scale around 1x.
+        batches = sorted(speedups.index.get_level_values("batch").unique())
+        per_panel = max(len(speedups.xs(b, level="batch")) for b in batches)
+        fig, axes = plt.subplots(len(batches), 1, figsize=(max(7, 0.3 * per_panel * len(speedups.columns) / 2), 3.6 * len(batches)),
+                                 squeeze=False)
+        for ax, batch in zip(axes[:, 0], batches):
+            panel = speedups.xs(batch, level="batch")
+            positions = np.arange(len(panel))
+            width = 0.8 / max(1, len(panel.columns))
+            for i, label in enumerate(panel.columns):
+                ax.bar(positions + i * width, panel[label].values, width, label=label)
+            ax.axhline(1.0, color="k", lw=0.8)
+            ax.set_yscale("log")
+            ax.set_xticks(positions + 0.4 - width / 2)
+            ax.set_xticklabels([" ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
+                                for key in panel.index], rotation=70, ha="right", fontsize=6)
+            ax.set_ylabel(f"speedup over {baseline}")
+            ax.set_title(f"N = {batch}")
+            ax.grid(True, axis="y", which="both", alpha=0.3)
+            ax.legend(fontsize=7)
     else:
         raise SystemExit(f"unknown plot kind {kind}")
     fig.tight_layout()
     fig.savefig(output)
     plt.close(fig)
+
+
+def paper(paths, frame, baseline, name, out_dir):
+    """Writes every table and figure of one paper sweep; returns the files written."""
+    import os
+    tables, figures = os.path.join(out_dir, "tables"), os.path.join(out_dir, "figures")
+    os.makedirs(tables, exist_ok=True)
+    os.makedirs(figures, exist_ok=True)
+    medians, speedups = speedup_table(frame, baseline)
+    written = []
+    text = format_table(medians, speedups, "markdown", baseline)
+    try:
+        text = published_table(paths, frame) + "\n" + text
+    except SystemExit:
+        pass  # a sweep without published numbers: the table alone
+    for path, content in ((os.path.join(tables, f"{name}.md"), text),
+                          (os.path.join(tables, f"{name}.tex"), format_table(medians, speedups, "latex", baseline))):
+        write_text(content, path)
+        written.append(path)
+    swept = frame.groupby(["layer", "batch"])["weight_sparsity"].nunique().max() > 1
+    kinds = ["speedup", "roofline"] + (["sparsity"] if swept else [])
+    for kind in kinds:
+        for ext in ("png", "svg"):
+            path = os.path.join(figures, f"{name}.{kind}.{ext}")
+            plot(frame, kind, path, baseline)
+            written.append(path)
+    return written
 
 
 def main(argv=None):
@@ -278,6 +322,11 @@ def main(argv=None):
     pub = sub.add_parser("published", help="a paper's speedups beside ours")
     pub.add_argument("results", nargs="+")
     pub.add_argument("-o", "--output")
+    pap = sub.add_parser("paper", help="all tables and figures of a paper sweep")
+    pap.add_argument("results", nargs="+")
+    pap.add_argument("--baseline", required=True, help="label the speedups are relative to, e.g. 'im2col_cublas fp32'")
+    pap.add_argument("--name", required=True, help="file name stem, e.g. escort")
+    pap.add_argument("--out-dir", required=True, help="writes OUT_DIR/tables/NAME.* and OUT_DIR/figures/NAME.*")
     args = parser.parse_args(argv)
 
     if args.command == "counters":  # reads counters straight from the results, not the timing frame
@@ -286,6 +335,10 @@ def main(argv=None):
     frame = load(args.results)
     if args.command == "plot":
         plot(frame, args.kind, args.output, args.baseline)
+        return 0
+    if args.command == "paper":
+        for path in paper(args.results, frame, args.baseline, args.name, args.out_dir):
+            print(path)
         return 0
     if args.command == "published":
         text = published_table(args.results, frame)

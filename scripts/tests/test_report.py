@@ -92,6 +92,20 @@ class ReportTest(unittest.TestCase):
         self.assertIn(f"{geo / 3.0:.2f} |", row)
         self.assertIn("| 8 |", next(l for l in lines if "average over the sweep" in l and "im2col" in l))
         self.assertIn("not measured", next(l for l in lines if "escort" in l))
+        # A sweep-wide claim is split by batch as well: conv5_1 at N=1 is 10 us against 50 us.
+        row = next(l for l in lines if "average over the sweep, N=1 |" in l and "im2col" in l)
+        self.assertIn("| 0.20x | 0.20x | 4 | 0.10 |", row)
+
+    def test_paper_writes_every_table_and_figure(self):
+        out = os.path.join(self.dir, "paper")
+        report.main(["paper", self.path, "--baseline", "cudnn fp32", "--name", "demo", "--out-dir", out])
+        text = read(os.path.join(out, "tables", "demo.md"))
+        self.assertIn("| paper | comparison |", text)  # the published numbers first
+        self.assertIn("30.00 (3.33x)", text)           # then the table
+        self.assertIn(r"\begin{tabular}", read(os.path.join(out, "tables", "demo.tex")))
+        for kind in ("speedup", "roofline", "sparsity"):
+            for ext in ("png", "svg"):
+                self.assertGreater(os.path.getsize(os.path.join(out, "figures", f"demo.{kind}.{ext}")), 1000)
 
     def test_plots_are_written(self):
         for kind in ("sparsity", "roofline", "speedup"):
