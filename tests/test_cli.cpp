@@ -68,6 +68,16 @@ TEST(Cli, DryRunPrintsThePlanOfQuickYaml) {
   EXPECT_NE(o.output.find("alexnet/conv2 N=16"), std::string::npos);
   const Outcome filtered = run("run " + source("configs/quick.yaml") + " --dry-run --filter 'vgg19/conv4_2 N=16 .* fp16 NCHW'");
   EXPECT_NE(filtered.output.find(": 4 cases"), std::string::npos) << filtered.output;
+  EXPECT_NE(o.output.find("passes: kernel scope 20 runs, counters lean"), std::string::npos) << o.output;
+}
+
+TEST(Cli, CommandLineOverridesShowInThePlan) {
+  const Outcome o = run("run " + source("configs/quick.yaml") +
+                        " --dry-run -o /tmp/elsewhere.json --counters off --kernel-scope off");
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("output: /tmp/elsewhere.json"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("passes: kernel scope off, counters off"), std::string::npos) << o.output;
+  EXPECT_EQ(run("run " + source("configs/quick.yaml") + " --dry-run --kernel-scope sometimes").exit_code, 2);
 }
 
 TEST(Cli, EverySweepInConfigsIsValid) {

@@ -59,6 +59,7 @@ int run_command(const RunArgs& args) {
     sweep = load_sweep(args.sweep, layers_dir);
     if (!args.counters.empty()) sweep.measure.counters = args.counters;
     if (!args.kernel_scope.empty()) sweep.measure.kernel_scope = args.kernel_scope == "on";
+    if (!args.output.empty()) sweep.output = args.output;  // the plan names the file really written
     plan = build_plan(sweep);
     if (!args.filter.empty()) {
       filter_plan(plan, args.filter);
@@ -81,7 +82,7 @@ int run_command(const RunArgs& args) {
     return 1;
   }
   RunOptions options;
-  options.output = args.output.empty() ? sweep.output : args.output;
+  options.output = sweep.output;
   options.resume = args.resume;
   try {
     return run_sweep(sweep, plan, options);
