@@ -68,7 +68,10 @@ TEST(Cli, DryRunPrintsThePlanOfQuickYaml) {
   EXPECT_NE(o.output.find("alexnet/conv2 N=16"), std::string::npos);
   const Outcome filtered = run("run " + source("configs/quick.yaml") + " --dry-run --filter 'vgg19/conv4_2 N=16 .* fp16 NCHW'");
   EXPECT_NE(filtered.output.find(": 4 cases"), std::string::npos) << filtered.output;
-  EXPECT_NE(o.output.find("passes: kernel scope 20 runs, counters lean"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("passes: kernel scope 20 runs, counters off"), std::string::npos) << o.output;
+  // A sweep that does not name counters gets the lean set.
+  const Outcome targets = run("run " + source("configs/targets/direct_sparse.yaml") + " --dry-run");
+  EXPECT_NE(targets.output.find("passes: kernel scope 20 runs, counters lean"), std::string::npos) << targets.output;
 }
 
 TEST(Cli, CommandLineOverridesShowInThePlan) {

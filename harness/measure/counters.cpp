@@ -278,7 +278,7 @@ std::optional<CounterReading> CounterSession::read(const std::function<void()>& 
   config.pCounterDataImage = data.data();
   config.range = CUPTI_AutoRange;
   // User replay: the op runs once per pass (ops are idempotent). Kernel replay would save and restore
-  // all device memory around every kernel, ~0.3 s per op here, even for a one-pass set.
+  // all device memory around every kernel, even for a one-pass set (~0.3 s per op in a CUPTI probe).
   config.replayMode = CUPTI_UserReplay;
   config.maxRangesPerPass = kMaxRanges;
   config.numNestingLevels = 1;
