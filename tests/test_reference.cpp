@@ -80,6 +80,33 @@ TEST(Compare, MetricsAndNaNDetection) {
   EXPECT_NE(describe_failure(m, tolerance_for(Precision::bf16)).find("NaN"), std::string::npos);
 }
 
+TEST(Compare, RawOutputBytesGiveTheSameMetricsAsTheirDecodedCopy) {
+  // 2^21 + 3 elements: three chunks, the last one short, so the chunked and threaded sums are exercised.
+  const int n = 2, k = 3, p = 1021, q = 343;
+  const std::size_t count = std::size_t(n) * k * p * q;
+  std::vector<double> reference(count);
+  std::vector<float> actual(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    reference[i] = std::sin(0.001 * double(i));
+    actual[i] = float(reference[i] * (1.0 + 1e-3 * std::cos(double(i))));
+  }
+  actual[count - 1] = NAN;
+  for (const auto storage : {StorageType::fp32, StorageType::fp16, StorageType::bf16})
+    for (const auto layout : {Layout::nchw, Layout::nhwc}) {
+      const auto raw = encode_activations(actual, n, k, p, q, layout, storage);
+      const ErrorMetrics direct = compare_raw_output(reference, raw, n, k, p, q, layout, storage);
+      const ErrorMetrics decoded = compare_outputs(reference, decode_output(raw, n, k, p, q, layout, storage));
+      EXPECT_EQ(direct.nonfinite, 1);
+      EXPECT_EQ(direct.count, std::int64_t(count));
+      EXPECT_DOUBLE_EQ(direct.rel_l2, decoded.rel_l2);
+      EXPECT_DOUBLE_EQ(direct.max_abs_error, decoded.max_abs_error);
+      EXPECT_DOUBLE_EQ(direct.max_rel_error, decoded.max_rel_error);
+      EXPECT_GT(direct.rel_l2, 1e-5);  // the 1e-3 perturbation is seen
+    }
+  const auto raw = encode_activations(actual, n, k, p, q, Layout::nchw, StorageType::fp32);
+  EXPECT_THROW(compare_raw_output(reference, raw, n, k, p, q + 1, Layout::nchw, StorageType::fp32), std::logic_error);
+}
+
 TEST(Compare, TolerancesFollowPrecision) {
   EXPECT_LT(tolerance_for(Precision::fp32).rel_l2, tolerance_for(Precision::fp16).rel_l2);
   EXPECT_LT(tolerance_for(Precision::fp16).rel_l2, tolerance_for(Precision::bf16).rel_l2);

@@ -1,30 +1,107 @@
 #include "harness/verify/compare.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
+#include <thread>
+
+#include "harness/verify/problem_data.hpp"
 
 namespace scb {
 
+namespace {
+
+struct ErrorSums {
+  double diff_sq = 0.0, ref_sq = 0.0, ref_max = 0.0, max_abs = 0.0;
+  std::int64_t nonfinite = 0;
+
+  void add(double reference, double actual) {
+    if (!std::isfinite(actual)) {
+      ++nonfinite;
+      return;
+    }
+    const double diff = std::abs(actual - reference);
+    diff_sq += diff * diff;
+    ref_sq += reference * reference;
+    ref_max = std::max(ref_max, std::abs(reference));
+    max_abs = std::max(max_abs, diff);
+  }
+  void merge(const ErrorSums& o) {
+    diff_sq += o.diff_sq;
+    ref_sq += o.ref_sq;
+    ref_max = std::max(ref_max, o.ref_max);
+    max_abs = std::max(max_abs, o.max_abs);
+    nonfinite += o.nonfinite;
+  }
+};
+
+constexpr std::size_t kChunk = std::size_t(1) << 20;
+
+// Sums over fixed chunks of 2^20 elements, merged in chunk order: the same result for any number of
+// threads. Large outputs (10^8 elements at N = 32) are compared on up to 16 host threads.
+template <class ChunkSums>
+ErrorMetrics reduce_chunks(std::size_t count, const ChunkSums& chunk_sums) {
+  const std::size_t chunks = (count + kChunk - 1) / kChunk;
+  std::vector<ErrorSums> sums(chunks);
+  const std::size_t threads = std::min<std::size_t>(chunks, std::clamp(std::thread::hardware_concurrency(), 1u, 16u));
+  const auto work = [&](std::size_t first) {
+    for (std::size_t c = first; c < chunks; c += threads) sums[c] = chunk_sums(c * kChunk, std::min(count, (c + 1) * kChunk));
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  if (threads > 0) work(0);
+  for (auto& thread : pool) thread.join();
+  ErrorSums total;
+  for (const auto& chunk : sums) total.merge(chunk);
+  ErrorMetrics m;
+  m.count = std::int64_t(count);
+  m.nonfinite = total.nonfinite;
+  m.max_abs_error = total.max_abs;
+  m.rel_l2 = total.ref_sq > 0 ? std::sqrt(total.diff_sq / total.ref_sq) : std::sqrt(total.diff_sq);
+  m.max_rel_error = total.ref_max > 0 ? total.max_abs / total.ref_max : total.max_abs;
+  return m;
+}
+
+}  // namespace
+
 ErrorMetrics compare_outputs(const std::vector<double>& reference, const std::vector<double>& actual) {
   if (reference.size() != actual.size()) throw std::logic_error("compare_outputs: sizes differ");
-  ErrorMetrics m;
-  m.count = std::int64_t(reference.size());
-  double diff_sq = 0.0, ref_sq = 0.0, ref_max = 0.0;
-  for (std::size_t i = 0; i < reference.size(); ++i) {
-    if (!std::isfinite(actual[i])) {
-      ++m.nonfinite;
-      continue;
+  return reduce_chunks(reference.size(), [&](std::size_t begin, std::size_t end) {
+    ErrorSums sums;
+    for (std::size_t i = begin; i < end; ++i) sums.add(reference[i], actual[i]);
+    return sums;
+  });
+}
+
+ErrorMetrics compare_raw_output(const std::vector<double>& reference, const std::vector<std::byte>& raw, int n, int k,
+                                int p, int q, Layout layout, StorageType storage) {
+  const std::size_t size = bytes_per_element(storage);
+  const std::size_t count = std::size_t(n) * k * p * q;
+  if (reference.size() != count || raw.size() != count * size)
+    throw std::logic_error("compare_raw_output: buffer sizes do not match the output shape");
+  const std::size_t K = std::size_t(k), P = std::size_t(p), Q = std::size_t(q);
+  return reduce_chunks(count, [&](std::size_t begin, std::size_t end) {
+    ErrorSums sums;
+    if (layout == Layout::nchw) {
+      for (std::size_t i = begin; i < end; ++i) sums.add(reference[i], decode_element(raw.data() + i * size, storage));
+      return sums;
     }
-    const double diff = std::abs(actual[i] - reference[i]);
-    diff_sq += diff * diff;
-    ref_sq += reference[i] * reference[i];
-    ref_max = std::max(ref_max, std::abs(reference[i]));
-    m.max_abs_error = std::max(m.max_abs_error, diff);
-  }
-  m.rel_l2 = ref_sq > 0 ? std::sqrt(diff_sq / ref_sq) : std::sqrt(diff_sq);
-  m.max_rel_error = ref_max > 0 ? m.max_abs_error / ref_max : m.max_abs_error;
-  return m;
+    // NHWC: walk the logical (n, k, y, x) order and find each element's place in the stored order.
+    std::size_t x = begin % Q, y = begin / Q % P, c = begin / (Q * P) % K, a = begin / (Q * P * K);
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::size_t at = ((a * P + y) * Q + x) * K + c;
+      sums.add(reference[i], decode_element(raw.data() + at * size, storage));
+      if (++x == Q) {
+        x = 0;
+        if (++y == P) {
+          y = 0;
+          if (++c == K) c = 0, ++a;
+        }
+      }
+    }
+    return sums;
+  });
 }
 
 Tolerance tolerance_for(Precision precision) {

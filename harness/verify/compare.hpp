@@ -1,5 +1,6 @@
 #pragma once
 // Error metrics between a backend's output and the FP64 reference, and tolerances per precision.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,6 +23,10 @@ struct Tolerance {
 };
 
 ErrorMetrics compare_outputs(const std::vector<double>& reference, const std::vector<double>& actual);
+// The same, straight from the GPU's output bytes (N x K x P x Q in `layout`, `storage` values) against
+// the logical NCHW reference, without a decoded copy.
+ErrorMetrics compare_raw_output(const std::vector<double>& reference, const std::vector<std::byte>& raw, int n, int k,
+                                int p, int q, Layout layout, StorageType storage);
 // Documented in README.md ("Verification"); derived from each format's unit roundoff.
 Tolerance tolerance_for(Precision precision);
 bool within_tolerance(const ErrorMetrics& metrics, const Tolerance& tolerance);

@@ -30,7 +30,9 @@ void store(std::byte* out, float value, StorageType storage) {
   }
 }
 
-double load(const std::byte* in, StorageType storage) {
+}  // namespace
+
+double decode_element(const std::byte* in, StorageType storage) {
   switch (storage) {
     case StorageType::fp32: {
       float v;
@@ -50,6 +52,8 @@ double load(const std::byte* in, StorageType storage) {
   }
   return 0.0;
 }
+
+namespace {
 
 // Index of logical element (a, b, y, x) of an A x B x Y x X tensor stored as A x Y x X x B (NHWC).
 std::size_t channels_last_index(std::size_t a, std::size_t b, std::size_t y, std::size_t x, std::size_t B, std::size_t Y,
@@ -150,7 +154,7 @@ std::vector<double> decode_output(const std::vector<std::byte>& raw, int n, int 
       for (int y = 0; y < p; ++y)
         for (int x = 0; x < q; ++x, ++i) {
           const std::size_t at = layout == Layout::nchw ? i : channels_last_index(a, b, y, x, k, p, q);
-          logical[i] = load(raw.data() + at * size, storage);
+          logical[i] = decode_element(raw.data() + at * size, storage);
         }
   return logical;
 }

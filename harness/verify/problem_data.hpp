@@ -36,6 +36,8 @@ std::vector<std::byte> encode_activations(const std::vector<float>& nchw, int n,
                                           StorageType storage);
 std::vector<std::byte> encode_weights(const std::vector<float>& kcrs, int k, int c, int r, int s, Layout layout,
                                       StorageType storage);
+// One stored value as a double.
+double decode_element(const std::byte* at, StorageType storage);
 // Raw output bytes (N x K x P x Q in `layout`) -> logical NCHW doubles.
 std::vector<double> decode_output(const std::vector<std::byte>& raw, int n, int k, int p, int q, Layout layout,
                                   StorageType storage);
