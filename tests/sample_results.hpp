@@ -78,6 +78,17 @@ inline CaseResult incorrect_result() {
   return r;
 }
 
+// scbench run --verify-only: checked against the reference, not timed.
+inline CaseResult verified_result() {
+  CaseResult r;
+  r.c = sample_case("direct_sparse", 0.9);
+  r.status = CaseStatus::verified;
+  r.verify = {true, true, "gpu_fp64", {1e-7, 2e-6, 1e-5, 0, 1000}, tolerance_for(Precision::fp32)};
+  r.prepare_us = 12.0;
+  r.derived = derive_figures(r.c, 0.1, 1.0, std::nullopt);
+  return r;
+}
+
 inline CaseResult error_result() {
   CaseResult r;
   r.c = sample_case("cudnn", 0.7);

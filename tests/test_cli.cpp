@@ -81,6 +81,8 @@ TEST(Cli, CommandLineOverridesShowInThePlan) {
   EXPECT_NE(o.output.find("output: /tmp/elsewhere.json"), std::string::npos) << o.output;
   EXPECT_NE(o.output.find("passes: kernel scope off, counters off"), std::string::npos) << o.output;
   EXPECT_EQ(run("run " + source("configs/quick.yaml") + " --dry-run --kernel-scope sometimes").exit_code, 2);
+  EXPECT_NE(run("run " + source("configs/quick.yaml") + " --dry-run --verify-only").output.find("verify only: "),
+            std::string::npos);
 }
 
 TEST(Cli, EverySweepInConfigsIsValid) {

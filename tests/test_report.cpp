@@ -41,6 +41,15 @@ TEST(ResultJson, IncorrectResultIsNeverTimed) {
   EXPECT_NE(j["error"].get<std::string>().find("rel_l2"), std::string::npos);
 }
 
+TEST(ResultJson, VerifiedResultIsCheckedButNotTimed) {
+  const auto j = result_to_json(verified_result());
+  EXPECT_EQ(j["status"], "verified");
+  EXPECT_TRUE(j["timing"].is_null());
+  EXPECT_TRUE(j["verify"]["passed"].get<bool>());
+  EXPECT_EQ(result_brief(j).find(" us "), std::string::npos);  // no time in the progress line
+  EXPECT_NE(result_brief(j).find("-> verified"), std::string::npos);
+}
+
 TEST(ResultStore, CheckpointsEveryResultAndWritesAtomically) {
   const auto dir = fresh_dir("store");
   const auto output = dir / "run.json";

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   store.append(result_to_json(ok_result("cudnn", 0.9, 100.0)));
   store.append(result_to_json(ok_result_without_kernel_scope()));
   store.append(result_to_json(incorrect_result()));
+  store.append(result_to_json(verified_result()));
   store.append(result_to_json(error_result()));
   // The environment block as collect_environment writes it on a GPU machine (not collectable here).
   const nlohmann::json environment = {

@@ -27,6 +27,7 @@ struct RunArgs {
   std::string filter;
   std::string output;
   bool resume = false;
+  bool verify_only = false;
   std::string layers_dir;
   std::string counters;      // overrides the sweep's measure.counters
   std::string kernel_scope;  // "on" or "off": overrides the sweep's measure.kernel_scope
@@ -71,6 +72,7 @@ int run_command(const RunArgs& args) {
     return kExitBadInput;
   }
   std::printf("%s", describe_plan(sweep, plan, args.dry_run).c_str());
+  if (args.verify_only) std::printf("verify only: each case is checked against the reference; nothing is timed\n");
   if (args.dry_run) return 0;
   std::fflush(stdout);
 
@@ -84,6 +86,7 @@ int run_command(const RunArgs& args) {
   RunOptions options;
   options.output = sweep.output;
   options.resume = args.resume;
+  options.verify_only = args.verify_only;
   try {
     return run_sweep(sweep, plan, options);
   } catch (const ResultStoreError& e) {
@@ -204,6 +207,9 @@ int run_cli(int argc, char** argv) {
   run->add_option("--filter", run_args.filter, "Only cases whose key matches this regular expression (see --dry-run)");
   run->add_option("-o,--output", run_args.output, "Result JSON path (default: the sweep's 'output')");
   run->add_flag("--resume", run_args.resume, "Keep finished results of an earlier run to this output and skip those cases");
+  run->add_flag("--verify-only", run_args.verify_only,
+                "Verify every case against the FP64 reference and time none (status 'verified'): "
+                "for compute-sanitizer runs and correctness checks");
   run->add_option("--counters", run_args.counters,
                   "Hardware counters pass: off, lean (one pass: DRAM and L2 bytes, FMA and tensor instructions, "
                   "occupancy, SM clock) or comma-separated CUPTI metric names (default: the sweep's, else lean)");

@@ -55,7 +55,8 @@ struct CaseRunner::UploadedData {
   DeviceBuffer input, weights;
 };
 
-CaseRunner::CaseRunner(std::uint64_t seed, MeasureSettings settings) : seed_(seed), settings_(settings), gpu_(0) {
+CaseRunner::CaseRunner(std::uint64_t seed, MeasureSettings settings, bool verify_only)
+    : seed_(seed), settings_(settings), verify_only_(verify_only), gpu_(0) {
   char bus_id[32] = {};
   SCB_CUDA(cudaDeviceGetPCIBusId(bus_id, sizeof bus_id, gpu_.device()));
   nvml_ = Nvml::open(bus_id, &nvml_missing_);
@@ -159,6 +160,10 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
     result.error = describe_failure(result.verify.metrics, result.verify.tolerance);
     return;  // never timed
   }
+  if (verify_only_) {
+    result.status = CaseStatus::verified;
+    return;
+  }
   const Op timed = [&](cudaStream_t stream) { op->run(stream); };
   {
     PassTimer timer(pass_seconds_.timing);
@@ -245,7 +250,7 @@ nlohmann::json result_document_header(CaseRunner& runner, const nlohmann::json& 
 
 int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options) {
   ResultStore store(options.output, options.resume);
-  CaseRunner runner(sweep.seed, sweep.measure);
+  CaseRunner runner(sweep.seed, sweep.measure, options.verify_only);
   if (!runner.nvml_missing().empty())
     std::fprintf(stderr, "note: SM clock readings unavailable (%s)\n", runner.nvml_missing().c_str());
   if (runner.counters_misnamed()) {
@@ -278,14 +283,16 @@ int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options) {
   }
   store.write_final(document);
 
-  std::size_t ok = 0, incorrect = 0, failed = 0;
+  std::size_t ok = 0, verified = 0, incorrect = 0, failed = 0;
   for (const auto& r : store.results()) {
     const std::string status = r.at("status").get<std::string>();
     ok += status == "ok";
+    verified += status == "verified";
     incorrect += status == "incorrect";
     failed += status == "error";
   }
   std::printf("%s\n", summary_table(store.results()).c_str());
+  if (verified > 0) std::printf("%zu verified (not timed), ", verified);
   std::printf("%zu ok, %zu incorrect, %zu failed; results in %s\n", ok, incorrect, failed, options.output.c_str());
   std::printf("time by pass: %s\n", describe(runner.pass_seconds()).c_str());
   return incorrect + failed == 0 ? 0 : 1;

@@ -26,7 +26,8 @@ std::string describe(const PassSeconds& seconds);
 // cases that share layer, batch, sparsities and mask) and storage type, and reused.
 class CaseRunner {
  public:
-  CaseRunner(std::uint64_t seed, MeasureSettings settings);
+  // verify_only: every case is verified and none is timed (status `verified`): for compute-sanitizer runs.
+  CaseRunner(std::uint64_t seed, MeasureSettings settings, bool verify_only = false);
   ~CaseRunner();
   // Never throws for a case's own failure: that is the result's status `error`.
   CaseResult run(const Case& c);
@@ -48,6 +49,7 @@ class CaseRunner {
 
   std::uint64_t seed_;
   MeasureSettings settings_;
+  bool verify_only_ = false;
   GpuContext gpu_;
   std::unique_ptr<Nvml> nvml_;
   std::string nvml_missing_;
@@ -65,6 +67,7 @@ class CaseRunner {
 struct RunOptions {
   std::filesystem::path output;
   bool resume = false;
+  bool verify_only = false;
 };
 
 // The "measure" block of a result document's "sweep" section.
@@ -72,7 +75,7 @@ nlohmann::json measure_json(const MeasureSettings& settings);
 // schema_version, tool, environment and the given "sweep" section: every document starts so.
 nlohmann::json result_document_header(CaseRunner& runner, const nlohmann::json& sweep);
 
-// Returns the process exit code: 0 when every case is ok, 1 when any is incorrect or failed.
+// Returns the process exit code: 0 when every case is ok (or verified), 1 when any is incorrect or failed.
 int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options);
 
 }  // namespace scb

@@ -5,6 +5,7 @@ namespace scb {
 std::string to_string(CaseStatus status) {
   switch (status) {
     case CaseStatus::ok: return "ok";
+    case CaseStatus::verified: return "verified";
     case CaseStatus::incorrect: return "incorrect";
     case CaseStatus::error: return "error";
   }

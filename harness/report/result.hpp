@@ -15,7 +15,8 @@ namespace scb {
 
 constexpr int kResultSchemaVersion = 1;
 
-enum class CaseStatus { ok, incorrect, error };
+// verified: passed verification and was not timed (scbench run --verify-only).
+enum class CaseStatus { ok, verified, incorrect, error };
 std::string to_string(CaseStatus status);
 
 struct VerifyOutcome {
