@@ -41,7 +41,7 @@ void BM_EncodeActivations(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * std::int64_t(input.size()));
   state.SetLabel(state.range(0) ? "fp16 NHWC" : "fp32 NCHW");
 }
-BENCHMARK(BM_EncodeActivations)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EncodeActivations)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_DecodeAndCompare(benchmark::State& state) {
   const Case c = vgg19_conv1_2(32, Precision::fp32);

@@ -1,11 +1,13 @@
 // The FP64 CPU reference against hand-computed cases, error metrics, and the data conversions.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <numeric>
 
 #include "harness/verify/compare.hpp"
+#include "harness/verify/host_parallel.hpp"
 #include "harness/verify/problem_data.hpp"
 #include "harness/verify/reference.hpp"
 #include "test_layer_builder.hpp"
@@ -105,6 +107,30 @@ TEST(Compare, RawOutputBytesGiveTheSameMetricsAsTheirDecodedCopy) {
     }
   const auto raw = encode_activations(actual, n, k, p, q, Layout::nchw, StorageType::fp32);
   EXPECT_THROW(compare_raw_output(reference, raw, n, k, p, q + 1, Layout::nchw, StorageType::fp32), std::logic_error);
+}
+
+TEST(HostParallel, ChannelsLastWalkMatchesTheFormulaFromAnyStart) {
+  const std::size_t A = 3, B = 5, Y = 4, X = 7;
+  for (const std::size_t start : {std::size_t(0), std::size_t(6), std::size_t(27), std::size_t(139)}) {
+    ChannelsLastWalk walk(start, B, Y, X);
+    for (std::size_t i = start; i < A * B * Y * X; ++i, walk.next()) {
+      const std::size_t x = i % X, y = i / X % Y, b = i / (X * Y) % B, a = i / (X * Y * B);
+      ASSERT_EQ(walk.offset(), ((a * Y + y) * X + x) * B + b) << "start " << start << ", index " << i;
+    }
+  }
+}
+
+TEST(HostParallel, EveryChunkOnceWhateverTheSize) {
+  for (const std::size_t count : {std::size_t(0), std::size_t(5), kHostChunk, 3 * kHostChunk + 7}) {
+    std::vector<int> seen(count, 0);
+    std::vector<int> chunk_seen(host_chunk_count(count), 0);
+    for_each_host_chunk(count, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+      ++chunk_seen[chunk];
+      for (std::size_t i = begin; i < end; ++i) ++seen[i];
+    });
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), std::ptrdiff_t(count));
+    EXPECT_EQ(std::count(chunk_seen.begin(), chunk_seen.end(), 1), std::ptrdiff_t(chunk_seen.size()));
+  }
 }
 
 TEST(Compare, TolerancesFollowPrecision) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "harness/backends/gpu_context.hpp"
 #include "harness/measure/counters.hpp"
@@ -62,6 +63,7 @@ class CaseRunner {
   std::map<StorageType, PreparedData> data_;
   std::map<std::pair<StorageType, Layout>, UploadedData> uploads_;
   PassSeconds pass_seconds_;
+  std::vector<std::byte> output_host_;  // the op's output, copied back for verification
 };
 
 struct RunOptions {

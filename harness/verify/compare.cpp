@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
-#include <thread>
 
+#include "harness/verify/host_parallel.hpp"
 #include "harness/verify/problem_data.hpp"
 
 namespace scb {
@@ -36,22 +36,13 @@ struct ErrorSums {
   }
 };
 
-constexpr std::size_t kChunk = std::size_t(1) << 20;
-
-// Sums over fixed chunks of 2^20 elements, merged in chunk order: the same result for any number of
-// threads. Large outputs (10^8 elements at N = 32) are compared on up to 16 host threads.
+// Sums per chunk, merged in chunk order: the same result for any number of threads.
 template <class ChunkSums>
 ErrorMetrics reduce_chunks(std::size_t count, const ChunkSums& chunk_sums) {
-  const std::size_t chunks = (count + kChunk - 1) / kChunk;
-  std::vector<ErrorSums> sums(chunks);
-  const std::size_t threads = std::min<std::size_t>(chunks, std::clamp(std::thread::hardware_concurrency(), 1u, 16u));
-  const auto work = [&](std::size_t first) {
-    for (std::size_t c = first; c < chunks; c += threads) sums[c] = chunk_sums(c * kChunk, std::min(count, (c + 1) * kChunk));
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  if (threads > 0) work(0);
-  for (auto& thread : pool) thread.join();
+  std::vector<ErrorSums> sums(host_chunk_count(count));
+  for_each_host_chunk(count, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+    sums[chunk] = chunk_sums(begin, end);
+  });
   ErrorSums total;
   for (const auto& chunk : sums) total.merge(chunk);
   ErrorMetrics m;
@@ -88,18 +79,9 @@ ErrorMetrics compare_raw_output(const std::vector<double>& reference, const std:
       return sums;
     }
     // NHWC: walk the logical (n, k, y, x) order and find each element's place in the stored order.
-    std::size_t x = begin % Q, y = begin / Q % P, c = begin / (Q * P) % K, a = begin / (Q * P * K);
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::size_t at = ((a * P + y) * Q + x) * K + c;
-      sums.add(reference[i], decode_element(raw.data() + at * size, storage));
-      if (++x == Q) {
-        x = 0;
-        if (++y == P) {
-          y = 0;
-          if (++c == K) c = 0, ++a;
-        }
-      }
-    }
+    ChannelsLastWalk stored(begin, K, P, Q);
+    for (std::size_t i = begin; i < end; ++i, stored.next())
+      sums.add(reference[i], decode_element(raw.data() + stored.offset() * size, storage));
     return sums;
   });
 }

@@ -9,6 +9,7 @@
 #include "harness/sparsity/activation.hpp"
 #include "harness/sparsity/npy.hpp"
 #include "harness/sparsity/rng.hpp"
+#include "harness/verify/host_parallel.hpp"
 
 namespace scb {
 
@@ -55,24 +56,19 @@ double decode_element(const std::byte* in, StorageType storage) {
 
 namespace {
 
-// Index of logical element (a, b, y, x) of an A x B x Y x X tensor stored as A x Y x X x B (NHWC).
-std::size_t channels_last_index(std::size_t a, std::size_t b, std::size_t y, std::size_t x, std::size_t B, std::size_t Y,
-                                std::size_t X) {
-  return ((a * Y + y) * X + x) * B + b;
-}
-
 std::vector<std::byte> encode_4d(const std::vector<float>& logical, int A, int B, int Y, int X, Layout layout,
                                  StorageType storage) {
+  if (logical.size() != std::size_t(A) * B * Y * X) throw std::logic_error("encode_4d: data size does not match the shape");
   const std::size_t size = bytes_per_element(storage);
   std::vector<std::byte> raw(logical.size() * size);
-  std::size_t i = 0;
-  for (int a = 0; a < A; ++a)
-    for (int b = 0; b < B; ++b)
-      for (int y = 0; y < Y; ++y)
-        for (int x = 0; x < X; ++x, ++i) {
-          const std::size_t at = layout == Layout::nchw ? i : channels_last_index(a, b, y, x, B, Y, X);
-          store(raw.data() + at * size, logical[i], storage);
-        }
+  for_each_host_chunk(logical.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
+    if (layout == Layout::nchw) {
+      for (std::size_t i = begin; i < end; ++i) store(raw.data() + i * size, logical[i], storage);
+      return;
+    }
+    ChannelsLastWalk stored(begin, std::size_t(B), std::size_t(Y), std::size_t(X));
+    for (std::size_t i = begin; i < end; ++i, stored.next()) store(raw.data() + stored.offset() * size, logical[i], storage);
+  });
   return raw;
 }
 
@@ -148,14 +144,14 @@ std::vector<double> decode_output(const std::vector<std::byte>& raw, int n, int 
   const std::size_t count = std::size_t(n) * k * p * q;
   if (raw.size() != count * size) throw std::logic_error("decode_output: buffer size does not match the output shape");
   std::vector<double> logical(count);
-  std::size_t i = 0;
-  for (int a = 0; a < n; ++a)
-    for (int b = 0; b < k; ++b)
-      for (int y = 0; y < p; ++y)
-        for (int x = 0; x < q; ++x, ++i) {
-          const std::size_t at = layout == Layout::nchw ? i : channels_last_index(a, b, y, x, k, p, q);
-          logical[i] = decode_element(raw.data() + at * size, storage);
-        }
+  for_each_host_chunk(count, [&](std::size_t, std::size_t begin, std::size_t end) {
+    if (layout == Layout::nchw) {
+      for (std::size_t i = begin; i < end; ++i) logical[i] = decode_element(raw.data() + i * size, storage);
+      return;
+    }
+    ChannelsLastWalk stored(begin, std::size_t(k), std::size_t(p), std::size_t(q));
+    for (std::size_t i = begin; i < end; ++i, stored.next()) logical[i] = decode_element(raw.data() + stored.offset() * size, storage);
+  });
   return logical;
 }
 
