@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iterator>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/gpu/device.hpp"
 
 namespace {
@@ -72,6 +74,16 @@ TEST(Cli, DryRunPrintsThePlanOfQuickYaml) {
   // A sweep that does not name counters gets the lean set.
   const Outcome targets = run("run " + source("configs/targets/direct_sparse.yaml") + " --dry-run");
   EXPECT_NE(targets.output.find("passes: kernel scope 20 runs, counters lean"), std::string::npos) << targets.output;
+}
+
+TEST(Cli, ExportWritesGoogleBenchmarkJsonAndRejectsWhatIsNotAResult) {
+  const std::string out = (std::filesystem::temp_directory_path() / "scbench_export_test.json").string();
+  const Outcome o = run("export " + source("results/h100/escort.json") + " -o " + out);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  std::ifstream in(out);
+  const auto exported = nlohmann::json::parse(in);
+  EXPECT_GT(exported.at("benchmarks").size(), 390u);  // 390 timed cases, each with its samples and a median
+  EXPECT_EQ(run("export " + source("configs/quick.yaml") + " -o " + out).exit_code, 2);
 }
 
 TEST(Cli, CommandLineOverridesShowInThePlan) {

@@ -3,8 +3,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "harness/report/console.hpp"
+#include "harness/report/gbench_export.hpp"
 #include "harness/report/result.hpp"
 #include "harness/report/result_store.hpp"
 #include "sample_results.hpp"
@@ -48,6 +50,29 @@ TEST(ResultJson, VerifiedResultIsCheckedButNotTimed) {
   EXPECT_TRUE(j["verify"]["passed"].get<bool>());
   EXPECT_EQ(result_brief(j).find(" us "), std::string::npos);  // no time in the progress line
   EXPECT_NE(result_brief(j).find("-> verified"), std::string::npos);
+}
+
+TEST(GoogleBenchmarkExport, OneRepetitionPerSampleAndAMedianForTimedCasesOnly) {
+  const nlohmann::json ok = result_to_json(ok_result("cudnn", 0.9, 100.0));
+  const nlohmann::json document = {{"results", {ok, result_to_json(incorrect_result()), result_to_json(verified_result())}},
+                                   {"environment", nlohmann::json::object()}};
+  std::ostringstream out;
+  export_google_benchmark_json(document, out);
+  const auto exported = nlohmann::json::parse(out.str());
+  ASSERT_TRUE(exported.contains("context"));
+  const auto& benchmarks = exported.at("benchmarks");
+  const auto samples = ok["timing"]["samples_us"].get<std::vector<double>>();
+  ASSERT_EQ(benchmarks.size(), samples.size() + 1);  // the untimed cases are left out
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    EXPECT_EQ(benchmarks[i]["name"], ok["case"]["key"]);
+    EXPECT_EQ(benchmarks[i]["run_type"], "iteration");
+    EXPECT_EQ(benchmarks[i]["time_unit"], "us");
+    EXPECT_NEAR(benchmarks[i]["real_time"].get<double>(), samples[i], 1e-9);
+  }
+  const auto& median = benchmarks.back();
+  EXPECT_EQ(median["run_type"], "aggregate");
+  EXPECT_EQ(median["aggregate_name"], "median");
+  EXPECT_NEAR(median["real_time"].get<double>(), ok["timing"]["median_us"].get<double>(), 1e-9);
 }
 
 TEST(ResultStore, CheckpointsEveryResultAndWritesAtomically) {

@@ -11,6 +11,7 @@
 #include "harness/cli/sweep_runner.hpp"
 #include "harness/gpu/device.hpp"
 #include "harness/report/compare.hpp"
+#include "harness/report/gbench_export.hpp"
 #include "harness/report/result_store.hpp"
 #include "harness/spec/network.hpp"
 #include "harness/spec/yaml_reader.hpp"
@@ -39,6 +40,11 @@ struct CompareArgs {
   std::string junit;
   bool fail_on_slower = false;
   CompareThresholds thresholds;
+};
+
+struct ExportArgs {
+  std::string results;
+  std::string output;
 };
 
 struct ListArgs {
@@ -192,6 +198,27 @@ int compare_command(const CompareArgs& args) {
   return args.fail_on_slower && comparison.any_slower() ? 1 : 0;
 }
 
+int export_command(const ExportArgs& args) {
+  nlohmann::json document;
+  try {
+    document = read_result_document(args.results);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return kExitBadInput;
+  }
+  std::ofstream out(args.output);
+  if (!out) {
+    std::fprintf(stderr, "error: cannot write %s\n", args.output.c_str());
+    return kExitBadInput;
+  }
+  export_google_benchmark_json(document, out);
+  if (!out.flush()) {
+    std::fprintf(stderr, "error: writing %s failed\n", args.output.c_str());
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -255,6 +282,14 @@ int run_cli(int argc, char** argv) {
   cross->add_option("-o,--output", cross_args.output, "Result JSON (default results/local/crossover.json)");
   cross->add_option("--layers-dir", cross_args.layers_dir, "Directory of network YAML files");
 
+  ExportArgs export_args;
+  CLI::App* exporter = app.add_subcommand(
+      "export", "Write a result file in Google Benchmark's JSON format (for its tools/compare.py)");
+  exporter->add_option("results", export_args.results, "scbench result JSON")->required()->check(CLI::ExistingFile);
+  exporter->add_option("-o,--output", export_args.output, "Output JSON path")->required();
+  exporter->footer("Each timed case is one benchmark named by its key, with one repetition per raw sample and a "
+                   "median aggregate, in microseconds; e.g. compare.py benchmarks old.gbench.json new.gbench.json");
+
   ListArgs list_args;
   CLI::App* list = app.add_subcommand("list", "List layers, networks or backends");
   list->add_option("what", list_args.what, "layers | networks | backends")
@@ -272,6 +307,7 @@ int run_cli(int argc, char** argv) {
   if (*run) return run_command(run_args);
   if (*compare) return compare_command(compare_args);
   if (*cross) return crossover_command(cross_args);
+  if (*exporter) return export_command(export_args);
   return list_command(list_args);
 }
 
