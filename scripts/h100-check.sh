@@ -105,7 +105,7 @@ for stage in "${stages[@]}"; do
     library-vgg19|library-resnet50)
       # The full library sweep (4056 cases) in two halves; a half cut short is resumed by the next call.
       net=${stage#library-}
-      resumable_run "library.$net" configs/crossover/library.yaml --filter "^$net/" --counters off --kernel-scope off
+      resumable_run "library.$net" configs/crossover/library.yaml --filter "^$net/" --kernel-scope off
       rc=$?
       python3 scripts/report.py library "$OUT/library.$net.json"* 2>&1 | tee "$OUT/library.$net.md" ;;
     profile)
@@ -127,9 +127,9 @@ for stage in "${stages[@]}"; do
       rc=$?; tail -n 2 "$OUT/regression.log" ;;
     papers)
       rc=0
-      # Timing only: the CUPTI counters pass cost ~1.5 s a case (being fixed), which these 2,000 cases cannot afford.
+      # Timing only (the sweeps turn counters off; kernel scope off too, as escort.json was made).
       for paper in escort dong2020 pietron2021; do
-        resumable_run "$paper" "configs/papers/$paper.yaml" --counters off --kernel-scope off || rc=$?
+        resumable_run "$paper" "configs/papers/$paper.yaml" --kernel-scope off || rc=$?
       done ;;
     schema)
       python3 tests/validate_results.py --schema results/schema.json "$OUT/quick.json" > "$OUT/schema.log" 2>&1

@@ -310,18 +310,14 @@ def main(argv=None):
     fig.add_argument("--kind", choices=["sparsity", "roofline", "speedup"], required=True)
     fig.add_argument("--baseline")
     fig.add_argument("-o", "--output", required=True)
-    tgt = sub.add_parser("targets", help="issue 5's direct_sparse targets: figure reached and gap per target")
-    tgt.add_argument("results", nargs="+")
-    tgt.add_argument("-o", "--output")
-    lib = sub.add_parser("library", help="issue 4's table: im2col_cusparse crossover vs cuDNN fp32, cuSPARSELt 2:4 speedup")
-    lib.add_argument("results", nargs="+")
-    lib.add_argument("-o", "--output")
-    cnt = sub.add_parser("counters", help="per-kernel hardware counters: instruction mix, occupancy, stalls")
-    cnt.add_argument("results", nargs="+")
-    cnt.add_argument("-o", "--output")
-    pub = sub.add_parser("published", help="a paper's speedups beside ours")
-    pub.add_argument("results", nargs="+")
-    pub.add_argument("-o", "--output")
+    # Report subcommands that take result files and an optional output file, and nothing else.
+    for name, text in (("targets", "issue 5's direct_sparse targets: figure reached and gap per target"),
+                       ("library", "issue 4's table: im2col_cusparse crossover vs cuDNN fp32, cuSPARSELt 2:4 speedup"),
+                       ("counters", "per-kernel hardware counters: instruction mix, occupancy, stalls"),
+                       ("published", "a paper's speedups beside ours")):
+        simple = sub.add_parser(name, help=text)
+        simple.add_argument("results", nargs="+")
+        simple.add_argument("-o", "--output")
     pap = sub.add_parser("paper", help="all tables and figures of a paper sweep")
     pap.add_argument("results", nargs="+")
     pap.add_argument("--baseline", required=True, help="label the speedups are relative to, e.g. 'im2col_cublas fp32'")

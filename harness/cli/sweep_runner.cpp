@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
-#include <optional>
 
 #include "harness/backends/gpu_context.hpp"
 #include "harness/backends/registry.hpp"
@@ -143,19 +142,20 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
   // Kept between cases: a fresh 400 MB buffer per case (VGG-19 conv1_2, N = 32) costs its zeroing and page faults.
   std::vector<std::byte>& raw = output_host_;
   raw.resize(output_bytes);
-  std::optional<PassTimer> verify_timer(pass_seconds_.verify);
-  while (true) {
-    // All-ones bytes are NaN in fp32, fp16 and bf16: any output the op does not write stays NaN.
-    SCB_CUDA(cudaMemsetAsync(output.get(), 0xFF, output_bytes, gpu_.stream()));
-    op->run(gpu_.stream());
-    SCB_CUDA(cudaStreamSynchronize(gpu_.stream()));
-    SCB_CUDA(cudaMemcpy(raw.data(), output.get(), output_bytes, cudaMemcpyDeviceToHost));
-    result.verify.metrics = compare_raw_output(data.reference.values, raw, c.batch, l.K, l.P(), l.Q(), c.layout, storage);
-    result.verify.passed = within_tolerance(result.verify.metrics, result.verify.tolerance);
-    if (result.verify.passed || !op->switch_to_next_candidate(describe_failure(result.verify.metrics, result.verify.tolerance)))
-      break;
+  {
+    PassTimer timer(pass_seconds_.verify);
+    while (true) {
+      // All-ones bytes are NaN in fp32, fp16 and bf16: any output the op does not write stays NaN.
+      SCB_CUDA(cudaMemsetAsync(output.get(), 0xFF, output_bytes, gpu_.stream()));
+      op->run(gpu_.stream());
+      SCB_CUDA(cudaStreamSynchronize(gpu_.stream()));
+      SCB_CUDA(cudaMemcpy(raw.data(), output.get(), output_bytes, cudaMemcpyDeviceToHost));
+      result.verify.metrics = compare_raw_output(data.reference.values, raw, c.batch, l.K, l.P(), l.Q(), c.layout, storage);
+      result.verify.passed = within_tolerance(result.verify.metrics, result.verify.tolerance);
+      if (result.verify.passed || !op->switch_to_next_candidate(describe_failure(result.verify.metrics, result.verify.tolerance)))
+        break;
+    }
   }
-  verify_timer.reset();
   result.backend_details = op->details();
   if (!result.verify.passed) {
     result.status = CaseStatus::incorrect;
