@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 
@@ -290,6 +291,36 @@ TEST(TimingEngineProbe, DISABLED_EventPlacement) {
   SCB_CUDA(cudaGraphExecDestroy(op_only));
 }
 
+
+// The counter session keeps CUPTI's range profiler enabled on the context between reads: timing taken
+// while it is open must match timing without it.
+TEST(CounterProof, OpenSessionLeavesTimingAlone) {
+  SCB_REQUIRE_GPU();
+  EngineFixture f;
+  MeasureSettings s;
+  s.min_samples = 50;
+  s.max_time_s = 1.0;
+  const Op empty = [](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); };
+  const Op spin = [](cudaStream_t st) { SCB_CUDA(kernels::launch_spin_kernel(200'000, nullptr, st)); };
+  const double empty_before = f.engine->measure(empty, s).stats.median;
+  const double spin_before = f.engine->measure(spin, s).stats.median;
+  std::string why;
+  const auto session = CounterSession::open(0, lean_metrics(), why);
+  ASSERT_NE(session, nullptr) << why;
+  const auto reading = session->read(
+      [&] {
+        spin(f.stream.get());
+        SCB_CUDA(cudaStreamSynchronize(f.stream.get()));
+      },
+      why);
+  ASSERT_TRUE(reading.has_value()) << why;
+  const double empty_open = f.engine->measure(empty, s).stats.median;
+  const double spin_open = f.engine->measure(spin, s).stats.median;
+  std::printf("[proof] with a counter session open: empty kernel %.3f -> %.3f us, spin %.2f -> %.2f us\n",
+              empty_before, empty_open, spin_before, spin_open);
+  EXPECT_LT(std::abs(empty_open - empty_before), 0.3);
+  EXPECT_LT(std::abs(spin_open / spin_before - 1.0), 0.01);
+}
 
 // What each CUPTI pass costs per case, in wall milliseconds: opening and closing the kernel trace, tracing
 // 20 runs, and one counter read, each five times on an empty kernel. Run: --gtest_also_run_disabled_tests.

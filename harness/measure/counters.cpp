@@ -16,7 +16,19 @@ namespace scb {
 
 namespace {
 
-constexpr std::size_t kMaxRanges = 1024;  // kernel launches one op may make
+constexpr std::size_t kMaxRanges = 256;  // kernel launches one op may make
+
+// The current CUDA context, through the runtime's driver entry points: CI machines have no libcuda to link.
+CUcontext current_context() {
+  using GetCurrent = CUresult (*)(CUcontext*);
+  void* fn = nullptr;
+  cudaDriverEntryPointQueryResult found{};
+  CUcontext context = nullptr;
+  if (cudaGetDriverEntryPointByVersion("cuCtxGetCurrent", &fn, 12000, cudaEnableDefault, &found) != cudaSuccess ||
+      found != cudaDriverEntryPointSuccess || reinterpret_cast<GetCurrent>(fn)(&context) != CUDA_SUCCESS)
+    return nullptr;
+  return context;
+}
 
 // A CUPTI params struct: zeroed, with its size set (pPriv stays NULL).
 template <class Params>
@@ -218,60 +230,56 @@ std::unique_ptr<CounterSession> CounterSession::open(int device, const std::vect
     why_not = cupti_failure("cuptiProfilerHostGetConfigImage", r);
     return nullptr;
   }
-  return session;
-}
-
-CounterSession::~CounterSession() = default;
-
-std::optional<CounterReading> CounterSession::read(const std::function<void()>& enqueue_and_sync,
-                                                   std::string& why_not) {
-  CUcontext context = nullptr;
-  {
-    // The driver API without linking libcuda (which CI machines lack): ask the runtime for it.
-    using GetCurrent = CUresult (*)(CUcontext*);
-    void* fn = nullptr;
-    cudaDriverEntryPointQueryResult found{};
-    if (cudaGetDriverEntryPointByVersion("cuCtxGetCurrent", &fn, 12000, cudaEnableDefault, &found) != cudaSuccess ||
-        found != cudaDriverEntryPointSuccess || reinterpret_cast<GetCurrent>(fn)(&context) != CUDA_SUCCESS || !context) {
-      why_not = "no current CUDA context";
-      return std::nullopt;
-    }
+  // The profiler object lives as long as the session (it counts only between Start and Stop): a read that
+  // enabled and disabled it around each op cost ~1.5 s a case on the H100, cause within the read not isolated.
+  CUcontext context = current_context();
+  if (!context) {
+    why_not = "no current CUDA context";
+    return nullptr;
   }
   auto enable = params<CUpti_RangeProfiler_Enable_Params>(CUpti_RangeProfiler_Enable_Params_STRUCT_SIZE);
   enable.ctx = context;
   if (const CUptiResult r = cuptiRangeProfilerEnable(&enable); r != CUPTI_SUCCESS) {
     why_not = cupti_failure("cuptiRangeProfilerEnable", r);
-    return std::nullopt;
+    return nullptr;
   }
-  CUpti_RangeProfiler_Object* profiler = enable.pRangeProfilerObject;
-  const auto disable = [&] {
-    auto p = params<CUpti_RangeProfiler_Disable_Params>(CUpti_RangeProfiler_Disable_Params_STRUCT_SIZE);
-    p.pRangeProfilerObject = profiler;
-    cuptiRangeProfilerDisable(&p);
-  };
-  const auto fail = [&](const char* call, CUptiResult r) -> std::optional<CounterReading> {
-    why_not = cupti_failure(call, r);
-    disable();
-    return std::nullopt;
-  };
-
+  session->profiler_ = enable.pRangeProfilerObject;
   auto size = params<CUpti_RangeProfiler_GetCounterDataSize_Params>(CUpti_RangeProfiler_GetCounterDataSize_Params_STRUCT_SIZE);
-  size.pRangeProfilerObject = profiler;
-  size.pMetricNames = names_.data();
-  size.numMetrics = names_.size();
+  size.pRangeProfilerObject = session->profiler_;
+  size.pMetricNames = session->names_.data();
+  size.numMetrics = session->names_.size();
   size.maxNumOfRanges = kMaxRanges;
   size.maxNumRangeTreeNodes = kMaxRanges;
-  if (const CUptiResult r = cuptiRangeProfilerGetCounterDataSize(&size); r != CUPTI_SUCCESS)
-    return fail("cuptiRangeProfilerGetCounterDataSize", r);
-  std::vector<std::uint8_t> data(size.counterDataSize);
+  if (const CUptiResult r = cuptiRangeProfilerGetCounterDataSize(&size); r != CUPTI_SUCCESS) {
+    why_not = cupti_failure("cuptiRangeProfilerGetCounterDataSize", r);
+    return nullptr;  // the destructor disables the profiler
+  }
+  session->counter_data_size_ = size.counterDataSize;
+  return session;
+}
+
+CounterSession::~CounterSession() {
+  if (!profiler_) return;
+  auto p = params<CUpti_RangeProfiler_Disable_Params>(CUpti_RangeProfiler_Disable_Params_STRUCT_SIZE);
+  p.pRangeProfilerObject = profiler_;
+  cuptiRangeProfilerDisable(&p);
+}
+
+std::optional<CounterReading> CounterSession::read(const std::function<void()>& enqueue_and_sync,
+                                                   std::string& why_not) {
+  const auto fail = [&](const char* call, CUptiResult r) -> std::optional<CounterReading> {
+    why_not = cupti_failure(call, r);
+    return std::nullopt;
+  };
+  std::vector<std::uint8_t> data(counter_data_size_);
   auto init = params<CUpti_RangeProfiler_CounterDataImage_Initialize_Params>(CUpti_RangeProfiler_CounterDataImage_Initialize_Params_STRUCT_SIZE);
-  init.pRangeProfilerObject = profiler;
+  init.pRangeProfilerObject = profiler_;
   init.counterDataSize = data.size();
   init.pCounterData = data.data();
   if (const CUptiResult r = cuptiRangeProfilerCounterDataImageInitialize(&init); r != CUPTI_SUCCESS)
     return fail("cuptiRangeProfilerCounterDataImageInitialize", r);
   auto config = params<CUpti_RangeProfiler_SetConfig_Params>(CUpti_RangeProfiler_SetConfig_Params_STRUCT_SIZE);
-  config.pRangeProfilerObject = profiler;
+  config.pRangeProfilerObject = profiler_;
   config.configSize = config_.size();
   config.pConfig = config_.data();
   config.counterDataImageSize = data.size();
@@ -289,9 +297,9 @@ std::optional<CounterReading> CounterSession::read(const std::function<void()>& 
     return fail("cuptiRangeProfilerSetConfig", r);
 
   auto start = params<CUpti_RangeProfiler_Start_Params>(CUpti_RangeProfiler_Start_Params_STRUCT_SIZE);
-  start.pRangeProfilerObject = profiler;
+  start.pRangeProfilerObject = profiler_;
   auto stop = params<CUpti_RangeProfiler_Stop_Params>(CUpti_RangeProfiler_Stop_Params_STRUCT_SIZE);
-  stop.pRangeProfilerObject = profiler;
+  stop.pRangeProfilerObject = profiler_;
   do {  // one op execution per pass
     if (const CUptiResult r = cuptiRangeProfilerStart(&start); r != CUPTI_SUCCESS)
       return fail("cuptiRangeProfilerStart", r);
@@ -300,12 +308,11 @@ std::optional<CounterReading> CounterSession::read(const std::function<void()>& 
   } while (!stop.isAllPassSubmitted);
 
   auto decode = params<CUpti_RangeProfiler_DecodeData_Params>(CUpti_RangeProfiler_DecodeData_Params_STRUCT_SIZE);
-  decode.pRangeProfilerObject = profiler;
+  decode.pRangeProfilerObject = profiler_;
   if (const CUptiResult r = cuptiRangeProfilerDecodeData(&decode); r != CUPTI_SUCCESS)
     return fail("cuptiRangeProfilerDecodeData", r);
   if (decode.numOfRangeDropped > 0) {
     why_not = "the op launched more than " + std::to_string(kMaxRanges) + " kernels: some were not profiled";
-    disable();
     return std::nullopt;
   }
   auto info = params<CUpti_RangeProfiler_GetCounterDataInfo_Params>(CUpti_RangeProfiler_GetCounterDataInfo_Params_STRUCT_SIZE);
@@ -332,7 +339,6 @@ std::optional<CounterReading> CounterSession::read(const std::function<void()>& 
       return fail("cuptiProfilerHostEvaluateToGpuValues", r);
     reading.kernels.push_back(std::move(kernel));
   }
-  disable();
   reading.op_totals = additive_totals(reading.metrics, reading.kernels);
   return reading;
 }

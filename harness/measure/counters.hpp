@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+struct CUpti_RangeProfiler_Object;
+
 namespace scb {
 
 // The default set, one pass on GH100: DRAM bytes read and written, L2 bytes, FMA-pipe and tensor-pipe
@@ -67,6 +69,8 @@ class CounterSession {
   std::vector<const char*> names_;
   std::vector<std::uint8_t> config_;
   int passes_ = 0;
+  CUpti_RangeProfiler_Object* profiler_ = nullptr;  // enabled on the context for the session's life
+  std::size_t counter_data_size_ = 0;
 };
 
 }  // namespace scb
