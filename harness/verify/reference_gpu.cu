@@ -27,9 +27,11 @@ __global__ void reference_conv_kernel(ConvDims d, const float* __restrict__ inpu
       if (h < 0 || h >= d.H) continue;
       for (int s = 0; s < d.S; ++s) {
         const int w = q * d.stride_w - d.pad_w + s * d.dilation_w;
-        if (w < 0 || w >= d.W) continue;
-        sum += double(input[((size_t(n) * d.C + channel) * d.H + h) * d.W + w]) *
-               double(weights[((size_t(k) * d.Cg + c) * d.R + r) * d.S + s]);
+        // A pruned weight adds exactly zero to the sum (inputs are finite): skipping it makes the reference
+        // cost scale with density. The branch is uniform across a warp, whose threads share k.
+        const float weight = weights[((size_t(k) * d.Cg + c) * d.R + r) * d.S + s];
+        if (weight == 0.0f || w < 0 || w >= d.W) continue;
+        sum += double(input[((size_t(n) * d.C + channel) * d.H + h) * d.W + w]) * double(weight);
       }
     }
   }
