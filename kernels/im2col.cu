@@ -94,12 +94,12 @@ cudaError_t pixel_major_to_nchw(const T* in, T* out, int N, int K, int PQ, int r
 
 template <class T>
 cudaError_t im2col_nchw(const T* input, T* columns, const Im2colShape& d, cudaStream_t stream) {
-  constexpr int kThreads = 256;
   const int PQ = d.P * d.Q, rows = d.C * d.R * d.S;
   if (d.N == 0 || PQ == 0 || rows == 0) return cudaSuccess;
-  const int tiles_per_image = (PQ + kThreads - 1) / kThreads;
+  const int threads = PQ >= 256 ? 256 : (PQ + 31) / 32 * 32;  // small maps (7x7) leave no idle warps
+  const int tiles_per_image = (PQ + threads - 1) / threads;
   const dim3 grid(unsigned(d.N * tiles_per_image), unsigned(rows < 65535 ? rows : 65535));
-  im2col_nchw_kernel<T><<<grid, kThreads, 0, stream>>>(input, columns, d, tiles_per_image);
+  im2col_nchw_kernel<T><<<grid, threads, 0, stream>>>(input, columns, d, tiles_per_image);
   return cudaGetLastError();
 }
 
