@@ -4,6 +4,18 @@ namespace scb::kernels {
 
 namespace {
 
+// The column element of row (c, r, s) at output pixel (p, q) of image n: the input under that filter tap,
+// zero in the padding.
+template <class T>
+__device__ __forceinline__ T column_value(const T* __restrict__ input, const Im2colShape& d, int n, int row, int p,
+                                          int q) {
+  const int s = row % d.S, r = (row / d.S) % d.R, c = row / (d.S * d.R);
+  const int h = p * d.stride_h - d.pad_h + r * d.dilation_h;
+  const int w = q * d.stride_w - d.pad_w + s * d.dilation_w;
+  if (h < 0 || h >= d.H || w < 0 || w >= d.W) return T(0.0f);
+  return input[((long long)(n * d.C + c) * d.H + h) * d.W + w];
+}
+
 // Grid: x = image x pixel tile, y = column row (c, r, s), strided when there are more rows than grid rows.
 // The row's (c, r, s) and the image are fixed per block, so a thread does one 32-bit division per pixel.
 // The first version decomposed a 64-bit flat index per element (six emulated 64-bit divisions): by
@@ -17,12 +29,7 @@ __global__ void im2col_nchw_kernel(const T* __restrict__ input, T* __restrict__ 
   if (pq >= PQ) return;
   const int p = pq / d.Q, q = pq - p * d.Q;
   for (int row = blockIdx.y; row < rows; row += gridDim.y) {
-    const int s = row % d.S, r = (row / d.S) % d.R, c = row / (d.S * d.R);
-    const int h = p * d.stride_h - d.pad_h + r * d.dilation_h;
-    const int w = q * d.stride_w - d.pad_w + s * d.dilation_w;
-    T value = T(0.0f);
-    if (h >= 0 && h < d.H && w >= 0 && w < d.W) value = input[((long long)(n * d.C + c) * d.H + h) * d.W + w];
-    columns[((long long)n * rows + row) * PQ + pq] = value;
+    columns[((long long)n * rows + row) * PQ + pq] = column_value(input, d, n, row, p, q);
   }
 }
 
@@ -39,12 +46,7 @@ __global__ void im2col_pixel_major_kernel(const T* __restrict__ input, T* __rest
     const int p = pq / d.Q, q = pq - p * d.Q;
     T* column = columns + pixel * column_stride;
     for (int row = lane; row < rows; row += 32) {
-      const int s = row % d.S, r = (row / d.S) % d.R, c = row / (d.S * d.R);
-      const int h = p * d.stride_h - d.pad_h + r * d.dilation_h;
-      const int w = q * d.stride_w - d.pad_w + s * d.dilation_w;
-      T value = T(0.0f);
-      if (h >= 0 && h < d.H && w >= 0 && w < d.W) value = input[((long long)(n * d.C + c) * d.H + h) * d.W + w];
-      column[row] = value;
+      column[row] = column_value(input, d, n, row, p, q);
     }
   }
 }
