@@ -14,13 +14,16 @@ export PATH="/usr/local/cuda/bin:$PATH"
 if [ -d .whl ] && python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl >/dev/null 2>&1; then
   export PYTHONPATH=/tmp/site
 fi
-# Runs a sweep into $OUT/NAME.json, resuming from results/h100/NAME.json.partial.jsonl when that
-# checkpoint was committed by an earlier call cut short; skipped when results/h100/NAME.json exists.
+# Runs a sweep into $OUT/NAME.json. A checkpoint committed as results/h100/NAME.json.partial.jsonl by a
+# call cut short is resumed; a committed results/h100/NAME.json is taken as it is, and only its incorrect
+# or failed cases run again (--retry-failed; none: nothing runs).
 resumable_run() {
   local name=$1; shift
-  if [ -f "results/h100/$name.json" ]; then echo "$name: results/h100/$name.json exists"; return 0; fi
   local resume=()
-  if [ -f "results/h100/$name.json.partial.jsonl" ]; then
+  if [ -f "results/h100/$name.json" ]; then
+    cp "results/h100/$name.json" "$OUT/$name.json"
+    resume=(--retry-failed)
+  elif [ -f "results/h100/$name.json.partial.jsonl" ]; then
     cp "results/h100/$name.json.partial.jsonl" "$OUT/$name.json.partial.jsonl"
     resume=(--resume)
   fi

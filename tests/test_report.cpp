@@ -117,6 +117,53 @@ TEST(ResultStore, ResumeSkipsFinishedCasesAndToleratesACutLine) {
   EXPECT_EQ(again.resumed_count(), 2u);
 }
 
+TEST(ResultStore, AResultAppendedAfterACutLineSurvivesTheNextResume) {
+  const auto dir = fresh_dir("resume-cut");
+  const auto output = dir / "run.json";
+  {
+    std::ofstream cp(ResultStore::checkpoint_path(output));
+    cp << result_to_json(ok_result("cudnn", 0.5, 10)).dump() << "\n" << R"({"case": {"key": "cut sh)";
+  }
+  {
+    ResultStore store(output, true);
+    store.append(result_to_json(ok_result("im2col_cublas", 0.5, 20)));
+  }  // crash again before the final write
+  ResultStore again(output, true);
+  EXPECT_EQ(again.resumed_count(), 2u) << "the result appended after the cut line must not be glued onto it";
+}
+
+TEST(ResultStore, RetryUnsuccessfulRunsIncorrectAndErrorCasesAgainAndTheLaterResultCounts) {
+  const auto dir = fresh_dir("retry");
+  const auto output = dir / "run.json";
+  const auto ok = result_to_json(ok_result("cudnn", 0.5, 10));
+  const auto incorrect = result_to_json(incorrect_result());
+  const auto error = result_to_json(error_result());
+  const std::string incorrect_key = incorrect["case"]["key"];
+  {
+    ResultStore store(output, false);
+    for (const auto& r : {ok, incorrect, error}) store.append(r);
+  }
+  {
+    ResultStore kept(output, true);
+    EXPECT_EQ(kept.resumed_count(), 3u) << "a plain resume keeps failures as results";
+    EXPECT_TRUE(kept.finished(incorrect_key));
+  }
+  ResultStore retry(output, true, true);
+  EXPECT_EQ(retry.resumed_count(), 1u);
+  EXPECT_TRUE(retry.finished(ok["case"]["key"].get<std::string>()));
+  EXPECT_FALSE(retry.finished(incorrect_key));
+  EXPECT_FALSE(retry.finished(error["case"]["key"].get<std::string>()));
+  // The rerun case now passes; its new result replaces the old one everywhere.
+  auto fixed = incorrect;
+  fixed["status"] = "ok";
+  retry.append(fixed);
+  retry.write_final({{"schema_version", 1}});
+  std::ifstream in(output);
+  const auto doc = nlohmann::json::parse(in);
+  ASSERT_EQ(doc["results"].size(), 2u);
+  EXPECT_EQ(doc["results"][1]["status"], "ok");
+}
+
 TEST(Console, SummaryTableHasOneRowPerResult) {
   const std::vector<nlohmann::json> results{result_to_json(ok_result("cudnn", 0.9, 100.0)),
                                             result_to_json(incorrect_result()), result_to_json(error_result())};

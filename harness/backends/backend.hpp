@@ -59,6 +59,8 @@ class Backend {
   virtual std::vector<ParamConstraint> constraints() const { return {}; }
   // Why this backend cannot run the case, decided without a GPU; nothing if it can.
   virtual std::optional<std::string> unsupported(const Case& c) const = 0;
+  // May leave work queued on any stream, the legacy default one included: the caller synchronizes the
+  // device before the first run().
   virtual std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const = 0;
 
   // Unknown names, illegal values and broken constraints in `params`, checked against params().

@@ -28,6 +28,7 @@ struct RunArgs {
   std::string filter;
   std::string output;
   bool resume = false;
+  bool retry_unsuccessful = false;
   bool verify_only = false;
   std::string layers_dir;
   std::string counters;      // overrides the sweep's measure.counters
@@ -91,7 +92,8 @@ int run_command(const RunArgs& args) {
   }
   RunOptions options;
   options.output = sweep.output;
-  options.resume = args.resume;
+  options.resume = args.resume || args.retry_unsuccessful;
+  options.retry_unsuccessful = args.retry_unsuccessful;
   options.verify_only = args.verify_only;
   try {
     return run_sweep(sweep, plan, options);
@@ -234,6 +236,9 @@ int run_cli(int argc, char** argv) {
   run->add_option("--filter", run_args.filter, "Only cases whose key matches this regular expression (see --dry-run)");
   run->add_option("-o,--output", run_args.output, "Result JSON path (default: the sweep's 'output')");
   run->add_flag("--resume", run_args.resume, "Keep finished results of an earlier run to this output and skip those cases");
+  run->add_flag("--retry-failed", run_args.retry_unsuccessful,
+                "Resume (as --resume), but run the cases that were incorrect or failed again, e.g. after a fix; "
+                "their new results replace the old");
   run->add_flag("--verify-only", run_args.verify_only,
                 "Verify every case against the FP64 reference and time none (status 'verified'): "
                 "for compute-sanitizer runs and correctness checks");

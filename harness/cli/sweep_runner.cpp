@@ -130,7 +130,10 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
 
   const auto prepare_start = std::chrono::steady_clock::now();
   auto op = backend->prepare(gpu_, c, problem);
-  SCB_CUDA(cudaStreamSynchronize(gpu_.stream()));
+  // The whole device, not just our stream: prepare may work on the legacy default stream (cudaMemset,
+  // library calls), which our non-blocking stream does not wait for. Escort's zeroing of its padded
+  // input once landed after the op's first run and zeroed its output (dong2020 vgg-conv2, N = 64).
+  SCB_CUDA(cudaDeviceSynchronize());
   result.prepare_us =
       std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - prepare_start).count();
   pass_seconds_.prepare += *result.prepare_us * 1e-6;
@@ -251,7 +254,7 @@ nlohmann::json result_document_header(CaseRunner& runner, const nlohmann::json& 
 }
 
 int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options) {
-  ResultStore store(options.output, options.resume);
+  ResultStore store(options.output, options.resume, options.retry_unsuccessful);
   CaseRunner runner(sweep.seed, sweep.measure, options.verify_only);
   if (!runner.nvml_missing().empty())
     std::fprintf(stderr, "note: SM clock readings unavailable (%s)\n", runner.nvml_missing().c_str());

@@ -69,6 +69,7 @@ class CaseRunner {
 struct RunOptions {
   std::filesystem::path output;
   bool resume = false;
+  bool retry_unsuccessful = false;  // with resume: run incorrect and failed cases again
   bool verify_only = false;
 };
 

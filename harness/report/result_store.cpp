@@ -8,26 +8,52 @@ std::filesystem::path ResultStore::checkpoint_path(const std::filesystem::path& 
   return output.string() + ".partial.jsonl";
 }
 
-ResultStore::ResultStore(std::filesystem::path output, bool resume) : output_(std::move(output)) {
+ResultStore::ResultStore(std::filesystem::path output, bool resume, bool retry_unsuccessful)
+    : output_(std::move(output)) {
   if (output_.has_parent_path()) std::filesystem::create_directories(output_.parent_path());
   const bool had_checkpoint = std::filesystem::exists(checkpoint());
   if (resume) {
     load_existing();
+    if (retry_unsuccessful) drop_unsuccessful();
+    resumed_ = results_.size();
+    // Rewritten whole (atomically): a line cut by a crash would otherwise swallow the next appended
+    // result, and a resumed final document or dropped failures must not depend on the old files.
+    rewrite_checkpoint();
   } else if (had_checkpoint) {
     throw ResultStoreError("an unfinished run left results in " + checkpoint().string() +
                            "; continue it with --resume, or delete that file to start over");
   }
   checkpoint_.open(checkpoint(), std::ios::app);
   if (!checkpoint_) throw ResultStoreError("cannot write checkpoint " + checkpoint().string());
-  // A resumed final document is re-checkpointed so that nothing depends on it any more.
-  if (resume && !had_checkpoint)
-    for (const auto& r : results_) checkpoint_ << r.dump() << '\n';
-  checkpoint_.flush();
+}
+
+void ResultStore::rewrite_checkpoint() const {
+  const std::filesystem::path temporary = checkpoint().string() + ".tmp";
+  {
+    std::ofstream out(temporary);
+    for (const auto& r : results_) out << r.dump() << '\n';
+    out.flush();
+    if (!out) throw ResultStoreError("writing " + temporary.string() + " failed");
+  }
+  std::filesystem::rename(temporary, checkpoint());
 }
 
 void ResultStore::keep(const nlohmann::json& result) {
   const std::string key = result.at("case").at("key").get<std::string>();
-  if (finished_.insert(key).second) results_.push_back(result);
+  const auto [it, inserted] = finished_.emplace(key, results_.size());
+  if (inserted) results_.push_back(result);
+  else results_[it->second] = result;
+}
+
+void ResultStore::drop_unsuccessful() {
+  std::vector<nlohmann::json> kept;
+  for (auto& r : results_) {
+    const std::string status = r.value("status", "");
+    if (status != "incorrect" && status != "error") kept.push_back(std::move(r));
+  }
+  results_.clear();
+  finished_.clear();
+  for (const auto& r : kept) keep(r);
 }
 
 void ResultStore::load_existing() {
@@ -55,7 +81,6 @@ void ResultStore::load_existing() {
       }
     }
   }
-  resumed_ = results_.size();
 }
 
 void ResultStore::append(const nlohmann::json& result) {

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <set>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,9 +12,11 @@ namespace scb {
 
 class ResultStore {
  public:
-  // With `resume`, results already in the checkpoint or the final file are loaded and kept.
-  // Without it, an existing checkpoint is an error: it holds results of an unfinished run.
-  ResultStore(std::filesystem::path output, bool resume);
+  // With `resume`, results already in the checkpoint or the final file are loaded and kept; where a
+  // case appears twice, the later result counts. `retry_unsuccessful` drops the loaded results that are
+  // `incorrect` or `error`, so that those cases run again (after a fix). Without `resume`, an existing
+  // checkpoint is an error: it holds results of an unfinished run.
+  ResultStore(std::filesystem::path output, bool resume, bool retry_unsuccessful = false);
 
   const std::filesystem::path& output() const { return output_; }
   std::filesystem::path checkpoint() const { return checkpoint_path(output_); }
@@ -31,11 +33,13 @@ class ResultStore {
  private:
   void load_existing();
   void keep(const nlohmann::json& result);
+  void drop_unsuccessful();
+  void rewrite_checkpoint() const;
 
   std::filesystem::path output_;
   std::ofstream checkpoint_;
   std::vector<nlohmann::json> results_;
-  std::set<std::string> finished_;
+  std::map<std::string, std::size_t> finished_;  // case key -> index in results_
   std::size_t resumed_ = 0;
 };
 
