@@ -30,15 +30,11 @@ struct EngineFixture {
   }
 };
 
-// The engine's own cost: events and launch around a kernel that touches no data, in the default
-// launch mode. With a cold L2 the flush also evicts the kernel's code and launch data, which the
-// H100 then refetches from DRAM: +0.2-0.3 us (cold 3.04-3.23 us, hot 2.82-2.91 us, sessions 3-4).
-// That refetch is a real cost of a cold launch, so the cold median is bounded by the hot one plus it.
+// Issue 2's bound, in the default mode (graph, cold L2). Not met on the H100 so far: cold 2.98-3.23 us,
+// hot 2.82-2.91 us (sessions 3-4); the cold flush also evicts the kernel's code and launch data.
 TEST(TimingEngineProof, EmptyKernelIsAtMost3Microseconds) {
   SCB_REQUIRE_GPU();
   EngineFixture f;
-  double graph_hot_us = 0;
-  double graph_cold_us = 0;
   for (const LaunchMode launch : {LaunchMode::graph, LaunchMode::stream})
     for (const bool cold : {true, false}) {
       MeasureSettings s;
@@ -52,10 +48,8 @@ TEST(TimingEngineProof, EmptyKernelIsAtMost3Microseconds) {
                   r.stop_reason.c_str());
       EXPECT_EQ(r.launch, launch == LaunchMode::graph ? "graph" : "stream");
       EXPECT_EQ(r.blocking_timeouts, 0);
-      if (launch == LaunchMode::graph) (cold ? graph_cold_us : graph_hot_us) = r.stats.median;
+      if (launch == LaunchMode::graph) EXPECT_LE(r.stats.median, 3.0) << "the default launch mode";
     }
-  EXPECT_LE(graph_hot_us, 3.0) << "the engine's overhead in the default launch mode";
-  EXPECT_LE(graph_cold_us, graph_hot_us + 0.5) << "a cold L2 adds more than the refetch of the kernel's code";
 }
 
 TEST(TimingEngineProof, SpinKernelMatchesCyclesOverClock) {
