@@ -9,20 +9,25 @@ import collections
 import re
 
 
+STORAGE = {"f": "fp32", "6__half": "fp16", "13__nv_bfloat16": "bf16"}
+
+
 def registers(ptxas_log):
-    rows, current = [], None
+    """(storage, pixels, channels_per_warp, unit_stride, registers, spill store bytes) per instantiation."""
+    rows, current, spills = [], None, 0
     for line in open(ptxas_log):
         m = re.search(r"Compiling entry function '(\S+)'", line)
         if m:
-            current = m.group(1)
+            current, spills = m.group(1), 0
             continue
+        m = re.search(r"(\d+) bytes spill stores", line)
+        if m:
+            spills = int(m.group(1))
         m = re.search(r"Used (\d+) registers", line)
         if m and current and "direct_sparse_kernel" in current:
-            t = re.search(r"direct_sparse_kernelI(\w+?)Li(\d+)ELi(\d+)E", current)
-            rows.append((t.group(1), int(t.group(2)), int(t.group(3)), int(m.group(1))))
-        m = re.search(r"(\d+) bytes spill stores", line)
-        if m and int(m.group(1)) > 0 and current:
-            rows.append((current, "SPILLS", m.group(1), 0))
+            t = re.search(r"direct_sparse_kernelI(\w+?)Li(\d+)ELi(\d+)ELb([01])E", current)
+            rows.append((STORAGE.get(t.group(1), t.group(1)), int(t.group(2)), int(t.group(3)),
+                         "yes" if t.group(4) == "1" else "no", int(m.group(1)), spills))
     return rows
 
 
@@ -72,7 +77,8 @@ def main():
     parser.add_argument("sass")
     parser.add_argument("--kernel", default="IfLi4ELi2E")
     args = parser.parse_args()
-    print("| storage | pixels | channels_per_warp | registers |\n|---|---|---|---|")
+    print("| storage | pixels | channels_per_warp | unit stride | registers | spill stores (bytes) |\n"
+          "|---|---|---|---|---|---|")
     for row in registers(args.ptxas_log):
         print("| " + " | ".join(map(str, row)) + " |")
     for name, body in functions(args.sass):

@@ -14,6 +14,7 @@ A LABEL names one backend configuration as it appears in the tables: "cudnn fp32
 import argparse
 import json
 import math
+import re
 import sys
 
 import numpy as np
@@ -36,12 +37,14 @@ def results_of(path):
         return json.load(f)["results"]
 
 
-def load(paths):
-    """One row per verified result; identical keys from later files replace earlier ones."""
+def load(paths, key_filter=None):
+    """One row per verified result; identical keys from later files replace earlier ones.
+    key_filter: a regular expression a case key must contain (re.search), as scbench run --filter."""
+    pattern = re.compile(key_filter) if key_filter else None
     rows = {}
     for path in paths:
         for r in results_of(path):
-            if r["status"] != "ok":
+            if r["status"] != "ok" or (pattern and not pattern.search(r["case"]["key"])):
                 continue
             c, d = r["case"], r["derived"]
             roofline = d.get("roofline") or {}
@@ -62,7 +65,8 @@ def load(paths):
                 "bandwidth_gbs": roofline.get("bandwidth_gbs"),
             }
     if not rows:
-        raise SystemExit("no verified results in " + ", ".join(paths))
+        raise SystemExit("no verified results" + (f" matching '{key_filter}'" if key_filter else "") + " in "
+                         + ", ".join(paths))
     return pd.DataFrame(list(rows.values()))
 
 
@@ -300,16 +304,19 @@ def main(argv=None):
     table.add_argument("--baseline", help="label the speedups are relative to, e.g. 'cudnn fp32'")
     table.add_argument("--format", choices=["markdown", "latex"], default="markdown")
     table.add_argument("-o", "--output")
+    table.add_argument("--filter", help="only cases whose key matches this regular expression")
     cross = sub.add_parser("crossover", help="sparsity at which a sparse backend beats a dense one")
     cross.add_argument("results", nargs="+")
     cross.add_argument("--sparse", required=True)
     cross.add_argument("--dense", required=True)
     cross.add_argument("-o", "--output")
+    cross.add_argument("--filter", help="only cases whose key matches this regular expression")
     fig = sub.add_parser("plot", help="PNG or SVG plots")
     fig.add_argument("results", nargs="+")
     fig.add_argument("--kind", choices=["sparsity", "roofline", "speedup"], required=True)
     fig.add_argument("--baseline")
     fig.add_argument("-o", "--output", required=True)
+    fig.add_argument("--filter", help="only cases whose key matches this regular expression, e.g. 'conv4_2 N=32'")
     # Report subcommands that take result files and an optional output file, and nothing else.
     for name, text in (("targets", "issue 5's direct_sparse targets: figure reached and gap per target"),
                        ("library", "issue 4's table: im2col_cusparse crossover vs cuDNN fp32, cuSPARSELt 2:4 speedup"),
@@ -328,7 +335,7 @@ def main(argv=None):
     if args.command == "counters":  # reads counters straight from the results, not the timing frame
         import targets
         return write_text(targets.counter_table(args.results), args.output)
-    frame = load(args.results)
+    frame = load(args.results, getattr(args, "filter", None))
     if args.command == "plot":
         plot(frame, args.kind, args.output, args.baseline)
         return 0

@@ -60,6 +60,17 @@ class ReportTest(unittest.TestCase):
         frame = report.load([self.path])
         self.assertEqual(sorted(frame["label"].unique()), ["cudnn fp32", "im2col_cusparse{format=csr} fp32"])
 
+    def test_filter_keeps_only_matching_keys(self):
+        frame = report.load([self.path], "conv5_1 N=1 ")
+        self.assertEqual(set(frame["layer"]), {"vgg19/conv5_1"})
+        self.assertEqual(len(frame), 8)
+        with self.assertRaises(SystemExit):
+            report.load([self.path], "resnet50")
+        out = os.path.join(self.dir, "f.md")
+        report.main(["table", self.path, "--filter", "conv4_2", "-o", out])
+        self.assertNotIn("conv5_1", read(out))
+        self.assertIn("conv4_2", read(out))
+
     def test_crossover_is_found_and_interpolated(self):
         table = report.crossovers(report.load([self.path]), "im2col_cusparse{format=csr} fp32", "cudnn fp32")
         by_layer = {row["layer"]: row for _, row in table.iterrows()}
@@ -179,8 +190,20 @@ class LibraryTest(unittest.TestCase):
         import targets
         text = targets.library(frame)
         line = [l for l in text.splitlines() if l.startswith("| vgg19/conv4_2")][0]
-        self.assertIn("| 0.8 |", line)   # loses at 0.7, wins from 0.8 up
+        self.assertIn("| 0.8 | 0.8 |", line)   # loses at 0.7, wins from 0.8 up
         self.assertIn("| 1.25 |", line)  # 50 us (the faster dense fp16) / 40 us
+
+    def test_a_slow_cudnn_pick_does_not_move_the_crossing_against_its_fastest_algorithm(self):
+        rows = []
+        # cudnnFind picked a 2x slower algorithm at 0.7: sparse (150 us) beats that case, not the layer's 100 us.
+        for sparsity, sparse_us, dense_us in ((0.5, 300.0, 100.0), (0.7, 150.0, 200.0), (0.8, 90.0, 100.0)):
+            rows += [result("vgg19/conv4_2", 1, sparsity, "im2col_cusparse", "fp32", sparse_us),
+                     result("vgg19/conv4_2", 1, sparsity, "cudnn", "fp32", dense_us)]
+        with tempfile.TemporaryDirectory() as d:
+            frame = report.load([write(d, "lib.json", rows)])
+        import targets
+        line = [l for l in targets.library(frame).splitlines() if l.startswith("| vgg19/conv4_2")][0]
+        self.assertIn("| 0.7 | 0.8 |", line)
 
 
 class CountersTest(unittest.TestCase):
