@@ -4,11 +4,18 @@
 #   stages: build cpu-tests gpu-tests quick schema sanitizer (the default set), and on request
 #           library-smoke library-vgg19 library-resnet50 engine-probe kernel-report targets-smoke targets
 #           engine-proof sanitizer-kernels crossover-twice regression-baseline papers profile pass-costs
-# Full logs and JSON go to $OUT; the end of the output is a short table.
+# Full logs and JSON are written to a work folder and packed into $OUT/h100-check.tgz at exit (the device
+# tool returns only a few files), also when the call is cut short: run it as
+#   timeout 540 bash scripts/h100-check.sh STAGE...
+# so that the pack happens before the tool's own limit. The end of the output is a short table.
 set -uo pipefail
-OUT="${OUT:-/tmp/scbench-out}"
+RESULT_DIR="${OUT:-/tmp/scbench-out}"
+OUT=$(mktemp -d /tmp/h100-check.XXXXXX)
 BUILD="${BUILD:-/tmp/scbench-build}"
-mkdir -p "$OUT"
+mkdir -p "$RESULT_DIR"
+pack() { tar czf "$RESULT_DIR/h100-check.tgz" -C "$OUT" . && echo "logs and results: $RESULT_DIR/h100-check.tgz"; }
+trap pack EXIT
+trap 'echo "cut short by a signal"; exit 143' TERM INT
 export PATH="/usr/local/cuda/bin:$PATH"
 # jsonschema for the schema test, carried as wheels (the machine has no network).
 if [ -d .whl ] && python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl >/dev/null 2>&1; then
@@ -52,7 +59,7 @@ for stage in "${stages[@]}"; do
       rc=$?; grep -E "\[proof\]|tests passed|\*\*\*Failed|Failure" "$OUT/gpu-tests.log" | head -40 ;;
     quick)
       # The README's main job must finish within 3 minutes: stop it at 5 so that later stages still run.
-      timeout 300 "$BUILD/scbench" run configs/quick.yaml -o "$OUT/quick.json" > "$OUT/quick.log" 2>&1
+      timeout --foreground 300 "$BUILD/scbench" run configs/quick.yaml -o "$OUT/quick.json" > "$OUT/quick.log" 2>&1
       rc=$?; tail -3 "$OUT/quick.log" ;;
     library-smoke)
       "$BUILD/scbench" run configs/crossover/library.yaml \
