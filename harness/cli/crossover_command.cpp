@@ -144,6 +144,8 @@ int crossover_command(const CrossoverArgs& args) {
                   outcome.high);
     } else if (outcome.kind == "never") {
       std::printf("no crossover in [0, %g]: dense is faster even at %g\n", args.max_sparsity, args.max_sparsity);
+      if (args.max_sparsity < 0.999)
+        std::printf("  to search higher: --max-sparsity 0.999 --resolution 0.001\n");
     } else {
       std::printf("no crossover: the sparse backend is faster already at sparsity 0\n");
     }
