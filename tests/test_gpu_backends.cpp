@@ -2,6 +2,9 @@
 // by the same CaseRunner that `scbench run` uses.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include "gpu_test_support.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/cli/sweep_runner.hpp"
@@ -273,6 +276,32 @@ TEST(ForcedAlgorithm, UnsupportedAlgorithmIsACaseErrorNotACrash) {
   // The runner stays usable after the failure.
   c.params = {{"algo", "implicit_gemm"}};
   EXPECT_EQ(runner.run(c).status, CaseStatus::ok);
+}
+
+// With cudnnFind's pick alone, two H100 runs of this case (quick.yaml) ran algorithms 3.8x apart:
+// implicit_precomp_gemm at 119.9 us, winograd_nonfused at 454.5 us. Re-timing the candidates must make
+// independent prepares agree.
+TEST(CudnnAlgorithmChoice, RepeatedPreparesPickEquallyFastAlgorithms) {
+  SCB_REQUIRE_GPU();
+  CaseRunner runner(1, quick_settings());
+  Case c;
+  c.layer = make_layer("vgg19_conv4_2", 512, 28, 28, 512, 3, 3, 1, 1, 1);
+  c.batch = 16;
+  c.weight_sparsity = 0.9;
+  c.precision = Precision::fp16;
+  c.backend = "cudnn";
+  std::vector<double> medians;
+  for (int i = 0; i < 4; ++i) {
+    const CaseResult r = runner.run(c);
+    ASSERT_EQ(r.status, CaseStatus::ok) << r.error;
+    ASSERT_TRUE(r.backend_details.contains("own_timing"));
+    medians.push_back(r.timing->stats.median);
+    std::printf("[proof] cuDNN pick %d: %s, %.2f us; own timing %s\n", i,
+                r.backend_details["algorithm"].get<std::string>().c_str(), medians.back(),
+                r.backend_details["own_timing"].dump().c_str());
+  }
+  const auto [low, high] = std::minmax_element(medians.begin(), medians.end());
+  EXPECT_LE(*high / *low, 1.10) << "prepares of the same case picked algorithms of different speed";
 }
 
 }  // namespace
