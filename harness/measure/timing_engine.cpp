@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "harness/gpu/captured_sample.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "kernels/timing_probes.hpp"
 
@@ -23,52 +24,6 @@ void TimingEngine::flush_l2() {
   // whose write-back would overlap the timed op.
   SCB_CUDA(kernels::launch_l2_flush(l2_flush_.get(), l2_flush_.bytes(), flush_sink_.as<unsigned>(), stream_));
 }
-
-namespace {
-
-// A CUDA graph of [start event, op, stop event]; replaying it leaves no host launch gaps and
-// fewer GPU front-end gaps than enqueuing the calls one by one.
-class CapturedSample {
- public:
-  CapturedSample(cudaStream_t stream, const Op& op, cudaEvent_t start, cudaEvent_t stop, std::string& why_not) {
-    if (cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal) != cudaSuccess) {
-      why_not = "cudaStreamBeginCapture failed";
-      (void)cudaGetLastError();
-      return;
-    }
-    std::string failure;
-    try {
-      SCB_CUDA(cudaEventRecordWithFlags(start, stream, cudaEventRecordExternal));
-      op(stream);
-      SCB_CUDA(cudaEventRecordWithFlags(stop, stream, cudaEventRecordExternal));
-    } catch (const std::exception& e) {
-      failure = e.what();
-    }
-    cudaGraph_t graph = nullptr;
-    const cudaError_t ended = cudaStreamEndCapture(stream, &graph);
-    if (failure.empty() && ended != cudaSuccess) failure = std::string("capture: ") + cudaGetErrorString(ended);
-    if (failure.empty() && cudaGraphInstantiate(&exec_, graph, 0) != cudaSuccess) failure = "cudaGraphInstantiate failed";
-    if (graph) cudaGraphDestroy(graph);
-    if (!failure.empty()) {
-      (void)cudaGetLastError();
-      if (exec_) cudaGraphExecDestroy(exec_);
-      exec_ = nullptr;
-      why_not = "the op cannot be captured in a CUDA graph (" + failure + ")";
-    }
-  }
-  ~CapturedSample() {
-    if (exec_) cudaGraphExecDestroy(exec_);
-  }
-  CapturedSample(const CapturedSample&) = delete;
-  CapturedSample& operator=(const CapturedSample&) = delete;
-  bool ok() const { return exec_ != nullptr; }
-  void launch(cudaStream_t stream) const { SCB_CUDA(cudaGraphLaunch(exec_, stream)); }
-
- private:
-  cudaGraphExec_t exec_ = nullptr;
-};
-
-}  // namespace
 
 double TimingEngine::sample_gpu_us(const TimedSample& enqueue, bool cold, bool& timed_out) {
   release_.set(0);
