@@ -1,6 +1,7 @@
 // What the backends decide without a GPU: which cases they refuse and which params they reject.
 #include <gtest/gtest.h>
 
+#include "harness/backends/direct_sparse_tiling.hpp"
 #include "harness/backends/registry.hpp"
 #include "test_layer_builder.hpp"
 
@@ -60,6 +61,35 @@ TEST(BackendRules, DirectSparseSplitsOnlyInFp32) {
   EXPECT_NE(direct->unsupported(c).value_or("").find("needs precision fp32"), std::string::npos);
   c.precision = Precision::fp32;
   EXPECT_FALSE(direct->unsupported(c).has_value());
+}
+
+// ResNet-50 res4a_branch2b on the H100's 132 SMs. At N = 1 the grid is small: the auto chunk shrinks to 16
+// channels so that 16 splits fill the SMs (the configuration measured fastest at N = 1); at N = 32, in
+// fp16 (no splits) or with the chunk given, it stays as it was.
+TEST(BackendRules, DirectSparseSmallGridsSplitIntoSmallerChunks) {
+  const Backend* direct = find_backend("direct_sparse");
+  Case c = case_for("direct_sparse");
+  c.layer = make_layer("res4a_branch2b", 256, 14, 14, 256, 3, 3, 1, 1, 1);
+  c.batch = 1;
+  auto t = direct_sparse_tiling(*direct, c, 132);
+  EXPECT_EQ(t.chunk_channels, 16);
+  EXPECT_EQ(t.splits, 16);
+  EXPECT_EQ(t.warps, 4);
+  c.batch = 32;
+  t = direct_sparse_tiling(*direct, c, 132);
+  EXPECT_EQ(t.chunk_channels, 62);  // 48 KiB / (11 x 18 floats)
+  EXPECT_EQ(t.splits, 1);
+  EXPECT_EQ(t.warps, 8);
+  c.batch = 1;
+  c.precision = Precision::fp16;
+  t = direct_sparse_tiling(*direct, c, 132);
+  EXPECT_EQ(t.chunk_channels, 62);
+  EXPECT_EQ(t.splits, 1);
+  c.precision = Precision::fp32;
+  c.params = {{"chunk", "64"}};
+  t = direct_sparse_tiling(*direct, c, 132);
+  EXPECT_EQ(t.chunk_channels, 64);
+  EXPECT_EQ(t.splits, 4);  // 4 chunks of 64 channels: no more splits than chunks
 }
 
 TEST(BackendRules, DirectSparseRejectsAStagedChunkThatCannotFit) {

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "harness/backends/backend.hpp"
+#include "harness/backends/direct_sparse_tiling.hpp"
 #include "harness/backends/gpu_context.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/gpu/device.hpp"
@@ -15,60 +16,7 @@ namespace scb {
 
 namespace {
 
-constexpr long long kSharedBudget = 48 * 1024;       // per block, so several blocks share an SM
-constexpr long long kSharedLimit = 227 * 1024;       // the H100's per-block maximum
-constexpr int kBlocksPerSmWanted = 2;
-
-kernels::DirectSparseShape shape_of(const Case& c) {
-  const Layer& l = c.layer;
-  return {c.batch, l.C, l.H, l.W, l.K, l.R, l.S, l.P(), l.Q(), l.groups, l.stride_h, l.stride_w,
-          l.pad_h, l.pad_w, l.dilation_h, l.dilation_w};
-}
-
-int auto_tile_w(int Q) { return Q <= 8 ? 8 : Q <= 16 ? 16 : 32; }
-
-// The tiling the params ask for, with "auto" resolved (warps needs the SM count; 0 = unknown, keep 4).
-kernels::DirectSparseTiling resolve_tiling(const Backend& backend, const Case& c, int sm_count) {
-  const auto shape = shape_of(c);
-  kernels::DirectSparseTiling t{};
-  t.pixels = std::stoi(backend.param(c, "pixels"));
-  t.channels_per_warp = std::stoi(backend.param(c, "channels_per_warp"));
-  const std::string tile_w = backend.param(c, "tile_w");
-  t.tile_w = tile_w == "auto" ? auto_tile_w(shape.Q) : std::stoi(tile_w);
-  const std::string warps = backend.param(c, "warps");
-  const std::string chunk = backend.param(c, "chunk");
-  t.warps = 4;
-  t.chunk_channels = 1;
-  const int channels = shape.C / shape.groups;
-  if (chunk != "auto") {
-    t.chunk_channels = std::min(std::stoi(chunk), channels);
-  } else {
-    const long long pitch_bytes = kernels::direct_sparse_geometry(shape, t).channel_pitch * (long long)sizeof(float);
-    t.chunk_channels = int(std::clamp<long long>(kSharedBudget / pitch_bytes, 1, channels));
-  }
-  t.splits = 1;
-  const auto blocks = [&] {
-    const auto g = kernels::direct_sparse_geometry(shape, t);
-    return (long long)g.tiles_x * g.tiles_y * g.channel_blocks * shape.N * shape.groups * t.splits;
-  };
-  const long long wanted = (long long)kBlocksPerSmWanted * std::max(sm_count, 1);
-  if (warps != "auto") {
-    t.warps = std::stoi(warps);
-  } else {
-    // 8 warps stage a chunk fastest; 4 when 8 would leave SMs without a block.
-    t.warps = 8;
-    if (blocks() < wanted) t.warps = 4;
-  }
-  const std::string splits = backend.param(c, "split");
-  if (splits != "auto") {
-    t.splits = std::stoi(splits);
-  } else if (c.precision == Precision::fp32) {
-    // Small grids (batch 1, small images) split the input channels over more blocks instead.
-    const int chunks = kernels::direct_sparse_geometry(shape, t).chunks;
-    while (blocks() < wanted && t.splits * 2 <= std::min(chunks, 16)) t.splits *= 2;
-  }
-  return t;
-}
+constexpr long long kSharedLimit = 227 * 1024;  // the H100's per-block maximum
 
 nlohmann::json tiling_json(const kernels::DirectSparseTiling& t, const kernels::DirectSparseGeometry& g) {
   return {{"pixels", t.pixels},          {"channels_per_warp", t.channels_per_warp}, {"tile_w", t.tile_w},
@@ -80,7 +28,7 @@ nlohmann::json tiling_json(const kernels::DirectSparseTiling& t, const kernels::
 class DirectSparseOp final : public PreparedOp {
  public:
   DirectSparseOp(const Case& c, const DeviceProblem& data, kernels::DirectSparseTiling tiling, bool order_by_nnz)
-      : data_(data), storage_(storage_of(c.precision)), shape_(shape_of(c)), tiling_(tiling) {
+      : data_(data), storage_(storage_of(c.precision)), shape_(direct_sparse_shape(c)), tiling_(tiling) {
     const Layer& l = c.layer;
     const auto g = kernels::direct_sparse_geometry(shape_, tiling_);
     StretchGeometry stretch;
@@ -178,7 +126,8 @@ class DirectSparseBackend final : public Backend {
             {"tile_w", {"auto", "8", "16", "32"}, "output tile width; auto = 8, 16 or 32 from the output width"},
             {"warps", {"auto", "1", "2", "4", "8"}, "warps per block; auto = 8, or 4 when 8 leaves too few blocks"},
             {"chunk", {"auto", "4", "8", "16", "32", "64"},
-             "input channels staged per step; auto = as many as fit in 48 KiB of shared memory"},
+             "input channels staged per step; auto = as many as fit in 48 KiB of shared memory, fewer (down to 16) "
+             "when a small grid needs more splits"},
             {"order", {"by_nnz", "natural"}, "output channel order: heaviest first (load balance) or as stored"},
             {"split", {"auto", "1", "2", "4", "8", "16"},
              "blocks that share one output tile's input channels and add into the output (fp32 only); "
@@ -194,15 +143,15 @@ class DirectSparseBackend final : public Backend {
     if (param(c, "split") != "auto" && param(c, "split") != "1" && c.precision != Precision::fp32)
       return "param split > 1 adds partial sums with FP32 atomics: it needs precision fp32";
     if ((long long)c.batch * c.layer.groups > 65535) return "direct_sparse needs batch x groups <= 65535 (grid z)";
-    const auto t = resolve_tiling(*this, c, 0);
-    const auto g = kernels::direct_sparse_geometry(shape_of(c), t);
+    const auto t = direct_sparse_tiling(*this, c, 0);
+    const auto g = kernels::direct_sparse_geometry(direct_sparse_shape(c), t);
     if (g.shared_bytes > kSharedLimit)
       return "the staged input chunk needs " + std::to_string(g.shared_bytes / 1024) + " KiB of shared memory, over " +
              std::to_string(kSharedLimit / 1024) + " KiB: use a smaller chunk, pixels or tile_w";
     return std::nullopt;
   }
   std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const override {
-    const auto tiling = resolve_tiling(*this, c, gpu.properties().multiProcessorCount);
+    const auto tiling = direct_sparse_tiling(*this, c, gpu.properties().multiProcessorCount);
     return std::make_unique<DirectSparseOp>(c, data, tiling, param(c, "order") == "by_nnz");
   }
 };
