@@ -278,18 +278,24 @@ TEST(ForcedAlgorithm, UnsupportedAlgorithmIsACaseErrorNotACrash) {
   EXPECT_EQ(runner.run(c).status, CaseStatus::ok);
 }
 
+// A cuDNN case at batch 16 with 90% of its weights pruned, as both algorithm-choice tests use.
+Case cudnn_case(const Layer& layer, Precision precision) {
+  Case c;
+  c.layer = layer;
+  c.batch = 16;
+  c.weight_sparsity = 0.9;
+  c.precision = precision;
+  c.backend = "cudnn";
+  return c;
+}
+
 // With cudnnFind's pick alone, two H100 runs of this case (quick.yaml) ran algorithms 3.8x apart:
 // implicit_precomp_gemm at 119.9 us, winograd_nonfused at 454.5 us. Re-timing the candidates must make
 // independent prepares agree.
 TEST(CudnnAlgorithmChoice, RepeatedPreparesPickEquallyFastAlgorithms) {
   SCB_REQUIRE_GPU();
   CaseRunner runner(1, quick_settings());
-  Case c;
-  c.layer = make_layer("vgg19_conv4_2", 512, 28, 28, 512, 3, 3, 1, 1, 1);
-  c.batch = 16;
-  c.weight_sparsity = 0.9;
-  c.precision = Precision::fp16;
-  c.backend = "cudnn";
+  const Case c = cudnn_case(make_layer("vgg19_conv4_2", 512, 28, 28, 512, 3, 3, 1, 1, 1), Precision::fp16);
   std::vector<double> medians;
   for (int i = 0; i < 4; ++i) {
     const CaseResult r = runner.run(c);
@@ -309,12 +315,7 @@ TEST(CudnnAlgorithmChoice, RepeatedPreparesPickEquallyFastAlgorithms) {
 TEST(CudnnAlgorithmChoice, PickIsAsFastAsEveryAlgorithmForced) {
   SCB_REQUIRE_GPU();
   CaseRunner runner(1, quick_settings());
-  Case c;
-  c.layer = make_layer("inception_3a_3x3", 96, 28, 28, 128, 3, 3, 1, 1, 1);
-  c.batch = 16;
-  c.weight_sparsity = 0.9;
-  c.precision = Precision::tf32;
-  c.backend = "cudnn";
+  const Case c = cudnn_case(make_layer("inception_3a_3x3", 96, 28, 28, 128, 3, 3, 1, 1, 1), Precision::tf32);
   const CaseResult picked = runner.run(c);
   ASSERT_EQ(picked.status, CaseStatus::ok) << picked.error;
   double fastest = 0;

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "gpu_test_support.hpp"
+#include "harness/gpu/captured_sample.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/measure/counters.hpp"
 #include "harness/measure/timing_engine.hpp"
@@ -293,6 +294,80 @@ TEST(TimingEngineProbe, DISABLED_EventPlacement) {
   SCB_CUDA(cudaGraphExecDestroy(op_only));
 }
 
+
+// Not a proof: where a cold sample's extra cost comes from. One sample of an empty kernel (graph of
+// start event, kernel, stop event) per row, varying the flush (none, the engine's read of 2x L2,
+// NVBench's memset of 1x L2), whether the flush runs before or after the blocking kernel (NVBench:
+// before, then sync; the engine: after), and the stream priority.
+TEST(TimingEngineProbe, DISABLED_ColdLaunchVariants) {
+  SCB_REQUIRE_GPU();
+  EngineFixture engine_fixture;
+  cudaDeviceProp props{};
+  SCB_CUDA(cudaGetDeviceProperties(&props, 0));
+  const std::size_t l2 = std::size_t(props.l2CacheSize);
+  DeviceBuffer flush_buffer(2 * l2), sink(sizeof(unsigned));
+  SCB_CUDA(cudaMemset(flush_buffer.get(), 0x5A, flush_buffer.bytes()));
+  CudaEvent start, stop;
+  MappedHostFlag release, timed_out;
+  int lowest = 0, greatest = 0;
+  SCB_CUDA(cudaDeviceGetStreamPriorityRange(&lowest, &greatest));
+  enum class Flush { none, read_2x, memset_1x };
+  for (const int priority : {0, greatest})
+    for (const Flush flush : {Flush::none, Flush::read_2x, Flush::memset_1x})
+      for (const bool flush_first : {false, true}) {
+        if (flush == Flush::none && flush_first) continue;
+        cudaStream_t stream = nullptr;
+        SCB_CUDA(cudaStreamCreateWithPriority(&stream, cudaStreamNonBlocking, priority));
+        std::string why;
+        {
+          CapturedSample graph(stream, [](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); },
+                               start.get(), stop.get(), why);
+          ASSERT_TRUE(graph.ok()) << why;
+          graph.launch(stream);
+          SCB_CUDA(cudaStreamSynchronize(stream));
+          const auto enqueue_flush = [&] {
+            if (flush == Flush::read_2x)
+              SCB_CUDA(kernels::launch_l2_flush(flush_buffer.get(), 2 * l2, sink.as<unsigned>(), stream));
+            if (flush == Flush::memset_1x) SCB_CUDA(cudaMemsetAsync(flush_buffer.get(), 0, l2, stream));
+          };
+          std::vector<double> samples;
+          for (int i = 0; i < 400; ++i) {
+            if (flush_first) {
+              enqueue_flush();
+              SCB_CUDA(cudaStreamSynchronize(stream));
+            }
+            release.set(0);
+            SCB_CUDA(kernels::launch_blocking_kernel(release.device_pointer(), timed_out.device_pointer(),
+                                                     2'000'000'000ull, stream));
+            if (!flush_first) enqueue_flush();
+            graph.launch(stream);
+            release.set(1);
+            SCB_CUDA(cudaEventSynchronize(stop.get()));
+            float ms = 0;
+            SCB_CUDA(cudaEventElapsedTime(&ms, start.get(), stop.get()));
+            if (i >= 100) samples.push_back(ms * 1000.0);  // the first 100 warm up
+          }
+          const SampleStats stats = summarize(samples);
+          const char* flush_name = flush == Flush::none ? "none" : flush == Flush::read_2x ? "read 2xL2" : "memset 1xL2";
+          std::printf("[probe] priority %2d, flush %-11s %-12s median %.3f us  p10 %.3f  p90 %.3f\n", priority,
+                      flush_name, flush == Flush::none ? "" : flush_first ? "before block" : "after block",
+                      stats.median, stats.p10, stats.p90);
+          EXPECT_GT(stats.median, 0.0);
+        }
+        SCB_CUDA(cudaStreamDestroy(stream));
+      }
+  // The engine itself, for comparison with the rows above (it also reads the SM clock between samples).
+  for (const bool cold : {true, false}) {
+    MeasureSettings s;
+    s.cold_l2 = cold;
+    s.min_samples = s.max_samples = 300;
+    s.max_time_s = 5.0;
+    const TimingResult r = engine_fixture.engine->measure(
+        [](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); }, s);
+    std::printf("[probe] engine, %s: median %.3f us  p10 %.3f  p90 %.3f\n", cold ? "cold" : "hot", r.stats.median,
+                r.stats.p10, r.stats.p90);
+  }
+}
 
 // The counter session keeps CUPTI's range profiler enabled on the context between reads: timing taken
 // while it is open must match timing without it.
