@@ -298,7 +298,8 @@ TEST(TimingEngineProbe, DISABLED_EventPlacement) {
 // Not a proof: where a cold sample's extra cost comes from. One sample of an empty kernel (graph of
 // start event, kernel, stop event) per row, varying the flush (none, the engine's read of 2x L2,
 // NVBench's memset of 1x L2), whether the flush runs before or after the blocking kernel (NVBench:
-// before, then sync; the engine: after), and the stream priority.
+// before, then sync; the engine: after), and how long the host waits between samples. (Stream priority
+// made no difference on the H100, session 6.)
 TEST(TimingEngineProbe, DISABLED_ColdLaunchVariants) {
   SCB_REQUIRE_GPU();
   EngineFixture engine_fixture;
@@ -307,54 +308,51 @@ TEST(TimingEngineProbe, DISABLED_ColdLaunchVariants) {
   const std::size_t l2 = std::size_t(props.l2CacheSize);
   DeviceBuffer flush_buffer(2 * l2), sink(sizeof(unsigned));
   SCB_CUDA(cudaMemset(flush_buffer.get(), 0x5A, flush_buffer.bytes()));
+  CudaStream stream;
   CudaEvent start, stop;
   MappedHostFlag release, timed_out;
-  int lowest = 0, greatest = 0;
-  SCB_CUDA(cudaDeviceGetStreamPriorityRange(&lowest, &greatest));
+  std::string why;
+  CapturedSample graph(stream.get(), [](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); },
+                       start.get(), stop.get(), why);
+  ASSERT_TRUE(graph.ok()) << why;
+  graph.launch(stream.get());
+  SCB_CUDA(cudaStreamSynchronize(stream.get()));
   enum class Flush { none, read_2x, memset_1x };
-  for (const int priority : {0, greatest})
+  for (const int gap_us : {0, 20, 200})
     for (const Flush flush : {Flush::none, Flush::read_2x, Flush::memset_1x})
       for (const bool flush_first : {false, true}) {
         if (flush == Flush::none && flush_first) continue;
-        cudaStream_t stream = nullptr;
-        SCB_CUDA(cudaStreamCreateWithPriority(&stream, cudaStreamNonBlocking, priority));
-        std::string why;
-        {
-          CapturedSample graph(stream, [](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); },
-                               start.get(), stop.get(), why);
-          ASSERT_TRUE(graph.ok()) << why;
-          graph.launch(stream);
-          SCB_CUDA(cudaStreamSynchronize(stream));
-          const auto enqueue_flush = [&] {
-            if (flush == Flush::read_2x)
-              SCB_CUDA(kernels::launch_l2_flush(flush_buffer.get(), 2 * l2, sink.as<unsigned>(), stream));
-            if (flush == Flush::memset_1x) SCB_CUDA(cudaMemsetAsync(flush_buffer.get(), 0, l2, stream));
-          };
-          std::vector<double> samples;
-          for (int i = 0; i < 400; ++i) {
-            if (flush_first) {
-              enqueue_flush();
-              SCB_CUDA(cudaStreamSynchronize(stream));
-            }
-            release.set(0);
-            SCB_CUDA(kernels::launch_blocking_kernel(release.device_pointer(), timed_out.device_pointer(),
-                                                     2'000'000'000ull, stream));
-            if (!flush_first) enqueue_flush();
-            graph.launch(stream);
-            release.set(1);
-            SCB_CUDA(cudaEventSynchronize(stop.get()));
-            float ms = 0;
-            SCB_CUDA(cudaEventElapsedTime(&ms, start.get(), stop.get()));
-            if (i >= 100) samples.push_back(ms * 1000.0);  // the first 100 warm up
+        const auto enqueue_flush = [&] {
+          if (flush == Flush::read_2x)
+            SCB_CUDA(kernels::launch_l2_flush(flush_buffer.get(), 2 * l2, sink.as<unsigned>(), stream.get()));
+          if (flush == Flush::memset_1x) SCB_CUDA(cudaMemsetAsync(flush_buffer.get(), 0, l2, stream.get()));
+        };
+        std::vector<double> samples;
+        for (int i = 0; i < 400; ++i) {
+          const auto resume = std::chrono::steady_clock::now() + std::chrono::microseconds(gap_us);
+          while (std::chrono::steady_clock::now() < resume) {
           }
-          const SampleStats stats = summarize(samples);
-          const char* flush_name = flush == Flush::none ? "none" : flush == Flush::read_2x ? "read 2xL2" : "memset 1xL2";
-          std::printf("[probe] priority %2d, flush %-11s %-12s median %.3f us  p10 %.3f  p90 %.3f\n", priority,
-                      flush_name, flush == Flush::none ? "" : flush_first ? "before block" : "after block",
-                      stats.median, stats.p10, stats.p90);
-          EXPECT_GT(stats.median, 0.0);
+          if (flush_first) {
+            enqueue_flush();
+            SCB_CUDA(cudaStreamSynchronize(stream.get()));
+          }
+          release.set(0);
+          SCB_CUDA(kernels::launch_blocking_kernel(release.device_pointer(), timed_out.device_pointer(),
+                                                   2'000'000'000ull, stream.get()));
+          if (!flush_first) enqueue_flush();
+          graph.launch(stream.get());
+          release.set(1);
+          SCB_CUDA(cudaEventSynchronize(stop.get()));
+          float ms = 0;
+          SCB_CUDA(cudaEventElapsedTime(&ms, start.get(), stop.get()));
+          if (i >= 100) samples.push_back(ms * 1000.0);  // the first 100 warm up
         }
-        SCB_CUDA(cudaStreamDestroy(stream));
+        const SampleStats stats = summarize(samples);
+        const char* flush_name = flush == Flush::none ? "none" : flush == Flush::read_2x ? "read 2xL2" : "memset 1xL2";
+        std::printf("[probe] gap %3d us, flush %-11s %-12s median %.3f us  p10 %.3f  p90 %.3f\n", gap_us, flush_name,
+                    flush == Flush::none ? "" : flush_first ? "before block" : "after block", stats.median, stats.p10,
+                    stats.p90);
+        EXPECT_GT(stats.median, 0.0);
       }
   // The engine itself, for comparison with the rows above (it also reads the SM clock between samples).
   for (const bool cold : {true, false}) {
