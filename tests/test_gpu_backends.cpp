@@ -278,11 +278,11 @@ TEST(ForcedAlgorithm, UnsupportedAlgorithmIsACaseErrorNotACrash) {
   EXPECT_EQ(runner.run(c).status, CaseStatus::ok);
 }
 
-// A cuDNN case at batch 16 with 90% of its weights pruned, as both algorithm-choice tests use.
-Case cudnn_case(const Layer& layer, Precision precision) {
+// A cuDNN case with 90% of its weights pruned, as the algorithm-choice tests use.
+Case cudnn_case(const Layer& layer, Precision precision, int batch = 16) {
   Case c;
   c.layer = layer;
-  c.batch = 16;
+  c.batch = batch;
   c.weight_sparsity = 0.9;
   c.precision = precision;
   c.backend = "cudnn";
@@ -310,32 +310,36 @@ TEST(CudnnAlgorithmChoice, RepeatedPreparesPickEquallyFastAlgorithms) {
   EXPECT_LE(*high / *low, 1.10) << "prepares of the same case picked algorithms of different speed";
 }
 
-// The pick must be as fast as the fastest algorithm forced one by one, as the harness times them. On this
-// layer a pick by event pairs around the host call (cuDNN's host time counted) was 3x slower than cudnnFind's.
+// The pick must be as fast as the fastest algorithm forced one by one, as the harness times them (cold
+// L2). On inception_3a/3x3 a pick by event pairs around the host call (cuDNN's host time counted) was 3x
+// slower than cudnnFind's; on CaffeNet conv3 N=1 a pick timed with a hot L2 was 16% slower cold.
 TEST(CudnnAlgorithmChoice, PickIsAsFastAsEveryAlgorithmForced) {
   SCB_REQUIRE_GPU();
   CaseRunner runner(1, quick_settings());
-  const Case c = cudnn_case(make_layer("inception_3a_3x3", 96, 28, 28, 128, 3, 3, 1, 1, 1), Precision::tf32);
-  const CaseResult picked = runner.run(c);
-  ASSERT_EQ(picked.status, CaseStatus::ok) << picked.error;
-  double fastest = 0;
-  std::string fastest_name;
-  for (const auto& entry : picked.backend_details["own_timing"]) {
-    Case forced = c;
-    forced.params["algo"] = entry["algorithm"].get<std::string>();
-    const CaseResult r = runner.run(forced);
-    if (r.status != CaseStatus::ok) continue;
-    std::printf("[proof] forced %s: %.2f us\n", forced.params["algo"].c_str(), r.timing->stats.median);
-    if (fastest == 0 || r.timing->stats.median < fastest) {
-      fastest = r.timing->stats.median;
-      fastest_name = forced.params["algo"];
+  for (const Case& c : {cudnn_case(make_layer("inception_3a_3x3", 96, 28, 28, 128, 3, 3, 1, 1, 1), Precision::tf32),
+                        cudnn_case(make_layer("caffenet_conv3", 256, 13, 13, 384, 3, 3, 1, 1, 1), Precision::fp32, 1)}) {
+    const CaseResult picked = runner.run(c);
+    ASSERT_EQ(picked.status, CaseStatus::ok) << picked.error;
+    double fastest = 0;
+    std::string fastest_name;
+    for (const auto& entry : picked.backend_details["own_timing"]) {
+      Case forced = c;
+      forced.params["algo"] = entry["algorithm"].get<std::string>();
+      const CaseResult r = runner.run(forced);
+      if (r.status != CaseStatus::ok) continue;
+      std::printf("[proof] %s: forced %s: %.2f us\n", c.layer.name.c_str(), forced.params["algo"].c_str(),
+                  r.timing->stats.median);
+      if (fastest == 0 || r.timing->stats.median < fastest) {
+        fastest = r.timing->stats.median;
+        fastest_name = forced.params["algo"];
+      }
     }
+    std::printf("[proof] %s: pick %s: %.2f us; fastest forced %s: %.2f us\n", c.layer.name.c_str(),
+                picked.backend_details["algorithm"].get<std::string>().c_str(), picked.timing->stats.median,
+                fastest_name.c_str(), fastest);
+    ASSERT_GT(fastest, 0) << "no forced algorithm ran";
+    EXPECT_LE(picked.timing->stats.median, 1.10 * fastest) << c.layer.name;
   }
-  std::printf("[proof] pick %s: %.2f us; fastest forced %s: %.2f us\n",
-              picked.backend_details["algorithm"].get<std::string>().c_str(), picked.timing->stats.median,
-              fastest_name.c_str(), fastest);
-  ASSERT_GT(fastest, 0) << "no forced algorithm ran";
-  EXPECT_LE(picked.timing->stats.median, 1.15 * fastest);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ namespace {
 struct EngineFixture {
   CudaStream stream;
   std::unique_ptr<Nvml> nvml;
+  std::unique_ptr<L2Flush> flush;
   std::unique_ptr<TimingEngine> engine;
   EngineFixture() {
     cudaDeviceProp props{};
@@ -27,7 +28,8 @@ struct EngineFixture {
     char bus[32] = {};
     SCB_CUDA(cudaDeviceGetPCIBusId(bus, sizeof bus, 0));
     nvml = Nvml::open(bus);
-    engine = std::make_unique<TimingEngine>(stream.get(), std::size_t(props.l2CacheSize), nvml.get());
+    flush = std::make_unique<L2Flush>(std::size_t(props.l2CacheSize));
+    engine = std::make_unique<TimingEngine>(stream.get(), *flush, nvml.get());
   }
 };
 

@@ -92,7 +92,7 @@ class CudnnOp final : public PreparedOp {
 
     if (forced_algo == "auto") {
       find_algorithm(c.precision);
-      rank_by_own_timing(gpu.stream());
+      rank_by_own_timing(gpu.stream(), gpu.cold_l2() ? &gpu.l2_flush() : nullptr);
     } else {
       for (const auto& [a, name] : kAlgorithms)
         if (name == forced_algo) algorithm_ = a;
@@ -177,8 +177,10 @@ class CudnnOp final : public PreparedOp {
   // further. The candidates are then ordered by that median. Each run is a CUDA graph of [event, call,
   // event], so cuDNN's host time per call is not counted: an event pair around the host call measured
   // 230 us for a 121 us op and picked algorithms up to 4x slower on small layers. A candidate that cannot
-  // be captured is timed around the host call, which can only rank it lower.
-  void rank_by_own_timing(cudaStream_t stream) {
+  // be captured is timed around the host call, which can only rank it lower. With `flush`, L2 is evicted
+  // before each run, as the harness times cold: hot and cold rankings differ (H100, CaffeNet conv3 N=1
+  // fp32: hot, implicit_precomp_gemm 57.9 us beats winograd_nonfused 70.0 us; cold, 79.3 against 68.5).
+  void rank_by_own_timing(cudaStream_t stream, const L2Flush* flush) {
     constexpr int kTimedRuns = 5;
     constexpr double kSkipFactor = 3.0;
     std::vector<cudnnConvolutionFwdAlgoPerf_t> all{{}};
@@ -216,6 +218,7 @@ class CudnnOp final : public PreparedOp {
       const CapturedSample graph(stream, forward, start.get(), stop.get(), not_captured);
       if (!not_captured.empty()) entry["not_captured"] = not_captured;
       const auto timed_run = [&] {
+        if (flush) flush->enqueue(stream);
         if (graph.ok()) {
           graph.launch(stream);
         } else {

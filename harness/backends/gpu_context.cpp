@@ -31,6 +31,11 @@ cublasHandle_t GpuContext::cublas() {
   return cublas_;
 }
 
+const L2Flush& GpuContext::l2_flush() {
+  if (!l2_flush_) l2_flush_ = std::make_unique<L2Flush>(std::size_t(properties_.l2CacheSize));
+  return *l2_flush_;
+}
+
 cusparseHandle_t GpuContext::cusparse() {
   if (!cusparse_) {
     SCB_CUSPARSE(cusparseCreate(&cusparse_));

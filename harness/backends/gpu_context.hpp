@@ -5,9 +5,11 @@
 #include <cusparse.h>
 #include <cuda_runtime.h>
 
+#include <memory>
 #include <string>
 
 #include "harness/gpu/device.hpp"
+#include "harness/gpu/l2_flush.hpp"
 
 namespace scb {
 
@@ -25,6 +27,11 @@ class GpuContext {
   cublasHandle_t cublas();  // created on first use
   cusparseHandle_t cusparse();  // created on first use
   std::size_t free_memory_bytes() const;
+  const L2Flush& l2_flush();  // created on first use
+  // Whether the run times with a cold L2 (the default). Backends that time their own candidates
+  // (cuDNN) flush before each run when it does, so that they rank them as the run will time them.
+  bool cold_l2() const { return cold_l2_; }
+  void set_cold_l2(bool cold) { cold_l2_ = cold; }
 
  private:
   int device_;
@@ -33,6 +40,8 @@ class GpuContext {
   cudnnHandle_t cudnn_ = nullptr;
   cublasHandle_t cublas_ = nullptr;
   cusparseHandle_t cusparse_ = nullptr;
+  std::unique_ptr<L2Flush> l2_flush_;
+  bool cold_l2_ = true;
 };
 
 std::string cudnn_status_text(cudnnStatus_t status);

@@ -59,7 +59,8 @@ CaseRunner::CaseRunner(std::uint64_t seed, MeasureSettings settings, bool verify
   char bus_id[32] = {};
   SCB_CUDA(cudaDeviceGetPCIBusId(bus_id, sizeof bus_id, gpu_.device()));
   nvml_ = Nvml::open(bus_id, &nvml_missing_);
-  engine_ = std::make_unique<TimingEngine>(gpu_.stream(), std::size_t(gpu_.properties().l2CacheSize), nvml_.get());
+  gpu_.set_cold_l2(settings_.cold_l2);
+  engine_ = std::make_unique<TimingEngine>(gpu_.stream(), gpu_.l2_flush(), nvml_.get());
   ceilings_ = read_device_ceilings(gpu_, nvml_.get());
   if (const auto metrics = parse_counter_choice(settings_.counters); !metrics.empty()) {
     counters_ = CounterSession::open(gpu_.device(), metrics, counters_missing_);

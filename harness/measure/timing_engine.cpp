@@ -13,24 +13,15 @@ constexpr unsigned long long kBlockingTimeoutNs = 2'000'000'000ull;
 using Clock = std::chrono::steady_clock;
 }  // namespace
 
-TimingEngine::TimingEngine(cudaStream_t stream, std::size_t l2_bytes, const Nvml* nvml)
-    : stream_(stream), l2_flush_(2 * l2_bytes), flush_sink_(sizeof(unsigned)), nvml_(nvml) {
-  // Nonzero content, written once; samples only read it.
-  SCB_CUDA(cudaMemset(l2_flush_.get(), 0x5A, l2_flush_.bytes()));
-}
-
-void TimingEngine::flush_l2() {
-  // Reading twice the L2 size evicts the op's data and, unlike a memset, leaves no dirty lines
-  // whose write-back would overlap the timed op.
-  SCB_CUDA(kernels::launch_l2_flush(l2_flush_.get(), l2_flush_.bytes(), flush_sink_.as<unsigned>(), stream_));
-}
+TimingEngine::TimingEngine(cudaStream_t stream, const L2Flush& flush, const Nvml* nvml)
+    : stream_(stream), l2_flush_(flush), nvml_(nvml) {}
 
 double TimingEngine::sample_gpu_us(const TimedSample& enqueue, bool cold, bool& timed_out) {
   release_.set(0);
   timed_out_.set(0);
   SCB_CUDA(kernels::launch_blocking_kernel(release_.device_pointer(), timed_out_.device_pointer(), kBlockingTimeoutNs,
                                            stream_));
-  if (cold) flush_l2();
+  if (cold) l2_flush_.enqueue(stream_);
   enqueue();
   release_.set(1);
   SCB_CUDA(cudaEventSynchronize(stop_.get()));
@@ -42,7 +33,7 @@ double TimingEngine::sample_gpu_us(const TimedSample& enqueue, bool cold, bool& 
 
 double TimingEngine::sample_host_us(const Op& op, bool cold) {
   if (cold) {
-    flush_l2();
+    l2_flush_.enqueue(stream_);
     SCB_CUDA(cudaStreamSynchronize(stream_));
   }
   const auto begin = Clock::now();
@@ -94,7 +85,7 @@ KernelScope TimingEngine::trace_kernels(const Op& op, const MeasureSettings& set
   op(stream_);  // warm-up: launched outside any execution id, so never counted
   SCB_CUDA(cudaStreamSynchronize(stream_));
   for (int i = 1; i <= runs; ++i) {
-    if (settings.cold_l2) flush_l2();  // the flush is outside begin/end: not part of the op
+    if (settings.cold_l2) l2_flush_.enqueue(stream_);  // the flush is outside begin/end: not part of the op
     trace.begin(std::uint64_t(i));
     op(stream_);
     trace.end();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/gpu/device.hpp"
+#include "harness/gpu/l2_flush.hpp"
 #include "harness/measure/kernel_trace.hpp"
 #include "harness/measure/nvml.hpp"
 #include "harness/measure/statistics.hpp"
@@ -55,7 +56,8 @@ using Op = std::function<void(cudaStream_t)>;
 
 class TimingEngine {
  public:
-  TimingEngine(cudaStream_t stream, std::size_t l2_bytes, const Nvml* nvml);
+  // `flush` evicts L2 before each cold sample; it must outlive the engine.
+  TimingEngine(cudaStream_t stream, const L2Flush& flush, const Nvml* nvml);
   TimingResult measure(const Op& op, const MeasureSettings& settings);
   // The `kernel`-scope pass, separate from measure(): `runs` executions of `op` enqueued call by call
   // (CUDA graphs would hide the op's kernels behind one launch), L2 flushed before each when cold,
@@ -71,11 +73,9 @@ class TimingEngine {
   using TimedSample = std::function<void()>;
   double sample_gpu_us(const TimedSample& enqueue, bool cold, bool& timed_out);
   double sample_host_us(const Op& op, bool cold);
-  void flush_l2();
 
   cudaStream_t stream_;
-  DeviceBuffer l2_flush_;  // twice the L2 size, read before each cold sample
-  DeviceBuffer flush_sink_;
+  const L2Flush& l2_flush_;
   CudaEvent start_, stop_;
   MappedHostFlag release_, timed_out_;
   const Nvml* nvml_;
