@@ -33,8 +33,8 @@ struct EngineFixture {
   }
 };
 
-// Issue 2's bound, in the default mode (graph, cold L2). Not met on the H100 so far: cold 2.98-3.23 us,
-// hot 2.82-2.91 us (sessions 3-4); the cold flush also evicts the kernel's code and launch data.
+// Issue 2's bound, in the default mode (graph, cold L2). Not met on the H100 so far: cold 2.98-3.33 us,
+// hot 2.82-3.07 us (sessions 3-6); the cold flush also evicts the kernel's code and launch data.
 TEST(TimingEngineProof, EmptyKernelIsAtMost3Microseconds) {
   SCB_REQUIRE_GPU();
   EngineFixture f;
