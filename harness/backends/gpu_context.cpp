@@ -5,7 +5,8 @@
 
 namespace scb {
 
-GpuContext::GpuContext(int device) : device_((SCB_CUDA(cudaSetDevice(device)), device)) {
+GpuContext::GpuContext(int device, bool cold_l2)
+    : device_((SCB_CUDA(cudaSetDevice(device)), device)), cold_l2_(cold_l2) {
   SCB_CUDA(cudaGetDeviceProperties(&properties_, device));
 }
 

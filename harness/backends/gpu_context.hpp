@@ -15,7 +15,8 @@ namespace scb {
 
 class GpuContext {
  public:
-  explicit GpuContext(int device = 0);
+  // `cold_l2`: whether the run times with a cold L2 (the default); see cold_l2().
+  explicit GpuContext(int device = 0, bool cold_l2 = true);
   ~GpuContext();
   GpuContext(const GpuContext&) = delete;
   GpuContext& operator=(const GpuContext&) = delete;
@@ -28,10 +29,9 @@ class GpuContext {
   cusparseHandle_t cusparse();  // created on first use
   std::size_t free_memory_bytes() const;
   const L2Flush& l2_flush();  // created on first use
-  // Whether the run times with a cold L2 (the default). Backends that time their own candidates
-  // (cuDNN) flush before each run when it does, so that they rank them as the run will time them.
+  // Backends that time their own candidates (cuDNN) flush before each run when the run times cold, so
+  // that they rank them as the run will time them.
   bool cold_l2() const { return cold_l2_; }
-  void set_cold_l2(bool cold) { cold_l2_ = cold; }
 
  private:
   int device_;
@@ -41,7 +41,7 @@ class GpuContext {
   cublasHandle_t cublas_ = nullptr;
   cusparseHandle_t cusparse_ = nullptr;
   std::unique_ptr<L2Flush> l2_flush_;
-  bool cold_l2_ = true;
+  bool cold_l2_;
 };
 
 std::string cudnn_status_text(cudnnStatus_t status);

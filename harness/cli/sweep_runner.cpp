@@ -55,11 +55,10 @@ struct CaseRunner::UploadedData {
 };
 
 CaseRunner::CaseRunner(std::uint64_t seed, MeasureSettings settings, bool verify_only)
-    : seed_(seed), settings_(settings), verify_only_(verify_only), gpu_(0) {
+    : seed_(seed), settings_(settings), verify_only_(verify_only), gpu_(0, settings.cold_l2) {
   char bus_id[32] = {};
   SCB_CUDA(cudaDeviceGetPCIBusId(bus_id, sizeof bus_id, gpu_.device()));
   nvml_ = Nvml::open(bus_id, &nvml_missing_);
-  gpu_.set_cold_l2(settings_.cold_l2);
   engine_ = std::make_unique<TimingEngine>(gpu_.stream(), gpu_.l2_flush(), nvml_.get());
   ceilings_ = read_device_ceilings(gpu_, nvml_.get());
   if (const auto metrics = parse_counter_choice(settings_.counters); !metrics.empty()) {
