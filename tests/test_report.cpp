@@ -7,6 +7,7 @@
 
 #include "harness/report/console.hpp"
 #include "harness/report/gbench_export.hpp"
+#include "harness/report/json_file.hpp"
 #include "harness/report/result.hpp"
 #include "harness/report/result_store.hpp"
 #include "sample_results.hpp"
@@ -75,11 +76,24 @@ TEST(GoogleBenchmarkExport, OneRepetitionPerSampleAndAMedianForTimedCasesOnly) {
   EXPECT_NEAR(median["real_time"].get<double>(), ok["timing"]["median_us"].get<double>(), 1e-9);
 }
 
+const RunIdentity kIdentity{"00000000000000aa", "1.0.0"};
+
+// The header a real run writes: the store reads the identity back from "sweep" and "tool".
+nlohmann::json document_of(const RunIdentity& identity) {
+  return {{"schema_version", 1},
+          {"environment", nlohmann::json::object()},
+          {"sweep", {{"hash", identity.sweep_hash}}},
+          {"tool", {{"version", identity.tool_version}}}};
+}
+
+// The first line of a checkpoint that kIdentity's run wrote.
+std::string identity_line() { return nlohmann::json{{"checkpoint_of", kIdentity.to_json()}}.dump() + "\n"; }
+
 TEST(ResultStore, CheckpointsEveryResultAndWritesAtomically) {
   const auto dir = fresh_dir("store");
   const auto output = dir / "run.json";
   {
-    ResultStore store(output, false);
+    ResultStore store(output, kIdentity);
     store.append(result_to_json(ok_result("cudnn", 0.5, 10)));
     store.append(result_to_json(error_result()));
     // Before the end, the results are already on disk.
@@ -87,9 +101,9 @@ TEST(ResultStore, CheckpointsEveryResultAndWritesAtomically) {
     std::string line;
     int lines = 0;
     while (std::getline(in, line)) lines += !line.empty();
-    EXPECT_EQ(lines, 2);
+    EXPECT_EQ(lines, 3) << "the identity line, then one line per result";
     EXPECT_FALSE(std::filesystem::exists(output));
-    store.write_final({{"schema_version", 1}});
+    store.write_final(document_of(kIdentity));
   }
   EXPECT_FALSE(std::filesystem::exists(ResultStore::checkpoint_path(output)));
   std::ifstream in(output);
@@ -104,16 +118,16 @@ TEST(ResultStore, ResumeSkipsFinishedCasesAndToleratesACutLine) {
   const auto first = result_to_json(ok_result("cudnn", 0.5, 10));
   {
     std::ofstream cp(ResultStore::checkpoint_path(output));
-    cp << first.dump() << "\n" << R"({"case": {"key": "cut sh)";  // a crash mid-write
+    cp << identity_line() << first.dump() << "\n" << R"({"case": {"key": "cut sh)";  // a crash mid-write
   }
-  EXPECT_THROW(ResultStore(output, false), ResultStoreError) << "an unfinished run's results are never discarded silently";
-  ResultStore store(output, true);
+  EXPECT_THROW(ResultStore(output, kIdentity), ResultStoreError) << "an unfinished run's results are never discarded silently";
+  ResultStore store(output, kIdentity, {true});
   EXPECT_EQ(store.resumed_count(), 1u);
   EXPECT_TRUE(store.finished(first["case"]["key"].get<std::string>()));
   store.append(result_to_json(ok_result("im2col_cublas", 0.5, 20)));
-  store.write_final({{"schema_version", 1}});
+  store.write_final(document_of(kIdentity));
   // Resuming from the final document keeps its results too.
-  ResultStore again(output, true);
+  ResultStore again(output, kIdentity, {true});
   EXPECT_EQ(again.resumed_count(), 2u);
 }
 
@@ -122,13 +136,13 @@ TEST(ResultStore, AResultAppendedAfterACutLineSurvivesTheNextResume) {
   const auto output = dir / "run.json";
   {
     std::ofstream cp(ResultStore::checkpoint_path(output));
-    cp << result_to_json(ok_result("cudnn", 0.5, 10)).dump() << "\n" << R"({"case": {"key": "cut sh)";
+    cp << identity_line() << result_to_json(ok_result("cudnn", 0.5, 10)).dump() << "\n" << R"({"case": {"key": "cut sh)";
   }
   {
-    ResultStore store(output, true);
+    ResultStore store(output, kIdentity, {true});
     store.append(result_to_json(ok_result("im2col_cublas", 0.5, 20)));
   }  // crash again before the final write
-  ResultStore again(output, true);
+  ResultStore again(output, kIdentity, {true});
   EXPECT_EQ(again.resumed_count(), 2u) << "the result appended after the cut line must not be glued onto it";
 }
 
@@ -140,15 +154,15 @@ TEST(ResultStore, RetryUnsuccessfulRunsIncorrectAndErrorCasesAgainAndTheLaterRes
   const auto error = result_to_json(error_result());
   const std::string incorrect_key = incorrect["case"]["key"];
   {
-    ResultStore store(output, false);
+    ResultStore store(output, kIdentity);
     for (const auto& r : {ok, incorrect, error}) store.append(r);
   }
   {
-    ResultStore kept(output, true);
+    ResultStore kept(output, kIdentity, {true});
     EXPECT_EQ(kept.resumed_count(), 3u) << "a plain resume keeps failures as results";
     EXPECT_TRUE(kept.finished(incorrect_key));
   }
-  ResultStore retry(output, true, true);
+  ResultStore retry(output, kIdentity, {true, true});
   EXPECT_EQ(retry.resumed_count(), 1u);
   EXPECT_TRUE(retry.finished(ok["case"]["key"].get<std::string>()));
   EXPECT_FALSE(retry.finished(incorrect_key));
@@ -157,11 +171,67 @@ TEST(ResultStore, RetryUnsuccessfulRunsIncorrectAndErrorCasesAgainAndTheLaterRes
   auto fixed = incorrect;
   fixed["status"] = "ok";
   retry.append(fixed);
-  retry.write_final({{"schema_version", 1}});
-  std::ifstream in(output);
-  const auto doc = nlohmann::json::parse(in);
+  retry.write_final(document_of(kIdentity));
+  const auto doc = read_json_file(output);
   ASSERT_EQ(doc["results"].size(), 2u);
   EXPECT_EQ(doc["results"][1]["status"], "ok");
+}
+
+TEST(ResultStore, AGzipOutputIsCompressedAndResumable) {
+  const auto dir = fresh_dir("gzip");
+  const auto output = dir / "run.json.gz";
+  {
+    ResultStore store(output, kIdentity);
+    store.append(result_to_json(ok_result("cudnn", 0.5, 10)));
+    store.write_final(document_of(kIdentity));
+  }
+  std::ifstream raw(output, std::ios::binary);
+  unsigned char magic[2] = {};
+  raw.read(reinterpret_cast<char*>(magic), 2);
+  EXPECT_EQ(magic[0], 0x1f);
+  EXPECT_EQ(magic[1], 0x8b);
+  const auto document = read_result_document(output.string() + "");
+  EXPECT_EQ(document["results"].size(), 1u);
+  ResultStore again(output, kIdentity, {true});
+  EXPECT_EQ(again.resumed_count(), 1u);
+  // A plain file named .json reads the same way.
+  write_text_file_atomically(dir / "plain.json", document.dump());
+  EXPECT_EQ(read_json_file(dir / "plain.json"), document);
+  EXPECT_THROW(read_result_document(dir / "absent.json.gz"), JsonFileError);
+  write_text_file_atomically(dir / "other.json.gz", "{\"a\": 1}");
+  EXPECT_THROW(read_result_document(dir / "other.json.gz"), JsonFileError);
+}
+
+TEST(ResultStore, ResumeRefusesResultsOfAnotherSweepOrToolVersion) {
+  const auto dir = fresh_dir("identity");
+  const auto output = dir / "run.json";
+  {
+    ResultStore store(output, kIdentity);
+    store.append(result_to_json(ok_result("cudnn", 0.5, 10)));
+  }  // killed: only the checkpoint is left
+  const RunIdentity edited_sweep{"00000000000000bb", kIdentity.tool_version};
+  const RunIdentity newer_tool{kIdentity.sweep_hash, "2.0.0"};
+  for (const auto& other : {edited_sweep, newer_tool}) {
+    try {
+      ResultStore refused(output, other, {true});
+      FAIL() << "resumed across identities";
+    } catch (const ResultStoreError& e) {
+      EXPECT_NE(std::string(e.what()).find("--resume-any"), std::string::npos) << e.what();
+    }
+  }
+  {
+    ResultStore forced(output, edited_sweep, {true, false, true});
+    EXPECT_EQ(forced.resumed_count(), 1u);
+    forced.write_final(document_of(edited_sweep));
+  }
+  // The final document now carries the new identity; the old one is refused from it too.
+  EXPECT_THROW(ResultStore(output, kIdentity, {true}), ResultStoreError);
+  ResultStore same(output, edited_sweep, {true});
+  EXPECT_EQ(same.resumed_count(), 1u);
+  // A checkpoint from before identities were recorded is refused: nothing says which sweep wrote it.
+  const auto legacy = dir / "legacy.json";
+  std::ofstream(ResultStore::checkpoint_path(legacy)) << result_to_json(ok_result("cudnn", 0.5, 10)).dump() << "\n";
+  EXPECT_THROW(ResultStore(legacy, kIdentity, {true}), ResultStoreError);
 }
 
 TEST(Console, SummaryTableHasOneRowPerResult) {

@@ -140,6 +140,20 @@ TEST_F(Npy, RejectsWrongShape) {
   }
 }
 
+TEST_F(Npy, RejectsNegativeAndOverflowingDimensions) {
+  // A regex for digits once read "(-2, 3)" as (2, 3).
+  try {
+    load_npy_mask(write("neg.npy", "|u1", "(-2, 3)", std::string(6, '\1')), {2, 3});
+    FAIL();
+  } catch (const NpyError& e) {
+    EXPECT_NE(std::string(e.what()).find("'-2' is not a non-negative integer"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(load_npy_mask(write("big.npy", "|u1", "(99999999999999999999,)", ""), {2}), NpyError);
+  EXPECT_THROW(load_npy_mask(write("prod.npy", "|u1", "(4294967296, 4294967296)", ""), {2}), NpyError);
+  EXPECT_THROW(load_npy_mask(write("empty.npy", "|u1", "(2, , 3)", ""), {2}), NpyError);
+  EXPECT_EQ(read_npy_header(write("scalar.npy", "|u1", "()", "\1")).shape, std::vector<std::int64_t>{});
+}
+
 TEST_F(Npy, RejectsCorruptHeaderTruncatedDataAndFortranOrder) {
   EXPECT_THROW(load_npy_mask(write("m.npy", "|u1", "(2,)", "\1\1", false, "\x93NUMPX"), {2}), NpyError);
   EXPECT_THROW(load_npy_mask(write("t.npy", "|u1", "(4,)", "\1\1"), {4}), NpyError);

@@ -117,7 +117,22 @@ TEST(SweepErrors, SparsityOutOfRange) {
   expect_error(replace(kValid, "[default, 0.9]", "[default, 1.5]"), 6, "outside [0, 1)");
 }
 
-TEST(SweepErrors, BadBatch) { expect_error(replace(kValid, "[1, 32]", "[1, -4]"), 5, "batch must be between"); }
+TEST(SweepErrors, NanAndInfinityAreNotSparsities) {
+  // nan compares false with every bound, so only an explicit check stops it before mask generation.
+  expect_error(replace(kValid, "[default, 0.9]", "[default, nan]"), 6, "finite number");
+  expect_error(replace(kValid, "[default, 0.9]", "[default, -inf]"), 6, "finite number");
+  expect_error(kValid + "measure: {max_time_s: nan}\n", 11, "finite number");
+}
+
+TEST(SweepErrors, IntegersOutsideTheirRangeAreNotNarrowed) {
+  expect_error(replace(kValid, "[1, 32]", "[1, 4294967297]"), 5, "outside [1, 4096]");
+  expect_error(replace(kValid, "precision:", "mask: [{kind: block, size: 4294967312}]\nprecision:"), 7, "outside [1, 256]");
+  expect_error(kValid + "measure: {max_samples: 4294967306}\n", 11, "outside [0, 1000000]");
+}
+
+TEST(SweepErrors, AKeyThatIsNotAWord) { expect_error(kValid + "{[a]: 1}: 2\n", 11, "a key must be a plain word"); }
+
+TEST(SweepErrors, BadBatch) { expect_error(replace(kValid, "[1, 32]", "[1, -4]"), 5, "batch -4 is outside [1, 4096]"); }
 
 TEST(SweepErrors, UnknownPrecision) { expect_error(replace(kValid, "fp16]", "fp8]"), 7, "unknown precision 'fp8'", "bf16"); }
 
@@ -195,8 +210,8 @@ class MaskFileErrors : public ::testing::Test {
   std::filesystem::path dir = std::filesystem::path(SCBENCH_TEST_TMP) / "masks" /
                               ::testing::UnitTest::GetInstance()->current_test_info()->name();
   void SetUp() override { std::filesystem::create_directories(dir); }
-  // A uint8 .npy file of the given shape, all ones.
-  void write_npy(const std::string& name, const std::vector<int>& shape) {
+  // A uint8 .npy file of the given shape: every `keep_every`-th entry one, the rest zero.
+  void write_npy(const std::string& name, const std::vector<int>& shape, std::size_t keep_every = 1) {
     std::string dims;
     std::size_t count = 1;
     for (const int d : shape) {
@@ -210,7 +225,8 @@ class MaskFileErrors : public ::testing::Test {
     out.write("\x93NUMPY\x01\x00", 8);
     const char length[2] = {char(header.size() & 0xff), char(header.size() >> 8)};
     out.write(length, 2);
-    out << header << std::string(count, '\x01');
+    out << header;
+    for (std::size_t i = 0; i < count; ++i) out.put(i % keep_every == 0 ? '\x01' : '\x00');
   }
   std::string sweep_with_mask() const {
     return "layers: [{network: lenet5, names: [conv2]}]\nbatch: 1\nprecision: fp32\nbackends: [cudnn]\n"
@@ -235,6 +251,15 @@ TEST_F(MaskFileErrors, RightShapeIsAccepted) {
   EXPECT_EQ(plan.cases[0].mask.label(), "file");
 }
 
+TEST_F(MaskFileErrors, CasesCarryTheFilesRealSparsityNotTheSweepsValue) {
+  write_npy("lenet5_conv2.npy", {50, 20, 5, 5}, 4);  // every 4th weight kept: 75% sparse
+  const Plan plan = build_plan(parse_sweep(sweep_with_mask() + "weight_sparsity: [0.1, 0.5, default]\n", "t.yaml"));
+  ASSERT_EQ(plan.cases.size(), 1u) << "three sweep values, one file: one case";
+  EXPECT_DOUBLE_EQ(plan.cases[0].weight_sparsity, 0.75);
+  EXPECT_NE(plan.cases[0].key().find("ws=0.7500"), std::string::npos) << plan.cases[0].key();
+  EXPECT_EQ(plan.file_mask_merged, 2u);
+}
+
 TEST(NetworkErrors, ImpossibleShapeNamesTheNetworkFileAndLine) {
   const auto dir = std::filesystem::path(SCBENCH_TEST_TMP) / "layers_bad";
   std::filesystem::create_directories(dir);
@@ -256,6 +281,20 @@ TEST(NetworkErrors, ImpossibleShapeNamesTheNetworkFileAndLine) {
     EXPECT_EQ(e.mark().line, 3);
     EXPECT_NE(e.problem().find("divisible by groups"), std::string::npos) << e.what();
   }
+  // 2^32 + 8 would narrow to 8 in an int; it must be refused, not read as 8.
+  std::ofstream(dir / "bad.yaml") << "network: bad\nlayers:\n  - {name: wide, C: 4294967304, H: 8, W: 8, K: 4, R: 3}\n";
+  try {
+    load_network(dir / "bad.yaml");
+    FAIL();
+  } catch (const SpecError& e) {
+    EXPECT_EQ(e.mark().line, 3);
+    EXPECT_NE(e.problem().find("outside [0, 65536]"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parse_network("network: bad\nlayers:\n  - {name: big, C: 65536, H: 65536, W: 65536, K: 4, R: 3}\n", "b.yaml"),
+               SpecError);
+  EXPECT_THROW(parse_network("network: bad\nlayers:\n  - {name: dil, C: 4, H: 8, W: 8, K: 4, R: 65536, dilation: 65536}\n",
+                             "b.yaml"),
+               SpecError);
   std::ofstream(dir / "bad.yaml") << "network: bad\nlayers:\n  - {name: typo, C: 6, H: 8, W: 8, K: 4, R: 3, strde: 2}\n";
   EXPECT_THROW(load_network(dir / "bad.yaml"), SpecError);
 }

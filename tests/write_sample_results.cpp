@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   using namespace scb;
   using namespace scb::testing_support;
   std::filesystem::remove(ResultStore::checkpoint_path(argv[1]));
-  ResultStore store(argv[1], false);
+  ResultStore store(argv[1], RunIdentity{"0123456789abcdef", SCBENCH_VERSION});
   store.append(result_to_json(ok_result("cudnn", 0.9, 100.0)));
   store.append(result_to_json(ok_result_without_kernel_scope()));
   store.append(result_to_json(incorrect_result()));
@@ -26,7 +26,10 @@ int main(int argc, char** argv) {
         {"compute_capability", "9.0"}, {"sm_count", 132}, {"l2_bytes", 52428800}, {"memory_bytes", 85520809984LL},
         {"max_sm_clock_mhz", 1980}, {"memory_clock_mhz", 2619}, {"memory_bus_width_bits", 5120}}},
       {"driver_version", "580.159.04"}, {"cuda_driver_api", "13.0"}, {"cuda_runtime", "13.0"},
-      {"cudnn", "9.14.0"}, {"cublas", "13.0.0"}, {"nvml", true}, {"host", {{"name", "h100"}, {"cpu", "x86"}}}};
+      {"cudnn", "9.14.0"}, {"cublas", "13.0.0"}, {"nvml", true}, {"host", {{"name", "h100"}, {"cpu", "x86"}}},
+      {"timing_floor",
+       {{"op", "empty kernel"}, {"scope", "gpu"}, {"l2", "cold"}, {"launch", "graph"}, {"median_us", 2.82},
+        {"p10_us", 2.7}, {"p90_us", 3.0}, {"sample_count", 120}, {"kernel_scope_median_us", 1.1}}}};
   store.write_final({{"schema_version", kResultSchemaVersion},
                      {"tool", tool_info()},
                      {"environment", environment},

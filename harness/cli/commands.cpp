@@ -10,8 +10,10 @@
 #include "harness/cli/plan.hpp"
 #include "harness/cli/sweep_runner.hpp"
 #include "harness/gpu/device.hpp"
+#include "harness/report/build_stamp.hpp"
 #include "harness/report/compare.hpp"
 #include "harness/report/gbench_export.hpp"
+#include "harness/report/json_file.hpp"
 #include "harness/report/result_store.hpp"
 #include "harness/spec/network.hpp"
 #include "harness/spec/yaml_reader.hpp"
@@ -29,6 +31,7 @@ struct RunArgs {
   std::string output;
   bool resume = false;
   bool retry_unsuccessful = false;
+  bool resume_any = false;
   bool verify_only = false;
   std::string layers_dir;
   std::string counters;      // overrides the sweep's measure.counters
@@ -92,8 +95,9 @@ int run_command(const RunArgs& args) {
   }
   RunOptions options;
   options.output = sweep.output;
-  options.resume = args.resume || args.retry_unsuccessful;
+  options.resume = args.resume || args.retry_unsuccessful || args.resume_any;
   options.retry_unsuccessful = args.retry_unsuccessful;
+  options.accept_other_identity = args.resume_any;
   options.verify_only = args.verify_only;
   try {
     return run_sweep(sweep, plan, options);
@@ -164,20 +168,6 @@ int list_command(const ListArgs& args) {
   return 0;
 }
 
-nlohmann::json read_result_document(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  nlohmann::json document;
-  try {
-    document = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw std::runtime_error(path + " is not JSON: " + e.what());
-  }
-  if (!document.is_object() || !document.contains("results") || !document.contains("environment"))
-    throw std::runtime_error(path + " is not an scbench result document (no 'results' or 'environment')");
-  return document;
-}
-
 int compare_command(const CompareArgs& args) {
   Comparison comparison;
   try {
@@ -225,7 +215,7 @@ int export_command(const ExportArgs& args) {
 
 int run_cli(int argc, char** argv) {
   CLI::App app{"scbench: benchmark and verify convolution backends on sparse weights and activations"};
-  app.set_version_flag("--version", std::string(SCBENCH_VERSION) + " (" + SCBENCH_GIT_COMMIT + ")");
+  app.set_version_flag("--version", std::string(SCBENCH_VERSION) + " (" + build_git_commit() + (build_git_dirty() ? ", dirty" : "") + ")");
   app.require_subcommand(1);
   app.footer("Exit codes: 0 all cases ok; 1 a case was incorrect or failed, or no GPU; 2 bad input.");
 
@@ -234,11 +224,15 @@ int run_cli(int argc, char** argv) {
   run->add_option("sweep", run_args.sweep, "Sweep YAML file, e.g. configs/quick.yaml")->required()->check(CLI::ExistingFile);
   run->add_flag("--dry-run", run_args.dry_run, "Validate and print the plan of cases, then stop (no GPU needed)");
   run->add_option("--filter", run_args.filter, "Only cases whose key matches this regular expression (see --dry-run)");
-  run->add_option("-o,--output", run_args.output, "Result JSON path (default: the sweep's 'output')");
+  run->add_option("-o,--output", run_args.output,
+                  "Result JSON path (default: the sweep's 'output'); a name ending in .json.gz is written gzip-compressed");
   run->add_flag("--resume", run_args.resume, "Keep finished results of an earlier run to this output and skip those cases");
   run->add_flag("--retry-failed", run_args.retry_unsuccessful,
                 "Resume (as --resume), but run the cases that were incorrect or failed again, e.g. after a fix; "
                 "their new results replace the old");
+  run->add_flag("--resume-any", run_args.resume_any,
+                "Resume (as --resume) even from results written by another version of the sweep file or of scbench; "
+                "without it such a resume is refused, since the results would not be comparable");
   run->add_flag("--verify-only", run_args.verify_only,
                 "Verify every case against the FP64 reference and time none (status 'verified'): "
                 "for compute-sanitizer runs and correctness checks");
@@ -254,8 +248,8 @@ int run_cli(int argc, char** argv) {
 
   CompareArgs compare_args;
   CLI::App* compare = app.add_subcommand("compare", "Compare two result files case by case (regression tracking)");
-  compare->add_option("baseline", compare_args.baseline, "Baseline result JSON")->required()->check(CLI::ExistingFile);
-  compare->add_option("current", compare_args.current, "Current result JSON")->required()->check(CLI::ExistingFile);
+  compare->add_option("baseline", compare_args.baseline, "Baseline result JSON (.json or .json.gz)")->required()->check(CLI::ExistingFile);
+  compare->add_option("current", compare_args.current, "Current result JSON (.json or .json.gz)")->required()->check(CLI::ExistingFile);
   compare->add_flag("--markdown", compare_args.markdown, "Print a markdown report (for a pull-request comment)");
   compare->add_option("--junit", compare_args.junit, "Also write JUnit XML: each slower case is a failed test");
   compare->add_flag("--fail-on-slower", compare_args.fail_on_slower, "Exit 1 when any case is slower");

@@ -100,12 +100,12 @@ int crossover_command(const CrossoverArgs& args) {
   settings.kernel_scope = false;
   settings.counters = "off";
   const std::string output = args.output.empty() ? "results/local/crossover.json" : args.output;
-  std::filesystem::remove(ResultStore::checkpoint_path(output));  // a search is not resumable
-  ResultStore store(output, false);
-  CaseRunner runner(args.seed, settings);
   const std::string description = sparse.layer.id() + " N=" + std::to_string(args.batch) + ": " + sparse.backend + "{" +
                                   sparse.params_text() + "} " + to_string(sparse.precision) + " vs " + dense.backend +
                                   "{" + dense.params_text() + "} " + to_string(dense.precision);
+  std::filesystem::remove(ResultStore::checkpoint_path(output));  // a search is not resumable
+  ResultStore store(output, RunIdentity{fnv1a_hex(description), SCBENCH_VERSION});
+  CaseRunner runner(args.seed, settings);
   std::printf("crossover search %s, mask %s, sparsity [0, %g], resolution %g\n", description.c_str(),
               args.mask.c_str(), args.max_sparsity, args.resolution);
   const auto measure = [&](double sparsity) {

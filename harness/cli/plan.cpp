@@ -1,5 +1,6 @@
 #include "harness/cli/plan.hpp"
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
@@ -43,21 +44,36 @@ std::string exclude_hint(const Case& c, const std::string& reason) {
   return "remove this backend, or skip such cases with 'exclude: [{" + fields + "}]'";
 }
 
-void check_mask_files(const Plan& plan) {
-  std::set<std::string> checked;
-  for (const auto& c : plan.cases) {
+// Loads every mask file once, checks it, and labels its cases with the file's real sparsity: the sweep's
+// weight_sparsity value means nothing for a mask that comes from a file. Cases that then coincide merge.
+void resolve_mask_files(Plan& plan) {
+  std::map<std::string, double> sparsity_of;  // path + layer -> measured fraction of zeros
+  for (auto& c : plan.cases) {
     if (c.mask.kind != MaskKind::file) continue;
     const auto path = c.mask.path_for(c.layer);
-    if (!checked.insert(path.string() + c.layer.id()).second) continue;
-    if (!std::filesystem::exists(path))
-      throw SpecError(c.mask.mark, "mask file " + path.string() + " for layer " + c.layer.id() + " does not exist",
-                      "create it (shape K x C/groups x R x S) or fix the path; {network} and {layer} are replaced");
-    try {
-      load_npy_mask(path, {c.layer.K, c.layer.channels_per_group(), c.layer.R, c.layer.S});
-    } catch (const NpyError& e) {
-      throw SpecError(c.mask.mark, e.what(), "regenerate the mask for layer " + c.layer.id());
+    const std::string id = path.string() + " " + c.layer.id();
+    auto known = sparsity_of.find(id);
+    if (known == sparsity_of.end()) {
+      if (!std::filesystem::exists(path))
+        throw SpecError(c.mask.mark, "mask file " + path.string() + " for layer " + c.layer.id() + " does not exist",
+                        "create it (shape K x C/groups x R x S) or fix the path; {network} and {layer} are replaced");
+      Mask mask;
+      try {
+        mask = load_npy_mask(path, {c.layer.K, c.layer.channels_per_group(), c.layer.R, c.layer.S});
+      } catch (const NpyError& e) {
+        throw SpecError(c.mask.mark, e.what(), "regenerate the mask for layer " + c.layer.id());
+      }
+      const auto kept = std::count(mask.begin(), mask.end(), 1);
+      known = sparsity_of.emplace(id, 1.0 - double(kept) / double(mask.size())).first;
     }
+    c.weight_sparsity = known->second;
   }
+  std::set<std::string> seen;
+  std::erase_if(plan.cases, [&](const Case& c) {
+    const bool repeat = !seen.insert(c.key()).second;
+    plan.file_mask_merged += repeat ? 1 : 0;
+    return repeat;
+  });
 }
 
 }  // namespace
@@ -72,7 +88,7 @@ Plan build_plan(const Sweep& sweep) {
     if (const auto reason = find_backend(c.backend)->unsupported(c))
       throw SpecError(c.backend_mark, "backend '" + c.backend + "' cannot run case " + c.key() + ": " + *reason,
                       exclude_hint(c, *reason));
-  check_mask_files(plan);
+  resolve_mask_files(plan);
   return plan;
 }
 
@@ -98,6 +114,8 @@ std::string describe_plan(const Sweep& sweep, const Plan& plan, bool list_cases)
   if (plan.excluded) text += "; " + std::to_string(plan.excluded) + " excluded by rules";
   if (plan.nm_collapsed)
     text += "; " + std::to_string(plan.nm_collapsed) + " merged (an N:M mask fixes the weight sparsity)";
+  if (plan.file_mask_merged)
+    text += "; " + std::to_string(plan.file_mask_merged) + " merged (a mask file fixes the weight sparsity)";
   text += "\nmeasure: scope " + to_string(sweep.measure.scope) + ", L2 " + (sweep.measure.cold_l2 ? "cold" : "hot") +
           ", >= " + std::to_string(sweep.measure.min_samples) + " samples, median noise <= " +
           format_fraction(sweep.measure.max_noise) + " or " + format_fraction(sweep.measure.max_time_s) + " s per case\n";

@@ -13,6 +13,7 @@
 #include "harness/report/result.hpp"
 #include "harness/report/result_store.hpp"
 #include "harness/verify/reference.hpp"
+#include "kernels/timing_probes.hpp"
 
 namespace scb {
 
@@ -69,7 +70,34 @@ CaseRunner::CaseRunner(std::uint64_t seed, MeasureSettings settings, bool verify
 
 CaseRunner::~CaseRunner() = default;
 
-nlohmann::json CaseRunner::environment() { return collect_environment(gpu_, nvml_.get()); }
+nlohmann::json CaseRunner::environment() {
+  nlohmann::json environment = collect_environment(gpu_, nvml_.get());
+  environment["timing_floor"] = timing_floor();
+  return environment;
+}
+
+// An empty kernel timed as every case is: what a result near a few microseconds must be read against.
+nlohmann::json CaseRunner::timing_floor() {
+  if (verify_only_) return {{"unavailable", "a verify-only run times nothing"}};
+  const Op empty = [](cudaStream_t stream) { SCB_CUDA(kernels::launch_empty_kernel(stream)); };
+  const TimingResult timed = engine_->measure(empty, settings_);
+  nlohmann::json floor = {{"op", "empty kernel"},
+                          {"scope", to_string(timed.scope)},
+                          {"l2", timed.cold_l2 ? "cold" : "hot"},
+                          {"launch", timed.launch},
+                          {"median_us", timed.stats.median},
+                          {"p10_us", timed.stats.p10},
+                          {"p90_us", timed.stats.p90},
+                          {"sample_count", timed.samples_us.size()}};
+  std::string why_not;
+  if (const auto trace = KernelTrace::open(why_not)) {
+    const KernelScope traced = engine_->trace_kernels(empty, settings_, *trace, settings_.kernel_runs);
+    floor["kernel_scope_median_us"] = traced.stats.median;
+  } else {
+    floor["kernel_scope_unavailable"] = why_not;
+  }
+  return floor;
+}
 
 CaseResult CaseRunner::run(const Case& c) {
   CaseResult result;
@@ -254,7 +282,8 @@ nlohmann::json result_document_header(CaseRunner& runner, const nlohmann::json& 
 }
 
 int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options) {
-  ResultStore store(options.output, options.resume, options.retry_unsuccessful);
+  ResultStore store(options.output, RunIdentity{sweep.content_hash, SCBENCH_VERSION},
+                    ResumeOptions{options.resume, options.retry_unsuccessful, options.accept_other_identity});
   CaseRunner runner(sweep.seed, sweep.measure, options.verify_only);
   if (!runner.nvml_missing().empty())
     std::fprintf(stderr, "note: SM clock readings unavailable (%s)\n", runner.nvml_missing().c_str());

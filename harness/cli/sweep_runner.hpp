@@ -32,6 +32,7 @@ class CaseRunner {
   ~CaseRunner();
   // Never throws for a case's own failure: that is the result's status `error`.
   CaseResult run(const Case& c);
+  // collect_environment() plus the run's timing floor (an empty kernel timed with the run's settings).
   nlohmann::json environment();
   const std::string& nvml_missing() const { return nvml_missing_; }
   // Why the counters pass cannot run (empty when it can, or when counters are off).
@@ -47,6 +48,7 @@ class CaseRunner {
   const UploadedData& uploaded_for(const Case& c, const HostProblem& host);
   void verify_then_time(const Case& c, const PreparedData& data, const UploadedData& uploaded, CaseResult& result);
   void check_device_still_usable();
+  nlohmann::json timing_floor();
 
   std::uint64_t seed_;
   MeasureSettings settings_;
@@ -70,6 +72,7 @@ struct RunOptions {
   std::filesystem::path output;
   bool resume = false;
   bool retry_unsuccessful = false;  // with resume: run incorrect and failed cases again
+  bool accept_other_identity = false;  // with resume: keep results of another sweep hash or tool version
   bool verify_only = false;
 };
 

@@ -8,6 +8,7 @@
 
 #include "harness/backends/gpu_context.hpp"
 #include "harness/gpu/cuda_check.hpp"
+#include "harness/report/build_stamp.hpp"
 #include "harness/measure/nvml.hpp"
 
 namespace scb {
@@ -39,13 +40,24 @@ DeviceCeilings read_device_ceilings(GpuContext& gpu, const Nvml* nvml) {
           memory_clock_khz / 1000.0, bus_width};
 }
 
+// From the compiler's own macros: clang also defines __GNUC__, so it is asked first.
+std::string compiler_name() {
+#if defined(__clang__)
+  return "clang " __clang_version__;
+#elif defined(__GNUC__)
+  return "g++ " + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." + std::to_string(__GNUC_PATCHLEVEL__);
+#else
+  return "unknown compiler";
+#endif
+}
+
 nlohmann::json tool_info() {
   return {{"name", "scbench"},
           {"version", SCBENCH_VERSION},
-          {"git_commit", SCBENCH_GIT_COMMIT},
-          {"git_dirty", SCBENCH_GIT_DIRTY != 0},
+          {"git_commit", build_git_commit()},
+          {"git_dirty", build_git_dirty()},
           {"build_type", SCBENCH_BUILD_TYPE},
-          {"compiler", std::string("g++ ") + __VERSION__}};
+          {"compiler", compiler_name()}};
 }
 
 nlohmann::json collect_environment(GpuContext& gpu, const Nvml* nvml) {

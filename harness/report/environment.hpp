@@ -10,6 +10,7 @@ class GpuContext;
 class Nvml;
 
 nlohmann::json tool_info();
+std::string compiler_name();
 // SMs, compute capability, memory clock and bus width from CUDA; the SM clock from NVML now, or the
 // maximum clock where NVML is missing.
 DeviceCeilings read_device_ceilings(GpuContext& gpu, const Nvml* nvml);

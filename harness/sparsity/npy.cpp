@@ -1,5 +1,7 @@
 #include "harness/sparsity/npy.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <regex>
@@ -29,61 +31,99 @@ std::string shape_text(const std::vector<std::int64_t>& shape) {
 NpyHeader read_npy_header(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw NpyError(path.string() + ": cannot open mask file");
+  return read_npy_header(in, path.string());
+}
+
+namespace {
+
+// "(64, 3, 3, 3)", "(5,)" or "()": comma-separated whole numbers, nothing else.
+std::vector<std::int64_t> parse_shape(const std::string& dims, const std::string& name) {
+  constexpr std::int64_t kMaxElements = std::int64_t(1) << 40;
+  std::vector<std::int64_t> shape;
+  std::int64_t count = 1;
+  std::size_t begin = 0;
+  while (begin <= dims.size()) {
+    const std::size_t comma = std::min(dims.find(',', begin), dims.size());
+    std::string token = dims.substr(begin, comma - begin);
+    token.erase(0, token.find_first_not_of(" \t"));
+    token.erase(token.find_last_not_of(" \t") + 1);
+    begin = comma + 1;
+    if (token.empty()) {
+      if (comma == dims.size()) break;  // "(5,)": a trailing comma
+      throw NpyError(name + ": corrupt .npy header (empty dimension in shape (" + dims + ")); " + kFix);
+    }
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
+    if (ec != std::errc() || end != token.data() + token.size() || value < 0)
+      throw NpyError(name + ": corrupt .npy header (dimension '" + token + "' is not a non-negative integer); " + kFix);
+    if (value > 0 && count > kMaxElements / value)
+      throw NpyError(name + ": .npy shape (" + dims + ") is too large");
+    count *= value;
+    shape.push_back(value);
+  }
+  return shape;
+}
+
+}  // namespace
+
+NpyHeader read_npy_header(std::istream& in, const std::string& name) {
   char magic[8];
   if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0)
-    throw NpyError(path.string() + ": not a .npy file (bad magic bytes); " + kFix);
+    throw NpyError(name + ": not a .npy file (bad magic bytes); " + kFix);
   const int major = static_cast<unsigned char>(magic[6]);
   std::uint32_t header_length = 0;
   if (major == 1) {
     unsigned char bytes[2];
-    if (!in.read(reinterpret_cast<char*>(bytes), 2)) throw NpyError(path.string() + ": truncated .npy header");
+    if (!in.read(reinterpret_cast<char*>(bytes), 2)) throw NpyError(name + ": truncated .npy header");
     header_length = bytes[0] | (bytes[1] << 8);
   } else if (major == 2 || major == 3) {
     unsigned char bytes[4];
-    if (!in.read(reinterpret_cast<char*>(bytes), 4)) throw NpyError(path.string() + ": truncated .npy header");
+    if (!in.read(reinterpret_cast<char*>(bytes), 4)) throw NpyError(name + ": truncated .npy header");
     header_length = bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (std::uint32_t(bytes[3]) << 24);
   } else {
-    throw NpyError(path.string() + ": unsupported .npy format version " + std::to_string(major));
+    throw NpyError(name + ": unsupported .npy format version " + std::to_string(major));
   }
-  if (header_length > (1u << 20)) throw NpyError(path.string() + ": corrupt .npy header (length " + std::to_string(header_length) + ")");
+  if (header_length > (1u << 20)) throw NpyError(name + ": corrupt .npy header (length " + std::to_string(header_length) + ")");
   std::string header(header_length, '\0');
-  if (!in.read(header.data(), header_length)) throw NpyError(path.string() + ": truncated .npy header");
+  if (!in.read(header.data(), header_length)) throw NpyError(name + ": truncated .npy header");
 
   NpyHeader parsed;
   parsed.data_offset = (major == 1 ? 10 : 12) + header_length;
   std::smatch match;
   if (!std::regex_search(header, match, std::regex(R"('descr'\s*:\s*'([^']*)')")))
-    throw NpyError(path.string() + ": corrupt .npy header (no 'descr'); " + kFix);
+    throw NpyError(name + ": corrupt .npy header (no 'descr'); " + kFix);
   parsed.dtype = match[1];
   if (!std::regex_search(header, match, std::regex(R"('fortran_order'\s*:\s*(True|False))")))
-    throw NpyError(path.string() + ": corrupt .npy header (no 'fortran_order'); " + kFix);
+    throw NpyError(name + ": corrupt .npy header (no 'fortran_order'); " + kFix);
   parsed.fortran_order = match[1] == "True";
   if (!std::regex_search(header, match, std::regex(R"('shape'\s*:\s*\(([^)]*)\))")))
-    throw NpyError(path.string() + ": corrupt .npy header (no 'shape'); " + kFix);
-  const std::string dims = match[1];
-  const std::regex number(R"(\d+)");
-  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), number); it != std::sregex_iterator(); ++it)
-    parsed.shape.push_back(std::stoll(it->str()));
+    throw NpyError(name + ": corrupt .npy header (no 'shape'); " + kFix);
+  parsed.shape = parse_shape(match[1], name);
   return parsed;
 }
 
 Mask load_npy_mask(const std::filesystem::path& path, const std::vector<std::int64_t>& expected_shape) {
-  const NpyHeader header = read_npy_header(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw NpyError(path.string() + ": cannot open mask file");
+  return read_npy_mask(in, path.string(), expected_shape);
+}
+
+Mask read_npy_mask(std::istream& in, const std::string& name, const std::vector<std::int64_t>& expected_shape) {
+  const NpyHeader header = read_npy_header(in, name);
   const std::size_t item = dtype_size(header.dtype);
   if (item == 0)
-    throw NpyError(path.string() + ": mask dtype '" + header.dtype +
+    throw NpyError(name + ": mask dtype '" + header.dtype +
                    "' is not supported (use bool, int8/uint8, int32/int64 or float32/float64, little-endian); " + kFix);
-  if (header.fortran_order) throw NpyError(path.string() + ": mask is in Fortran order; " + kFix);
+  if (header.fortran_order) throw NpyError(name + ": mask is in Fortran order; " + kFix);
   if (header.shape != expected_shape)
-    throw NpyError(path.string() + ": mask shape " + shape_text(header.shape) + " does not match the layer's weight shape " +
+    throw NpyError(name + ": mask shape " + shape_text(header.shape) + " does not match the layer's weight shape " +
                    shape_text(expected_shape) + " (K, C/groups, R, S)");
   std::int64_t count = 1;
   for (const auto d : header.shape) count *= d;
-  std::ifstream in(path, std::ios::binary);
-  in.seekg(std::streamoff(header.data_offset));
+  // The stream is just past the header, at data_offset.
   std::vector<unsigned char> raw(std::size_t(count) * item);
   if (!in.read(reinterpret_cast<char*>(raw.data()), std::streamsize(raw.size())))
-    throw NpyError(path.string() + ": file is shorter than its header says (" + std::to_string(count) + " elements)");
+    throw NpyError(name + ": file is shorter than its header says (" + std::to_string(count) + " elements)");
   Mask mask(std::size_t(count), 0);
   for (std::int64_t i = 0; i < count; ++i) {
     const unsigned char* bytes = raw.data() + i * item;

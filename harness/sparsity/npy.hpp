@@ -3,6 +3,7 @@
 // C order. Anything else is rejected with a message that says how to re-save the file.
 #include <cstdint>
 #include <filesystem>
+#include <istream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,8 +25,12 @@ struct NpyHeader {
 };
 
 NpyHeader read_npy_header(const std::filesystem::path& path);
+// The same from a stream positioned at the file's start; `name` labels errors. Every malformed header
+// is an NpyError (negative or huge dimensions included), never another exception.
+NpyHeader read_npy_header(std::istream& in, const std::string& name);
 // Nonzero entries are kept weights. The array's shape must equal `expected_shape`.
 Mask load_npy_mask(const std::filesystem::path& path, const std::vector<std::int64_t>& expected_shape);
+Mask read_npy_mask(std::istream& in, const std::string& name, const std::vector<std::int64_t>& expected_shape);
 std::string shape_text(const std::vector<std::int64_t>& shape);
 
 }  // namespace scb

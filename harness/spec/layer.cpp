@@ -5,19 +5,20 @@
 namespace scb {
 
 int conv_output_size(int input, int filter, int stride, int pad, int dilation) {
-  const int effective_filter = dilation * (filter - 1) + 1;
-  const int span = input + 2 * pad - effective_filter;
+  // 64-bit: a large dilation times a large filter must not overflow into a "fitting" shape.
+  const std::int64_t effective_filter = std::int64_t(dilation) * (filter - 1) + 1;
+  const std::int64_t span = input + 2 * std::int64_t(pad) - effective_filter;
   if (span < 0 || stride <= 0) return 0;
-  return span / stride + 1;
+  return static_cast<int>(span / stride + 1);
 }
 
 int pool_output_size(int input, const PoolShape& pool) {
   // Caffe: ceil, then drop a last window that would start inside the padding only.
-  const int span = input + 2 * pool.pad - pool.size;
+  const std::int64_t span = input + 2 * std::int64_t(pool.pad) - pool.size;
   if (span < 0 || pool.stride <= 0) return 0;
-  int out = (span + pool.stride - 1) / pool.stride + 1;
-  if (pool.pad > 0 && (out - 1) * pool.stride >= input + pool.pad) --out;
-  return out;
+  std::int64_t out = (span + pool.stride - 1) / pool.stride + 1;
+  if (pool.pad > 0 && (out - 1) * pool.stride >= input + std::int64_t(pool.pad)) --out;
+  return static_cast<int>(out);
 }
 
 int Layer::P() const { return conv_output_size(H, R, stride_h, pad_h, dilation_h); }
@@ -45,6 +46,11 @@ std::optional<std::string> Layer::shape_problem() const {
   if (P() <= 0 || Q() <= 0)
     return "the filter (" + std::to_string(R) + "x" + std::to_string(S) + ", dilation " + std::to_string(dilation_h) +
            ") does not fit the padded input (" + std::to_string(H + 2 * pad_h) + "x" + std::to_string(W + 2 * pad_w) + ")";
+  // Per image and per filter bank: larger tensors do not fit the harness's 32-bit kernel indexing.
+  constexpr std::int64_t kMaxElements = std::int64_t(1) << 31;
+  if (std::int64_t(C) * H * W >= kMaxElements || std::int64_t(K) * P() * Q() >= kMaxElements ||
+      weight_count() >= kMaxElements)
+    return "the layer is too large: input, output and weights must each have fewer than 2^31 elements per image";
   if (pool && (pool->size <= 0 || pool->stride <= 0 || pool->pad < 0 || pool->pad >= pool->size))
     return "pool size and stride must be positive and pad smaller than size";
   if (pool && (pooled_P() <= 0 || pooled_Q() <= 0)) return "the pool window is larger than the convolution output";

@@ -1,5 +1,7 @@
 #include "harness/spec/network.hpp"
 
+#include <charconv>
+
 #include <algorithm>
 #include <cstdlib>
 #include <optional>
@@ -22,19 +24,23 @@ class NetworkParser {
  public:
   NetworkParser(const YamlReader& reader, const OptionValues& options) : reader_(reader), options_(options) {}
 
-  // An integer field may name an option instead of a number (H: seq_len).
+  // An integer field may name an option instead of a number (H: seq_len). Bounded so that shape arithmetic
+  // (products of three fields, in 64 bits) cannot overflow; shape_problem() then checks the convolution fits.
   int read_shape_int(const YAML::Node& node, const std::string& what) const {
+    constexpr int kMaxShapeField = 1 << 16;
     const std::string text = reader_.read_string(node, what);
     const auto option = options_.find(text);
     if (option != options_.end()) {
-      try {
-        return std::stoi(option->second);
-      } catch (const std::exception&) {
-        reader_.fail(node, what + " uses option '" + text + "' whose value '" + option->second + "' is not an integer",
-                     "give the option an integer value");
-      }
+      long long value = 0;
+      const std::string& option_text = option->second;
+      const auto [end, ec] = std::from_chars(option_text.data(), option_text.data() + option_text.size(), value);
+      if (ec != std::errc() || end != option_text.data() + option_text.size() || value < 0 || value > kMaxShapeField)
+        reader_.fail(node, what + " uses option '" + text + "' whose value '" + option_text +
+                               "' is not an integer in [0, " + std::to_string(kMaxShapeField) + "]",
+                     "give the option an integer value in that range");
+      return static_cast<int>(value);
     }
-    return static_cast<int>(reader_.read_int(node, what));
+    return reader_.read_int_in(node, what, 0, kMaxShapeField);
   }
 
   // stride: 2 or stride: [2, 1] (height, width).
@@ -97,7 +103,7 @@ class NetworkParser {
     reader_.expect_map(overrides, "overrides of layer '" + layer_name + "'");
     std::optional<YAML::Node> merged;  // cloned only when an override applies, so other layers keep their line marks
     for (const auto& entry : overrides) {
-      const std::string condition = entry.first.as<std::string>();
+      const std::string condition = reader_.read_key(entry.first);
       const auto equals = condition.find('=');
       if (equals == std::string::npos)
         reader_.fail(entry.first, "override key '" + condition + "' is not of the form option=value",
@@ -109,7 +115,7 @@ class NetworkParser {
       if (chosen->second != condition.substr(equals + 1)) continue;
       reader_.check_keys(entry.second, kLayerKeys, "an override");
       if (!merged) merged = YAML::Clone(node);
-      for (const auto& field : entry.second) (*merged)[field.first.as<std::string>()] = field.second;
+      for (const auto& field : entry.second) (*merged)[reader_.read_key(field.first)] = field.second;
     }
     return merged ? *merged : node;
   }
@@ -124,7 +130,7 @@ std::vector<NetworkOption> read_options(const YamlReader& reader, const YAML::No
   reader.expect_map(node, "options");
   for (const auto& entry : node) {
     NetworkOption option;
-    option.name = entry.first.as<std::string>();
+    option.name = reader.read_key(entry.first);
     reader.check_keys(entry.second, kOptionKeys, "option '" + option.name + "'");
     reader.require_key(entry.second, "default", "option '" + option.name + "'", "default: caffe");
     option.default_value = reader.read_string(entry.second["default"], "option default");
@@ -141,7 +147,9 @@ OptionValues resolve_options(const std::vector<NetworkOption>& declared, const O
                              const SourceMark& chosen_at, const std::string& network) {
   OptionValues values;
   for (const auto& option : declared) values[option.name] = option.default_value;
-  for (const auto& [name, value] : chosen) {
+  for (const auto& choice : chosen) {
+    const std::string& name = choice.first;  // not a structured binding: clang 14 cannot capture those
+    const std::string& value = choice.second;
     const auto it = std::find_if(declared.begin(), declared.end(), [&](const auto& o) { return o.name == name; });
     if (it == declared.end()) {
       std::vector<std::string> names;
@@ -167,16 +175,14 @@ OptionValues resolve_options(const std::vector<NetworkOption>& declared, const O
   return values;
 }
 
-}  // namespace
-
-Network load_network(const std::filesystem::path& file, const OptionValues& chosen, const SourceMark& chosen_at) {
-  const YAML::Node root = YamlReader::load_file(file);
-  const YamlReader reader(file.string());
+Network network_from_yaml(const YAML::Node& root, const std::string& file_name, const OptionValues& chosen,
+                      const SourceMark& chosen_at) {
+  const YamlReader reader(file_name);
   reader.check_keys(root, kNetworkKeys, "a network file");
   reader.require_key(root, "network", "a network file", "network: alexnet");
   reader.require_key(root, "layers", "a network file", "layers: [{name: conv1, C: 3, H: 224, W: 224, K: 64, R: 3}]");
   Network network;
-  network.file = file.string();
+  network.file = file_name;
   network.name = reader.read_string(root["network"], "network name");
   if (root["description"]) network.description = reader.read_string(root["description"], "description");
   network.options = read_options(reader, root["options"]);
@@ -190,6 +196,19 @@ Network load_network(const std::filesystem::path& file, const OptionValues& chos
   }
   return network;
 }
+
+}  // namespace
+
+Network load_network(const std::filesystem::path& file, const OptionValues& chosen, const SourceMark& chosen_at) {
+  return YamlReader::translate_errors(
+      file.string(), [&] { return network_from_yaml(YamlReader::load_file(file), file.string(), chosen, chosen_at); });
+}
+
+Network parse_network(const std::string& text, const std::string& file_name) {
+  return YamlReader::translate_errors(
+      file_name, [&] { return network_from_yaml(YamlReader::load_string(text, file_name), file_name, {}, {}); });
+}
+
 
 std::filesystem::path default_layers_dir() {
   if (const char* dir = std::getenv("SCBENCH_LAYERS_DIR")) return dir;

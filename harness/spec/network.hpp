@@ -32,6 +32,9 @@ using OptionValues = std::map<std::string, std::string>;
 Network load_network(const std::filesystem::path& file, const OptionValues& chosen = {},
                      const SourceMark& chosen_at = {});
 
+// The same from YAML text (tests and the fuzzer): every problem is a SpecError naming `file_name`.
+Network parse_network(const std::string& text, const std::string& file_name);
+
 std::filesystem::path default_layers_dir();
 std::vector<std::string> available_networks(const std::filesystem::path& layers_dir);
 

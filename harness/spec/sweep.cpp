@@ -57,7 +57,7 @@ class SweepParser {
       if (const YAML::Node opts = selection["options"]) {
         reader_.expect_map(opts, "options");
         for (const auto& entry : opts)
-          options[entry.first.as<std::string>()] = reader_.read_string(entry.second, "option value");
+          options[reader_.read_key(entry.first)] = reader_.read_string(entry.second, "option value");
       }
       append_selection(selection, network, names, tags, options, sweep);
     }
@@ -100,7 +100,7 @@ class SweepParser {
     mask.kind = *kind;
     const auto forbid_others = [&](const std::vector<std::string>& keys) {
       for (const auto& entry : node) {
-        const std::string key = entry.first.as<std::string>();
+        const std::string key = reader_.read_key(entry.first);
         if (key != "kind" && std::find(keys.begin(), keys.end(), key) == keys.end())
           reader_.fail(entry.first, "key '" + key + "' does not apply to mask kind '" + to_string(mask.kind) + "'",
                        "remove it");
@@ -110,7 +110,7 @@ class SweepParser {
       case MaskKind::block:
         forbid_others({"size"});
         reader_.require_key(node, "size", "a block mask", "size: 16");
-        mask.block_size = static_cast<int>(reader_.read_int(node["size"], "block size"));
+        mask.block_size = reader_.read_int_in(node["size"], "block size", 1, 256);
         if (mask.block_size < 1 || mask.block_size > 256)
           reader_.fail(node["size"], "block size must be between 1 and 256", "use 8, 16, 32 or 64");
         break;
@@ -118,8 +118,8 @@ class SweepParser {
         forbid_others({"n", "m"});
         reader_.require_key(node, "n", "an N:M mask", "n: 2");
         reader_.require_key(node, "m", "an N:M mask", "m: 4");
-        mask.n = static_cast<int>(reader_.read_int(node["n"], "n"));
-        mask.m = static_cast<int>(reader_.read_int(node["m"], "m"));
+        mask.n = reader_.read_int_in(node["n"], "n", 0, 64);
+        mask.m = reader_.read_int_in(node["m"], "m", 1, 64);
         if (mask.m < 1 || mask.m > 64 || mask.n < 0 || mask.n > mask.m)
           reader_.fail(node, "an N:M mask needs 0 <= n <= m <= 64", "use e.g. n: 2, m: 4");
         break;
@@ -156,7 +156,7 @@ class SweepParser {
       ParamSet params;
       params.mark = reader_.mark(set);
       for (const auto& entry : set)
-        params.values[entry.first.as<std::string>()] = reader_.read_string(entry.second, "param value");
+        params.values[reader_.read_key(entry.first)] = reader_.read_string(entry.second, "param value");
       spec.param_sets.push_back(std::move(params));
     }
     return spec;
@@ -199,7 +199,7 @@ class SweepParser {
         if (!known) reader_.fail(item["layer"], "published speedup names layer '" + entry.layer + "', which this sweep does not select",
                                  "use network/layer of a selected layer, or drop 'layer' for an average");
       }
-      if (item["batch"]) entry.batch = static_cast<int>(reader_.read_int(item["batch"], "batch"));
+      if (item["batch"]) entry.batch = reader_.read_int_in(item["batch"], "batch", 1, 4096);
       if (item["note"]) entry.note = reader_.read_string(item["note"], "note");
       published.speedups.push_back(std::move(entry));
     }
@@ -227,9 +227,9 @@ class SweepParser {
         reader_.fail(node["launch"], "launch must be graph or stream", "use graph (replay a CUDA graph) or stream");
       m.launch = launch == "graph" ? LaunchMode::graph : LaunchMode::stream;
     }
-    if (node["warmup_runs"]) m.warmup_runs = static_cast<int>(reader_.read_int(node["warmup_runs"], "warmup_runs"));
-    if (node["min_samples"]) m.min_samples = static_cast<int>(reader_.read_int(node["min_samples"], "min_samples"));
-    if (node["max_samples"]) m.max_samples = static_cast<int>(reader_.read_int(node["max_samples"], "max_samples"));
+    if (node["warmup_runs"]) m.warmup_runs = reader_.read_int_in(node["warmup_runs"], "warmup_runs", 0, 1000000);
+    if (node["min_samples"]) m.min_samples = reader_.read_int_in(node["min_samples"], "min_samples", 0, 1000000);
+    if (node["max_samples"]) m.max_samples = reader_.read_int_in(node["max_samples"], "max_samples", 0, 1000000);
     if (node["max_noise"]) m.max_noise = reader_.read_double(node["max_noise"], "max_noise");
     if (node["max_time_s"]) m.max_time_s = reader_.read_double(node["max_time_s"], "max_time_s");
     if (node["energy_s"]) {
@@ -351,8 +351,10 @@ std::string fnv1a_hex(const std::string& bytes) {
   return text;
 }
 
-Sweep parse_sweep(const std::string& text, const std::string& file_name,
-                  const std::optional<std::filesystem::path>& layers_dir) {
+namespace {
+
+Sweep sweep_from_text(const std::string& text, const std::string& file_name,
+                      const std::optional<std::filesystem::path>& layers_dir) {
   const YAML::Node root = YamlReader::load_string(text, file_name);
   const YamlReader reader(file_name);
   reader.check_keys(root, kSweepKeys, "a sweep");
@@ -378,9 +380,7 @@ Sweep parse_sweep(const std::string& text, const std::string& file_name,
   const SweepParser parser(reader, sweep.layers_dir);
   parser.read_layers(root["layers"], sweep);
   for (const auto& item : reader.read_list(root["batch"], "batch")) {
-    const long long batch = reader.read_int(item, "batch");
-    if (batch < 1 || batch > 4096) reader.fail(item, "batch must be between 1 and 4096", "use e.g. 1 or 32");
-    sweep.batches.push_back(static_cast<int>(batch));
+    sweep.batches.push_back(reader.read_int_in(item, "batch", 1, 4096));
   }
   sweep.weight_sparsities = root["weight_sparsity"] ? parser.read_sparsities(root["weight_sparsity"], "weight_sparsity")
                                                     : std::vector<SparsityValue>{{true, 0.0}};
@@ -407,13 +407,20 @@ Sweep parse_sweep(const std::string& text, const std::string& file_name,
       ExcludeRule rule;
       rule.mark = reader.mark(item);
       for (const auto& entry : item)
-        rule.fields[entry.first.as<std::string>()] = reader.read_string(entry.second, "exclude value");
+        rule.fields[reader.read_key(entry.first)] = reader.read_string(entry.second, "exclude value");
       sweep.excludes.push_back(std::move(rule));
     }
   }
   sweep.measure = parser.read_measure(root["measure"]);
   sweep.published = parser.read_published(root["published"], sweep);
   return sweep;
+}
+
+}  // namespace
+
+Sweep parse_sweep(const std::string& text, const std::string& file_name,
+                  const std::optional<std::filesystem::path>& layers_dir) {
+  return YamlReader::translate_errors(file_name, [&] { return sweep_from_text(text, file_name, layers_dir); });
 }
 
 Sweep load_sweep(const std::filesystem::path& file, const std::optional<std::filesystem::path>& layers_dir) {

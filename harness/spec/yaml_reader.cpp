@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -44,7 +45,7 @@ void YamlReader::check_keys(const YAML::Node& map, const std::vector<std::string
                             const std::string& what) const {
   expect_map(map, what);
   for (const auto& entry : map) {
-    const std::string key = entry.first.as<std::string>();
+    const std::string key = read_key(entry.first);
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     const std::string suggestion = closest_match(key, allowed);
     std::string fix = suggestion.empty() ? "" : "did you mean '" + suggestion + "'? ";
@@ -63,6 +64,11 @@ std::string YamlReader::read_string(const YAML::Node& node, const std::string& w
   return node.Scalar();
 }
 
+std::string YamlReader::read_key(const YAML::Node& key) const {
+  if (!key.IsScalar()) fail(key, "a key must be a plain word", "write 'key: value' with a word as the key");
+  return key.Scalar();
+}
+
 long long YamlReader::read_int(const YAML::Node& node, const std::string& what) const {
   const std::string text = read_string(node, what);
   long long value = 0;
@@ -73,15 +79,27 @@ long long YamlReader::read_int(const YAML::Node& node, const std::string& what) 
   return value;
 }
 
+int YamlReader::read_int_in(const YAML::Node& node, const std::string& what, int min, int max) const {
+  const long long value = read_int(node, what);
+  if (value < min || value > max)
+    fail(node, what + " " + std::to_string(value) + " is outside [" + std::to_string(min) + ", " + std::to_string(max) + "]",
+         "give a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+  return static_cast<int>(value);
+}
+
 double YamlReader::read_double(const YAML::Node& node, const std::string& what) const {
   const std::string text = read_string(node, what);
+  double value = 0;
+  bool parsed = false;
   try {
     std::size_t used = 0;
-    const double value = std::stod(text, &used);
-    if (used == text.size()) return value;
+    value = std::stod(text, &used);
+    parsed = used == text.size();
   } catch (const std::exception&) {
   }
-  fail(node, what + " must be a number, got '" + text + "'", "write a number such as 0.9");
+  if (!parsed) fail(node, what + " must be a number, got '" + text + "'", "write a number such as 0.9");
+  if (!std::isfinite(value)) fail(node, what + " must be a finite number, got '" + text + "'", "write a number such as 0.9");
+  return value;
 }
 
 bool YamlReader::read_bool(const YAML::Node& node, const std::string& what) const {
