@@ -20,21 +20,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-
-def label_of(case):
-    params = case.get("params") or {}
-    text = case["backend"]
-    if params:
-        text += "{" + ",".join(f"{k}={v}" for k, v in sorted(params.items())) + "}"
-    return f"{text} {case['precision']}"
-
-
-def results_of(path):
-    """The results of a result document, or of an unfinished run's checkpoint (.partial.jsonl)."""
-    with open(path) as f:
-        if path.endswith(".jsonl"):
-            return [json.loads(line) for line in f if line.strip()]
-        return json.load(f)["results"]
+from results_io import label_of, read_document, results_of  # noqa: F401 (re-exported for callers)
 
 
 def load(paths, key_filter=None):
@@ -58,6 +44,7 @@ def load(paths, key_filter=None):
                 "backend": c["backend"],
                 "precision": c["precision"],
                 "median_us": r["timing"]["median_us"],
+                "mj_per_op": (r.get("energy") or {}).get("mj_per_op"),
                 "tflops_useful": d["tflops_useful"],
                 "useful_flops": d["useful_flops"],
                 "minimal_bytes": d.get("minimal_bytes"),
@@ -170,8 +157,7 @@ def published_table(paths, frame):
     out = ["| paper | comparison | layer, N | published | ours (geomean) | ours (mean) | pairs | ours / published |",
            "|---|---|---|---|---|---|---|---|"]
     for path in paths:
-        with open(path) as f:
-            published = json.load(f)["sweep"].get("published")
+        published = read_document(path)["sweep"].get("published")
         if not published:
             continue
         for p in published["speedups"]:
@@ -321,7 +307,8 @@ def main(argv=None):
     for name, text in (("targets", "issue 5's direct_sparse targets: figure reached and gap per target"),
                        ("library", "issue 4's table: im2col_cusparse crossover vs cuDNN fp32, cuSPARSELt 2:4 speedup"),
                        ("counters", "per-kernel hardware counters: instruction mix, occupancy, stalls"),
-                       ("published", "a paper's speedups beside ours")):
+                       ("published", "a paper's speedups beside ours"),
+                       ("energy", "median and mJ per inference of every configuration with an energy pass")):
         simple = sub.add_parser(name, help=text)
         simple.add_argument("results", nargs="+")
         simple.add_argument("-o", "--output")
@@ -348,6 +335,9 @@ def main(argv=None):
     elif args.command == "targets":
         import targets
         text = targets.report(frame)
+    elif args.command == "energy":
+        import targets
+        text = targets.energy(frame)
     elif args.command == "library":
         import targets
         text = targets.library(frame)

@@ -11,6 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from results_io import label_of, results_of
+
 ESCORT_SET = ("caffenet/", "googlenet/", "resnet50/")
 VGG_CROSSOVER_LAYERS = [f"vgg19/conv{b}_{i}" for b in (3, 4, 5) for i in (1, 2, 3, 4)]
 
@@ -129,9 +131,24 @@ def report(frame):
             f"worst layer needs {1 / at95.min():.2f}x")
         details.append("VGG-19 N=32 at 95%: cuDNN tf32 median / direct_sparse fp16 median:\n\n" +
                        markdown(at95.reset_index(name="speedup")))
-    if len(lines) == 2:
+    if "mj_per_op" in frame and frame["mj_per_op"].notna().any():
+        details.append("Energy at N=32 (median us and mJ per inference = mJ per op / N, same run):\n\n" + energy(frame))
+    if len(lines) == 2 and not details:
         raise SystemExit("no direct_sparse results of the target sweeps in these files")
     return "\n".join(lines) + "\n\n" + "\n\n".join(details) + "\n"
+
+
+def energy(frame):
+    """Per layer and batch: each configuration's median and its energy per inference (NVML energy counter)."""
+    rows = frame[frame["mj_per_op"].notna()]
+    if not len(rows):
+        raise SystemExit("no result with energy in these files (run a sweep with measure: {energy_s: 1.0})")
+    table = {}
+    for r in rows.itertuples(index=False):
+        entry = table.setdefault((r.layer, r.batch), {"layer": r.layer, "N": r.batch})
+        entry[f"{r.label} us"] = r.median_us
+        entry[f"{r.label} mJ/inf"] = r.mj_per_op / r.batch
+    return markdown(pd.DataFrame(list(table.values()))) + "\n"
 
 
 def lowest_winning_sparsity(dense, sparse, layer, batch):
@@ -188,17 +205,16 @@ SHORT_NAMES = {
 
 def counter_table(paths):
     """One row per kernel of every case that carries counters; FMA share = FMA-pipe / all warp instructions."""
-    import report
     rows = []
     for path in paths:
-        for r in report.results_of(path):
+        for r in results_of(path):
             counters = r.get("counters") or {}
             if "kernels" not in counters:
                 continue
             c = r["case"]
             for i, kernel in enumerate(counters["kernels"]):
                 values = kernel["values"]
-                row = {"case": f"{c['network']}/{c['layer']} N={c['batch']} {report.label_of(c)}",
+                row = {"case": f"{c['network']}/{c['layer']} N={c['batch']} {label_of(c)}",
                        "kernel": (kernel.get("name") or f"#{i}")[:40]}
                 for metric, value in values.items():
                     name = SHORT_NAMES.get(metric, metric.replace("smsp__warp_issue_stalled_", "stall ")

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/gpu/device.hpp"
+#include "harness/report/json_file.hpp"
 
 namespace {
 
@@ -70,15 +71,15 @@ TEST(Cli, DryRunPrintsThePlanOfQuickYaml) {
   EXPECT_NE(o.output.find("alexnet/conv2 N=16"), std::string::npos);
   const Outcome filtered = run("run " + source("configs/quick.yaml") + " --dry-run --filter 'vgg19/conv4_2 N=16 .* fp16 NCHW'");
   EXPECT_NE(filtered.output.find(": 4 cases"), std::string::npos) << filtered.output;
-  EXPECT_NE(o.output.find("passes: kernel scope 20 runs, counters off"), std::string::npos) << o.output;
-  // A sweep that does not name counters gets the lean set.
-  const Outcome targets = run("run " + source("configs/targets/direct_sparse.yaml") + " --dry-run");
-  EXPECT_NE(targets.output.find("passes: kernel scope 20 runs, counters lean"), std::string::npos) << targets.output;
+  // A sweep that does not name counters (quick.yaml) gets the lean set; one that turns them off says so.
+  EXPECT_NE(o.output.find("passes: kernel scope 20 runs, counters lean"), std::string::npos) << o.output;
+  const Outcome sanitizer = run("run " + source("configs/ci/sanitizer.yaml") + " --dry-run");
+  EXPECT_NE(sanitizer.output.find("passes: kernel scope off, counters off"), std::string::npos) << sanitizer.output;
 }
 
 TEST(Cli, ExportWritesGoogleBenchmarkJsonAndRejectsWhatIsNotAResult) {
   const std::string out = (std::filesystem::temp_directory_path() / "scbench_export_test.json").string();
-  const Outcome o = run("export " + source("results/h100/escort.json") + " -o " + out);
+  const Outcome o = run("export " + source("results/h100/escort.json.gz") + " -o " + out);
   ASSERT_EQ(o.exit_code, 0) << o.output;
   std::ifstream in(out);
   const auto exported = nlohmann::json::parse(in);
@@ -154,8 +155,39 @@ TEST(Cli, InvalidSweepExits2WithFileLineAndFixAndWritesNothing) {
   EXPECT_FALSE(std::filesystem::exists(output.string() + ".partial.jsonl"));
 }
 
+// A copy of a committed document in which one case is clearly slower: every sample of it 1.5x.
+std::string write_slower_copy(const std::string& baseline, const std::filesystem::path& output, std::string& slowed_key) {
+  auto document = scb::read_result_document(baseline);
+  for (auto& r : document["results"]) {
+    if (r["status"] != "ok") continue;
+    auto& timing = r["timing"];
+    for (auto& sample : timing["samples_us"]) sample = sample.get<double>() * 1.5;
+    for (const char* field : {"median_us", "mean_us", "min_us", "max_us", "p10_us", "p90_us"})
+      timing[field] = timing[field].get<double>() * 1.5;
+    slowed_key = r["case"]["key"];
+    break;
+  }
+  scb::write_text_file_atomically(output, document.dump());
+  return output.string();
+}
+
+TEST(Cli, CompareFailsOnARealSlowdownOnly) {
+  const std::string baseline = source("results/h100/ci-baseline.json.gz");
+  std::string slowed_key;
+  const std::string slower =
+      write_slower_copy(baseline, std::filesystem::path(SCBENCH_TEST_TMP) / "slower.json.gz", slowed_key);
+  const Outcome failed = run("compare " + baseline + " " + slower + " --fail-on-slower");
+  EXPECT_EQ(failed.exit_code, 1) << failed.output;
+  EXPECT_NE(failed.output.find("1 slower"), std::string::npos) << failed.output;
+  EXPECT_NE(failed.output.find(slowed_key.substr(0, 30)), std::string::npos) << "the slower case is named";
+  const Outcome reported = run("compare " + baseline + " " + slower);
+  EXPECT_EQ(reported.exit_code, 0) << "without --fail-on-slower a slowdown is reported, not fatal";
+  const Outcome same = run("compare " + baseline + " " + baseline + " --fail-on-slower");
+  EXPECT_EQ(same.exit_code, 0) << same.output;
+}
+
 TEST(Cli, CompareExitCodes) {
-  const std::string h100 = source("results/h100/quick.json");
+  const std::string h100 = source("results/h100/quick.json.gz");
   const Outcome same = run("compare " + h100 + " " + h100 + " --fail-on-slower");
   EXPECT_EQ(same.exit_code, 0) << same.output;
   EXPECT_NE(same.output.find("0 slower"), std::string::npos);

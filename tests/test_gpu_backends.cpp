@@ -4,10 +4,16 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 #include "gpu_test_support.hpp"
 #include "harness/backends/registry.hpp"
+#include "harness/cli/plan.hpp"
 #include "harness/cli/sweep_runner.hpp"
+#include "harness/gpu/cuda_check.hpp"
+#include "harness/report/json_file.hpp"
+#include "harness/report/result_store.hpp"
 #include "harness/verify/problem_data.hpp"
 #include "harness/verify/reference.hpp"
 #include "test_layer_builder.hpp"
@@ -76,9 +82,12 @@ class BackendCorrectness : public ::testing::TestWithParam<BackendCase> {};
 
 TEST_P(BackendCorrectness, MatchesReferenceOnAwkwardShapes) {
   SCB_REQUIRE_GPU();
-  CaseRunner runner(7, quick_settings());
   const BackendCase& bc = GetParam();
+  for (const auto& missing : unavailable_backends())
+    if (missing.name == bc.backend) GTEST_SKIP() << bc.backend << " is not built: " << missing.reason;
+  CaseRunner runner(7, quick_settings());
   const Backend* backend = find_backend(bc.backend);
+  ASSERT_NE(backend, nullptr) << bc.backend;
   int ran = 0;
   for (const Layer& layer : bc.mask_block > 0 ? block_friendly_layers() : awkward_layers())
     for (const int batch : {1, 3, 32})
@@ -189,12 +198,11 @@ TEST(DirectSparse, MatchesReferenceAcrossDensities) {
       }
 }
 
-#ifdef SCBENCH_HAVE_CUSPARSELT
+// Always instantiated: where cuSPARSELt was not found at build time, these skip with the reason.
 INSTANTIATE_TEST_SUITE_P(Cusparselt, BackendCorrectness,
                          ::testing::Values(BackendCase{"cusparselt", Precision::fp16, Layout::nchw, {}, 0, true, true},
                                            BackendCase{"cusparselt", Precision::bf16, Layout::nchw, {}, 0, true, true}),
                          name_of);
-#endif
 
 TEST(GpuReference, AgreesWithCpuReference) {
   SCB_REQUIRE_GPU();
@@ -214,18 +222,62 @@ TEST(GpuReference, AgreesWithCpuReference) {
     }
 }
 
-TEST(Verification, WrongWeightsAreCaughtAsIncorrect) {
+// A backend that computes the right convolution (im2col + cuBLAS) and then overwrites the first 64
+// outputs: only the verification stands between it and a timing.
+class PerturbedBackend final : public Backend {
+ public:
+  std::string name() const override { return "test_perturbed"; }
+  std::string summary() const override { return "test only: im2col_cublas with 64 outputs overwritten"; }
+  std::optional<std::string> unsupported(const Case& c) const override { return inner()->unsupported(c); }
+  std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const override {
+    class Op final : public PreparedOp {
+     public:
+      Op(std::unique_ptr<PreparedOp> inner, void* output) : inner_(std::move(inner)), output_(output) {}
+      void run(cudaStream_t stream) override {
+        inner_->run(stream);
+        SCB_CUDA(cudaMemsetAsync(output_, 0x40, 64 * sizeof(float), stream));  // each float becomes 3.0039
+      }
+
+     private:
+      std::unique_ptr<PreparedOp> inner_;
+      void* output_;
+    };
+    return std::make_unique<Op>(inner()->prepare(gpu, c, data), data.output);
+  }
+
+ private:
+  static const Backend* inner() { return find_backend("im2col_cublas"); }
+};
+
+TEST(Verification, AWrongBackendIsIncorrectNeverTimedAndFailsTheRun) {
   SCB_REQUIRE_GPU();
-  // The same layer with a different mask seed gives a different reference: a backend fed the
-  // other weights must be flagged. We emulate it by comparing two problems' outputs.
-  Case a;
-  a.layer = awkward_layers()[1];
-  a.batch = 2;
-  a.weight_sparsity = 0.5;
-  const HostProblem p1 = make_problem(a, 1), p2 = make_problem(a, 2);
-  const auto r1 = reference_conv_gpu(a.layer, 2, p1.input, p1.weights);
-  const auto r2 = reference_conv_gpu(a.layer, 2, p2.input, p2.weights);
-  EXPECT_FALSE(within_tolerance(compare_outputs(r1, r2), tolerance_for(Precision::bf16)));
+  if (!find_backend("test_perturbed")) add_backend(std::make_unique<PerturbedBackend>());
+  const auto dir = std::filesystem::path(SCBENCH_TEST_TMP) / "perturbed";
+  std::filesystem::create_directories(dir);
+  const auto sweep_file = dir / "perturbed.yaml";
+  std::ofstream(sweep_file) << "name: perturbed\nlayers: [{network: lenet5, names: [conv2]}]\nbatch: 1\n"
+                               "weight_sparsity: 0.5\nprecision: fp32\nbackends: [test_perturbed, im2col_cublas]\n"
+                               "measure: {max_time_s: 0.05, kernel_scope: false, counters: \"off\"}\n";
+  const Sweep sweep = load_sweep(sweep_file);
+  const Plan plan = build_plan(sweep);
+  ASSERT_EQ(plan.cases.size(), 2u);
+  RunOptions options;
+  options.output = dir / "perturbed.json.gz";
+  std::filesystem::remove(ResultStore::checkpoint_path(options.output));
+  EXPECT_EQ(run_sweep(sweep, plan, options), 1) << "an incorrect case makes the run exit 1";
+  const auto document = read_result_document(options.output);
+  ASSERT_EQ(document["results"].size(), 2u) << "the sweep goes on after the incorrect case";
+  for (const auto& r : document["results"]) {
+    if (r["case"]["backend"] == "test_perturbed") {
+      EXPECT_EQ(r["status"], "incorrect");
+      EXPECT_FALSE(r["verify"]["passed"].get<bool>());
+      EXPECT_TRUE(r["timing"].is_null()) << "an incorrect case is never timed";
+      EXPECT_GT(r["verify"]["max_rel_error"].get<double>(), 1e-2);
+    } else {
+      EXPECT_EQ(r["status"], "ok") << r.dump();
+      EXPECT_TRUE(r["timing"].is_object());
+    }
+  }
 }
 
 // Issue 3: the kernel scope lists the kernels a library launched, by name.

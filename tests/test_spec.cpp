@@ -59,7 +59,7 @@ TEST(Sweep, ParsesAxesAndExpandsCartesianProduct) {
   for (const auto& c : plan.cases) saw_default = saw_default || (c.layer.name == "conv2" && c.weight_sparsity == 0.62);
   EXPECT_TRUE(saw_default);
   EXPECT_EQ(sweep.measure.min_samples, 10);
-  EXPECT_EQ(sweep.output, "results/local/t.json");
+  EXPECT_EQ(sweep.output, "results/local/t.json.gz");
 }
 
 TEST(Sweep, CaseKeysAreUniqueAndReadable) {

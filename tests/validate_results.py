@@ -6,6 +6,7 @@ document breaking the schema's rules (an incorrect case with a timing) is reject
 test can fail."""
 import argparse
 import copy
+import gzip
 import json
 import os
 import subprocess
@@ -38,7 +39,8 @@ def main():
 
     failures = 0
     for path in documents:
-        with open(path) as f:
+        opener = gzip.open if path.endswith(".gz") else open
+        with opener(path, "rt") as f:
             document = json.load(f)
         errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
         for error in errors[:10]:

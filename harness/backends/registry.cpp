@@ -11,8 +11,10 @@ std::unique_ptr<Backend> make_direct_sparse_backend();
 std::unique_ptr<Backend> make_cusparselt_backend();
 #endif
 
-const std::vector<std::unique_ptr<Backend>>& all_backends() {
-  static const std::vector<std::unique_ptr<Backend>> backends = [] {
+namespace {
+
+std::vector<std::unique_ptr<Backend>>& registered_backends() {
+  static std::vector<std::unique_ptr<Backend>> backends = [] {
     std::vector<std::unique_ptr<Backend>> list;
     list.push_back(make_cudnn_backend());
     list.push_back(make_im2col_cublas_backend());
@@ -25,6 +27,15 @@ const std::vector<std::unique_ptr<Backend>>& all_backends() {
     return list;
   }();
   return backends;
+}
+
+}  // namespace
+
+const std::vector<std::unique_ptr<Backend>>& all_backends() { return registered_backends(); }
+
+void add_backend(std::unique_ptr<Backend> backend) {
+  if (find_backend(backend->name())) throw BackendError("a backend named '" + backend->name() + "' exists already");
+  registered_backends().push_back(std::move(backend));
 }
 
 const std::vector<UnavailableBackend>& unavailable_backends() {

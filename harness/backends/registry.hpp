@@ -8,6 +8,9 @@
 namespace scb {
 
 const std::vector<std::unique_ptr<Backend>>& all_backends();
+// Adds a backend beside the built-in ones, before any sweep is loaded: for tests (a deliberately wrong
+// backend proves that verification catches it) and out-of-tree backends.
+void add_backend(std::unique_ptr<Backend> backend);
 
 // Backends this build left out, with the reason (e.g. a library not found at configure time).
 struct UnavailableBackend {

@@ -20,6 +20,8 @@ struct Nvml::Api {
   NvmlReturn (*max_clock_info)(NvmlDevice, int, unsigned*) = nullptr;
   NvmlReturn (*driver_version)(char*, unsigned) = nullptr;
   NvmlReturn (*total_energy)(NvmlDevice, unsigned long long*) = nullptr;  // optional
+  NvmlReturn (*power_usage)(NvmlDevice, unsigned*) = nullptr;             // optional
+  NvmlReturn (*power_limit)(NvmlDevice, unsigned*) = nullptr;             // optional
   ~Api() {
     if (shutdown) shutdown();
     if (library) dlclose(library);
@@ -46,6 +48,8 @@ std::unique_ptr<Nvml> Nvml::open(const std::string& pci_bus_id, std::string* why
   if (init() != kNvmlSuccess) return fail("nvmlInit failed");
   symbol(api->shutdown, "nvmlShutdown");
   symbol(api->total_energy, "nvmlDeviceGetTotalEnergyConsumption");
+  symbol(api->power_usage, "nvmlDeviceGetPowerUsage");
+  symbol(api->power_limit, "nvmlDeviceGetEnforcedPowerLimit");
   std::unique_ptr<Nvml> nvml(new Nvml());
   if (api->handle_by_pci(pci_bus_id.c_str(), &nvml->device_) != kNvmlSuccess)
     return fail("NVML does not know the device at PCI " + pci_bus_id);
@@ -71,6 +75,18 @@ std::optional<unsigned long long> Nvml::total_energy_mj() const {
   unsigned long long mj = 0;
   if (!api_->total_energy || api_->total_energy(device_, &mj) != kNvmlSuccess) return std::nullopt;
   return mj;
+}
+
+std::optional<unsigned> Nvml::power_usage_mw() const {
+  unsigned mw = 0;
+  if (!api_->power_usage || api_->power_usage(device_, &mw) != kNvmlSuccess) return std::nullopt;
+  return mw;
+}
+
+std::optional<unsigned> Nvml::enforced_power_limit_mw() const {
+  unsigned mw = 0;
+  if (!api_->power_limit || api_->power_limit(device_, &mw) != kNvmlSuccess) return std::nullopt;
+  return mw;
 }
 
 std::string Nvml::driver_version() const {

@@ -20,6 +20,10 @@ class Nvml {
   std::string driver_version() const;
   // The GPU's energy counter (mJ since the driver loaded); nothing where the GPU has none (pre-Volta).
   std::optional<unsigned long long> total_energy_mj() const;
+  // The board's power draw now and the power limit in force, in milliwatts (a sensor apart from the
+  // energy counter, so each can check the other).
+  std::optional<unsigned> power_usage_mw() const;
+  std::optional<unsigned> enforced_power_limit_mw() const;
 
  private:
   Nvml() = default;

@@ -375,7 +375,7 @@ Sweep sweep_from_text(const std::string& text, const std::string& file_name,
     sweep.layers_dir = default_layers_dir();
   }
   if (root["seed"]) sweep.seed = static_cast<std::uint64_t>(reader.read_int(root["seed"], "seed"));
-  sweep.output = root["output"] ? reader.read_string(root["output"], "output") : "results/local/" + sweep.name + ".json";
+  sweep.output = root["output"] ? reader.read_string(root["output"], "output") : "results/local/" + sweep.name + ".json.gz";
 
   const SweepParser parser(reader, sweep.layers_dir);
   parser.read_layers(root["layers"], sweep);

@@ -221,3 +221,18 @@ class CountersTest(unittest.TestCase):
         self.assertEqual(len(lines), 1)
         self.assertIn("direct_sparse_kernel", lines[0])
         self.assertIn("| 0.40 |", lines[0])
+
+
+class CommittedResults(unittest.TestCase):
+    """The device tool sends at most 64 MiB of working tree: committed results must leave room for the code."""
+
+    def test_results_stay_under_30_mb(self):
+        root = os.path.join(os.path.dirname(__file__), "..", "..", "results")
+        total = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(root) for f in files)
+        self.assertLess(total, 30 * 1024 * 1024, f"results/ holds {total / 2**20:.1f} MiB")
+
+    def test_result_documents_are_gzip_compressed(self):
+        root = os.path.join(os.path.dirname(__file__), "..", "..", "results")
+        plain = [os.path.join(d, f) for d, _, files in os.walk(root) for f in files
+                 if f.endswith(".json") and f != "schema.json"]
+        self.assertEqual(plain, [], "store result documents as .json.gz (scbench run -o NAME.json.gz)")

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# One call on the H100 machine: build, tests, the main job, the schema check and compute-sanitizer.
-# Usage (from the repo root, via the device tool): bash scripts/h100-check.sh [stage...]
+# One call on a GPU machine: build, tests, the main job, the reference sweeps, the schema check and
+# compute-sanitizer.
+# Usage (from the repo root, via the device tool): GPU=h200 bash scripts/device-check.sh [stage...]
+#   GPU names the results folder (results/$GPU, default h200) whose committed checkpoints are resumed.
 #   stages: build cpu-tests gpu-tests quick schema sanitizer (the default set), and on request
-#           library-smoke library-vgg19 library-resnet50 engine-probe kernel-report targets-smoke targets
-#           engine-proof sanitizer-kernels crossover-twice regression-baseline papers profile pass-costs
-# Full logs and JSON are written to a work folder and packed into $OUT/h100-check.tgz at exit (the device
-# tool returns only a few files), also when the call is cut short: run it as
-#   timeout 540 bash scripts/h100-check.sh STAGE...
+#           library-vgg19 library-resnet50 engine-probe kernel-report targets-smoke targets targets-escort
+#           targets-vgg19 engine-proof sanitizer-kernels crossover-twice regression-baseline papers energy
+#           profile pass-costs
+# Full logs and results (.json.gz) are written to a work folder and packed into $OUT/device-check.tgz at
+# exit (the device tool returns only a few files), also when the call is cut short: run it as
+#   timeout 540 bash scripts/device-check.sh STAGE...
 # so that the pack happens before the tool's own limit. The end of the output is a short table.
 set -uo pipefail
 RESULT_DIR="${OUT:-/tmp/scbench-out}"
-OUT=$(mktemp -d /tmp/h100-check.XXXXXX)
+GPU_DIR="results/${GPU:-h200}"
+OUT=$(mktemp -d /tmp/device-check.XXXXXX)
 BUILD="${BUILD:-/tmp/scbench-build}"
 mkdir -p "$RESULT_DIR"
-pack() { tar czf "$RESULT_DIR/h100-check.tgz" -C "$OUT" . && echo "logs and results: $RESULT_DIR/h100-check.tgz"; }
+pack() { tar czf "$RESULT_DIR/device-check.tgz" -C "$OUT" . && echo "logs and results: $RESULT_DIR/device-check.tgz"; }
 trap pack EXIT
 trap 'echo "cut short by a signal"; exit 143' TERM INT
 export PATH="/usr/local/cuda/bin:$PATH"
@@ -21,20 +25,20 @@ export PATH="/usr/local/cuda/bin:$PATH"
 if [ -d .whl ] && python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl >/dev/null 2>&1; then
   export PYTHONPATH=/tmp/site
 fi
-# Runs a sweep into $OUT/NAME.json. A checkpoint committed as results/h100/NAME.json.partial.jsonl by a
-# call cut short is resumed; a committed results/h100/NAME.json is taken as it is, and only its incorrect
+# Runs a sweep into $OUT/NAME.json.gz. A checkpoint committed as $GPU_DIR/NAME.json.gz.partial.jsonl by a
+# call cut short is resumed; a committed $GPU_DIR/NAME.json.gz is taken as it is, and only its incorrect
 # or failed cases run again (--retry-failed; none: nothing runs).
 resumable_run() {
   local name=$1; shift
   local resume=()
-  if [ -f "results/h100/$name.json" ]; then
-    cp "results/h100/$name.json" "$OUT/$name.json"
+  if [ -f "$GPU_DIR/$name.json.gz" ]; then
+    cp "$GPU_DIR/$name.json.gz" "$OUT/$name.json.gz"
     resume=(--retry-failed)
-  elif [ -f "results/h100/$name.json.partial.jsonl" ]; then
-    cp "results/h100/$name.json.partial.jsonl" "$OUT/$name.json.partial.jsonl"
+  elif [ -f "$GPU_DIR/$name.json.gz.partial.jsonl" ]; then
+    cp "$GPU_DIR/$name.json.gz.partial.jsonl" "$OUT/$name.json.gz.partial.jsonl"
     resume=(--resume)
   fi
-  "$BUILD/scbench" run "$@" "${resume[@]}" -o "$OUT/$name.json" > "$OUT/$name.log" 2>&1
+  "$BUILD/scbench" run "$@" "${resume[@]}" -o "$OUT/$name.json.gz" > "$OUT/$name.log" 2>&1
   local status=$?
   tail -n 3 "$OUT/$name.log"
   return $status
@@ -59,13 +63,8 @@ for stage in "${stages[@]}"; do
       rc=$?; grep -E "\[proof\]|tests passed|\*\*\*Failed|Failure" "$OUT/gpu-tests.log" | head -40 ;;
     quick)
       # The README's main job must finish within 3 minutes: stop it at 5 so that later stages still run.
-      timeout --foreground 300 "$BUILD/scbench" run configs/quick.yaml -o "$OUT/quick.json" > "$OUT/quick.log" 2>&1
+      timeout --foreground 300 "$BUILD/scbench" run configs/quick.yaml -o "$OUT/quick.json.gz" > "$OUT/quick.log" 2>&1
       rc=$?; tail -3 "$OUT/quick.log" ;;
-    library-smoke)
-      "$BUILD/scbench" run configs/crossover/library.yaml \
-        --filter '(vgg19/conv3_1|vgg19/conv4_2|vgg19/conv5_1|resnet50/res4b_branch2a) ' \
-        -o "$OUT/library-smoke.json" > "$OUT/library-smoke.log" 2>&1
-      rc=$?; tail -3 "$OUT/library-smoke.log" ;;
     engine-proof)
       "$BUILD/tests/scbench_gpu_tests" --gtest_filter='TimingEngineProof.*' > "$OUT/engine-proof.log" 2>&1
       rc=$?; grep -E "\[proof\]|Failure|PASSED|FAILED" "$OUT/engine-proof.log" ;;
@@ -106,24 +105,27 @@ for stage in "${stages[@]}"; do
         -o "$OUT/targets-vgg19-smoke.json" > "$OUT/targets-vgg19-smoke.log" 2>&1 || rc=$?
       tail -n 4 "$OUT/targets-smoke.log" "$OUT/targets-vgg19-smoke.log"
       python3 scripts/report.py targets "$OUT/targets-smoke.json" "$OUT/targets-vgg19-smoke.json" 2>&1 | tee "$OUT/targets-smoke.md" ;;
-    targets)
+    targets|targets-escort|targets-vgg19)
       rc=0
-      resumable_run direct_sparse_targets configs/targets/direct_sparse.yaml || rc=$?
-      resumable_run direct_sparse_targets_vgg19 configs/targets/direct_sparse_vgg19.yaml || rc=$?
-      python3 scripts/report.py targets "$OUT/direct_sparse_targets.json" "$OUT/direct_sparse_targets_vgg19.json" 2>&1 \
-        | tee "$OUT/targets.md" ;;
+      [ "$stage" != targets-vgg19 ] && { resumable_run direct_sparse_targets configs/targets/direct_sparse.yaml || rc=$?; }
+      [ "$stage" != targets-escort ] && { resumable_run direct_sparse_targets_vgg19 configs/targets/direct_sparse_vgg19.yaml || rc=$?; }
+      python3 scripts/report.py targets "$OUT"/direct_sparse_targets*.json.gz* 2>&1 | tee "$OUT/targets.md" ;;
+    energy)
+      resumable_run energy configs/targets/energy.yaml
+      rc=$?
+      python3 scripts/report.py energy "$OUT"/energy.json.gz* 2>&1 | tee "$OUT/energy.md" ;;
     library-vgg19|library-resnet50)
       # The full library sweep (4056 cases) in two halves; a half cut short is resumed by the next call.
       net=${stage#library-}
-      resumable_run "library.$net" configs/crossover/library.yaml --filter "^$net/" --kernel-scope off
+      resumable_run "library.$net" configs/crossover/library.yaml --filter "^$net/"
       rc=$?
-      python3 scripts/report.py library "$OUT/library.$net.json"* 2>&1 | tee "$OUT/library.$net.md" ;;
+      python3 scripts/report.py library "$OUT/library.$net.json.gz"* 2>&1 | tee "$OUT/library.$net.md" ;;
     profile)
       # Issue 5: direct_sparse's instruction mix, occupancy and stalls from the counters.
-      "$BUILD/scbench" run configs/targets/direct_sparse_profile.yaml -o "$OUT/direct_sparse_profile.json" \
+      "$BUILD/scbench" run configs/targets/direct_sparse_profile.yaml -o "$OUT/direct_sparse_profile.json.gz" \
         > "$OUT/profile.log" 2>&1
       rc=$?; tail -n 1 "$OUT/profile.log"
-      python3 scripts/report.py counters "$OUT/direct_sparse_profile.json" 2>&1 | tee "$OUT/profile.md" ;;
+      python3 scripts/report.py counters "$OUT/direct_sparse_profile.json.gz" 2>&1 | tee "$OUT/profile.md" ;;
     crossover-twice)
       # Issue 6: the crossover of direct_sparse against cuDNN fp32 on VGG-19 conv4_2, N=32: the same run twice.
       # Searched to 0.999 in steps of 0.001: on [0, 0.99] there is none (session 4: 861 vs 846 us at 0.99).
@@ -131,20 +133,19 @@ for stage in "${stages[@]}"; do
       for run in 1 2; do
         "$BUILD/scbench" crossover --layer vgg19/conv4_2 --batch 32 --sparse direct_sparse --dense cudnn \
           --mask channel_imbalanced --max-sparsity 0.999 --resolution 0.001 \
-          -o "$OUT/crossover.run$run.json" > "$OUT/crossover.run$run.log" 2>&1 || rc=$?
+          -o "$OUT/crossover.run$run.json.gz" > "$OUT/crossover.run$run.log" 2>&1 || rc=$?
         tail -n 3 "$OUT/crossover.run$run.log"
       done ;;
     regression-baseline)
-      "$BUILD/scbench" run configs/ci/regression.yaml -o "$OUT/ci-baseline.json" > "$OUT/regression.log" 2>&1
+      "$BUILD/scbench" run configs/ci/regression.yaml -o "$OUT/ci-baseline.json.gz" > "$OUT/regression.log" 2>&1
       rc=$?; tail -n 2 "$OUT/regression.log" ;;
     papers)
       rc=0
-      # Timing only (the sweeps turn counters off; kernel scope off too, as escort.json was made).
-      for paper in escort dong2020 pietron2021; do
-        resumable_run "$paper" "configs/papers/$paper.yaml" --kernel-scope off || rc=$?
+      for paper in ${PAPERS:-escort dong2020 pietron2021}; do
+        resumable_run "$paper" "configs/papers/$paper.yaml" || rc=$?
       done ;;
     schema)
-      python3 tests/validate_results.py --schema results/schema.json "$OUT/quick.json" > "$OUT/schema.log" 2>&1
+      python3 tests/validate_results.py --schema results/schema.json "$OUT"/*.json.gz > "$OUT/schema.log" 2>&1
       rc=$?; cat "$OUT/schema.log" | tail -5 ;;
     sanitizer|sanitizer-kernels)
       rc=0
