@@ -58,7 +58,10 @@ for stage in "${stages[@]}"; do
         zlib=(-DZLIB_INCLUDE_DIR="$PWD/.deps/zlib/usr/include" -DZLIB_LIBRARY="$PWD/.deps/zlib/usr/lib/x86_64-linux-gnu/libz.a")
       { cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 "${zlib[@]}" &&
         ninja -C "$BUILD" -j16; } > "$OUT/build.log" 2>&1
-      rc=$?; [ $rc -ne 0 ] && tail -40 "$OUT/build.log" ;;
+      rc=$?; [ $rc -ne 0 ] && tail -40 "$OUT/build.log"
+      # The commit every result of this call will carry; "dirty" means the tree is not a commit
+      # (run scripts/stamp-source.sh here before the call and carry .source-stamp).
+      [ $rc -eq 0 ] && "$BUILD/scbench" --version | tee "$OUT/version.txt" ;;
     cpu-tests)
       ctest --test-dir "$BUILD" -L cpu -j16 --output-on-failure > "$OUT/cpu-tests.log" 2>&1
       rc=$?; grep -E "tests passed|Failed" "$OUT/cpu-tests.log" | head -20 ;;

@@ -5,8 +5,10 @@
   report.py crossover RESULTS... --sparse LABEL --dense LABEL [-o FILE]
   report.py plot RESULTS... --kind sparsity|roofline|speedup [--baseline LABEL] -o FILE.png|.svg
   report.py published RESULTS... [-o FILE]   # a paper's speedups (the sweep's published: block) beside ours
+  report.py regenerate --gpu-dir results/h200          # every table and figure of a GPU folder
+  report.py readme --gpu-dir results/h200 [--check]    # the README's generated blocks from that folder
   report.py paper RESULTS... --baseline LABEL --name NAME --out-dir DIR
-      # all of a paper sweep's tables (markdown, LaTeX, published) and figures (PNG, SVG) into DIR/tables, DIR/figures
+      # all of a paper sweep's tables (markdown, LaTeX, published) and figures (PNG) into DIR/tables, DIR/figures
 
 A LABEL names one backend configuration as it appears in the tables: "cudnn fp32",
 "im2col_cusparse{format=csr} fp32", "cusparselt fp16". Only verified (status ok) results are used.
@@ -275,10 +277,10 @@ def paper(paths, frame, baseline, name, out_dir):
     swept = frame.groupby(["layer", "batch"])["weight_sparsity"].nunique().max() > 1
     kinds = ["speedup", "roofline"] + (["sparsity"] if swept else [])
     for kind in kinds:
-        for ext in ("png", "svg"):
-            path = os.path.join(figures, f"{name}.{kind}.{ext}")
-            plot(frame, kind, path, baseline)
-            written.append(path)
+        # PNG only: committed results must stay small (SVG on request: report.py plot -o FILE.svg).
+        path = os.path.join(figures, f"{name}.{kind}.png")
+        plot(frame, kind, path, baseline)
+        written.append(path)
     return written
 
 
@@ -312,6 +314,13 @@ def main(argv=None):
         simple = sub.add_parser(name, help=text)
         simple.add_argument("results", nargs="+")
         simple.add_argument("-o", "--output")
+    for name, text in (("readme", "rewrite the README's generated blocks from a GPU folder's results (--check: compare)"),
+                       ("regenerate", "every table and figure of a GPU folder from its result files")):
+        folder = sub.add_parser(name, help=text)
+        folder.add_argument("--gpu-dir", required=True, help="e.g. results/h200")
+        if name == "readme":
+            folder.add_argument("--readme", default="README.md")
+            folder.add_argument("--check", action="store_true", help="exit 1 when the README differs from the results")
     pap = sub.add_parser("paper", help="all tables and figures of a paper sweep")
     pap.add_argument("results", nargs="+")
     pap.add_argument("--baseline", required=True, help="label the speedups are relative to, e.g. 'im2col_cublas fp32'")
@@ -319,6 +328,13 @@ def main(argv=None):
     pap.add_argument("--out-dir", required=True, help="writes OUT_DIR/tables/NAME.* and OUT_DIR/figures/NAME.*")
     args = parser.parse_args(argv)
 
+    if args.command in ("readme", "regenerate"):
+        import readme_tables
+        if args.command == "readme":
+            return readme_tables.readme(args.gpu_dir, args.readme, args.check)
+        for path in readme_tables.regenerate(args.gpu_dir):
+            print(path)
+        return 0
     if args.command == "counters":  # reads counters straight from the results, not the timing frame
         import targets
         return write_text(targets.counter_table(args.results), args.output)

@@ -115,8 +115,7 @@ class ReportTest(unittest.TestCase):
         self.assertIn("30.00 (3.33x)", text)           # then the table
         self.assertIn(r"\begin{tabular}", read(os.path.join(out, "tables", "demo.tex")))
         for kind in ("speedup", "roofline", "sparsity"):
-            for ext in ("png", "svg"):
-                self.assertGreater(os.path.getsize(os.path.join(out, "figures", f"demo.{kind}.{ext}")), 1000)
+            self.assertGreater(os.path.getsize(os.path.join(out, "figures", f"demo.{kind}.png")), 1000)
 
     def test_plots_are_written(self):
         for kind in ("sparsity", "roofline", "speedup"):

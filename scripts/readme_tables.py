@@ -1,0 +1,254 @@
+"""The README's figures, computed from the committed result files of one GPU folder, and every table and
+figure of that folder regenerated.
+
+  report.py readme --gpu-dir results/h200 [--readme README.md] [--check]
+      rewrites each block between <!-- generated:NAME --> and <!-- /generated:NAME --> in the README;
+      --check only compares and exits 1 when the README differs (a CPU test runs it)
+  report.py regenerate --gpu-dir results/h200
+      writes GPU_DIR/tables/*.md|tex and GPU_DIR/figures/*.png|svg from GPU_DIR/*.json.gz
+
+No figure in a generated block is typed by hand: each is computed here from the files named in it.
+"""
+import math
+import os
+import re
+
+import numpy as np
+import pandas as pd
+
+import report
+import targets
+from results_io import read_document
+
+QUICK_ROWS = [("vgg19/conv4_2", "cudnn", "fp32"), ("vgg19/conv4_2", "im2col_cublas", "fp32"),
+              ("vgg19/conv4_2", "cudnn", "fp16"), ("vgg19/conv4_2", "im2col_cublas", "fp16"),
+              ("alexnet/conv2", "cudnn", "fp32"), ("resnet50/res3a_branch2b", "cudnn", "fp32"),
+              ("googlenet/inception_3a/3x3", "cudnn", "fp16")]
+
+
+def path_in(gpu_dir, name):
+    path = os.path.join(gpu_dir, name)
+    if not os.path.exists(path):
+        raise SystemExit(f"{path} is missing: the README's '{name}' figures come from it")
+    return path
+
+
+def geomean(values):
+    values = [v for v in values if v > 0 and math.isfinite(v)]
+    return float(np.exp(np.mean(np.log(values)))) if values else float("nan")
+
+
+def status_line(paths):
+    """'N cases, all verified' over the files, or the counts of each status."""
+    counts = {}
+    for path in paths:
+        for r in read_document(path)["results"]:
+            counts[r["status"]] = counts.get(r["status"], 0) + 1
+    total = sum(counts.values())
+    if counts.get("ok", 0) == total:
+        return f"{total} cases, all verified"
+    return f"{total} cases: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+
+
+def provenance(paths):
+    """Which GPU and which build made the files, as the files say."""
+    tools = set()
+    gpus = set()
+    for path in paths:
+        d = read_document(path)
+        tools.add(f"{d['tool']['git_commit']}{' (dirty)' if d['tool'].get('git_dirty') else ''}")
+        gpus.add(d["environment"]["gpu"]["name"])
+    return f"{', '.join(sorted(gpus))}; tool.git_commit {', '.join(sorted(tools))}"
+
+
+def block_quick(gpu_dir):
+    path = path_in(gpu_dir, "quick.json.gz")
+    document = read_document(path)
+    frame = report.load([path], r"N=16 ws=0\.9000 .* NCHW")
+    details = {}
+    for r in document["results"]:
+        if r["status"] == "ok":
+            details[r["case"]["key"]] = (r.get("backend_details") or {}).get("algorithm", "-")
+    keys = {(c["layer"], c["batch"], round(c["weight_sparsity"], 4), c["backend"], c["precision"], c["layout"]): k
+            for k, c in ((r["case"]["key"], dict(r["case"], layer=f"{r['case']['network']}/{r['case']['layer']}"))
+                         for r in document["results"])}
+    out = ["| layer | backend | precision | median us | useful TFLOP/s | cuDNN algorithm |", "|---|---|---|---|---|---|"]
+    for layer, backend, precision in QUICK_ROWS:
+        row = frame[(frame["layer"] == layer) & (frame["backend"] == backend) & (frame["precision"] == precision) &
+                    (frame["batch"] == 16) & (frame["weight_sparsity"] == 0.9) & (frame["layout"] == "NCHW")]
+        if not len(row):
+            continue
+        r = row.iloc[0]
+        key = keys.get((layer, 16, 0.9, backend, precision, "NCHW"))
+        algorithm = details.get(key, "-") if backend == "cudnn" else "-"
+        out.append(f"| {layer} | {backend} | {precision} | {r.median_us:.2f} | {r.tflops_useful:.2f} | {algorithm} |")
+    floor = document["environment"].get("timing_floor", {})
+    text = (f"`{path}`: {status_line([path])} ({provenance([path])}). Some of its rows (N = 16, 90% weight "
+            "sparsity, NCHW; dense backends see the zeros in place):\n\n" + "\n".join(out) + "\n")
+    if "median_us" in floor:
+        text += (f"\nTiming floor of that run (an empty kernel timed like every case, `environment.timing_floor`): "
+                 f"{floor['median_us']:.2f} us in {floor['scope']} scope with a {floor['l2']} L2"
+                 + (f", {floor['kernel_scope_median_us']:.2f} us in kernel scope" if "kernel_scope_median_us" in floor
+                    else "") + ".\n")
+    return text
+
+
+def block_library(gpu_dir):
+    paths = [path_in(gpu_dir, "library.vgg19.json.gz"), path_in(gpu_dir, "library.resnet50.json.gz")]
+    frame = report.load(paths)
+    table = targets.library(frame)
+    rows = [line.split("|")[1:-1] for line in table.splitlines()[2:]]
+    crossing = [r for r in rows if not r[2].strip().startswith("none")]
+    by_batch = {}
+    for r in rows:
+        by_batch.setdefault(r[1].strip(), []).append(r)
+    lt = {b: [float(r[4]) for r in rs if r[4].strip() not in ("-", "nan")] for b, rs in by_batch.items()}
+    wins = sum(1 for r in rows if r[4].strip() not in ("-", "nan") and float(r[4]) > 1)
+    lines = [f"`{paths[0]}` and `{paths[1]}`: {status_line(paths)} ({provenance(paths)}).", "",
+             f"- **im2col + cuSPARSE (CSR, fp32) against cuDNN fp32:** it beats cuDNN from some swept sparsity on "
+             f"{len(crossing)} of {len(rows)} (layer, N) pairs"
+             + "".join(f"; at N = {b}: {sum(1 for r in rs if not r[2].strip().startswith('none'))} of {len(rs)}"
+                       for b, rs in sorted(by_batch.items(), key=lambda kv: int(kv[0]))) + ".",
+             "- **cuSPARSELt 2:4 (fp16) against the faster of cuDNN fp16 and im2col + cuBLAS fp16:** geometric mean "
+             + ", ".join(f"{geomean(v):.2f}x at N = {b}" for b, v in sorted(lt.items(), key=lambda kv: int(kv[0])))
+             + f"; faster on {wins} of {len(rows)} pairs.",
+             "", f"Every pair: `{gpu_dir}/tables/library.md`."]
+    return "\n".join(lines) + "\n"
+
+
+def paper_geomeans(path, ours, baselines):
+    frame = report.load([path])
+    lines = ["| | N | " + " | ".join(f"over {b}" for b in baselines) + " |", "|---|---|" + "---|" * len(baselines)]
+    published = read_document(path)["sweep"].get("published") or {}
+    claims = {}
+    for p in published.get("speedups", []):
+        if not p.get("layer") and not p.get("batch") and p["sparse"].startswith("escort"):
+            claims[p["baseline"]] = p["speedup"]
+    if claims:
+        lines.append(f"| Escort (published; GPU and batch not stated) | | "
+                     + " | ".join(f"{claims[b]:.2f}x" if b in claims else "-" for b in baselines) + " |")
+    for batch in sorted(frame["batch"].unique(), reverse=True):
+        for label in ours:
+            cells = [f"{geomean(report.our_speedups(frame, label, b, None, int(batch))):.2f}x" for b in baselines]
+            lines.append(f"| `{label}` | {int(batch)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def block_escort(gpu_dir):
+    path = path_in(gpu_dir, "escort.json.gz")
+    return (f"`{path}`: {status_line([path])} ({provenance([path])}). Geometric mean of the speedups over the "
+            "layers, beside the paper's claim:\n\n" +
+            paper_geomeans(path, ["escort fp32", "direct_sparse fp32"], ["im2col_cublas fp32", "im2col_cusparse fp32"]))
+
+
+def block_papers(gpu_dir):
+    dong = path_in(gpu_dir, "dong2020.json.gz")
+    pietron = path_in(gpu_dir, "pietron2021.json.gz")
+    text = (f"`{dong}`: {status_line([dong])}. Published speedups beside ours (`report.py published`):\n\n"
+            + report.published_table([dong], report.load([dong])))
+    text += f"\n`{pietron}`: {status_line([pietron])}; no published block (see the sweep's header).\n"
+    return text
+
+
+def block_crossover(gpu_dir):
+    lines = []
+    for run in (1, 2):
+        path = path_in(gpu_dir, f"crossover.run{run}.json.gz")
+        d = read_document(path)
+        c = d["crossover"]
+        dense = [r for r in d["results"] if r["case"]["backend"] != "direct_sparse" and r["status"] == "ok"]
+        algos = sorted({(r.get("backend_details") or {}).get("algorithm", "?") for r in dense})
+        medians = [r["timing"]["median_us"] for r in dense]
+        lines.append(f"| {run} | {c['sparsity_estimate']:.4f} | {c['sparsity_low']:.4f} | {c['sparsity_high']:.4f} | "
+                     f"{', '.join(algos)} | {min(medians):.0f}-{max(medians):.0f} |")
+    head = ("`scbench crossover --layer vgg19/conv4_2 --batch 32 --sparse direct_sparse --dense cudnn --mask "
+            "channel_imbalanced --max-sparsity 0.999 --resolution 0.001`, twice "
+            f"(`{gpu_dir}/crossover.run{{1,2}}.json.gz`):\n\n"
+            "| run | crossover | sparse loses at | sparse wins at | cuDNN fp32 algorithm | cuDNN median us |\n"
+            "|---|---|---|---|---|---|\n")
+    return head + "\n".join(lines) + "\n"
+
+
+def block_targets(gpu_dir):
+    paths = [path_in(gpu_dir, "direct_sparse_targets.json.gz")]
+    vgg = os.path.join(gpu_dir, "direct_sparse_targets_vgg19.json.gz")
+    if os.path.exists(vgg):
+        paths.append(vgg)
+    text = targets.report(report.load(paths)).split("\n\n")[0]
+    missing = "" if len(paths) == 2 else (f"\n\nTargets 4-6 need `{vgg}`, which this GPU folder does not hold yet.")
+    return f"{status_line(paths)} ({provenance(paths)}):\n\n{text}{missing}\n"
+
+
+def block_energy(gpu_dir):
+    path = path_in(gpu_dir, "energy.json.gz")
+    return (f"`{path}`: {status_line([path])}. Median us and mJ per inference (NVML energy counter, "
+            "1 s back to back per case):\n\n" + targets.energy(report.load([path])))
+
+
+BLOCKS = {"quick": block_quick, "library": block_library, "escort": block_escort, "papers": block_papers,
+          "crossover": block_crossover, "targets": block_targets, "energy": block_energy}
+PATTERN = re.compile(r"(<!-- generated:(\w+) -->\n)(.*?)(<!-- /generated:\2 -->)", re.S)
+
+
+def render(readme_text, gpu_dir):
+    def replace(match):
+        name = match.group(2)
+        if name not in BLOCKS:
+            raise SystemExit(f"README block '{name}' has no generator; known: {', '.join(BLOCKS)}")
+        return match.group(1) + BLOCKS[name](gpu_dir) + match.group(4)
+    return PATTERN.sub(replace, readme_text)
+
+
+def readme(gpu_dir, path="README.md", check=False):
+    with open(path) as f:
+        current = f.read()
+    wanted = render(current, gpu_dir)
+    if check:
+        if wanted != current:
+            raise SystemExit(f"{path} differs from its results: run python3 scripts/report.py readme --gpu-dir {gpu_dir}")
+        return 0
+    with open(path, "w") as f:
+        f.write(wanted)
+    return 0
+
+
+def regenerate(gpu_dir):
+    """Every table and figure of a GPU folder from its result files; returns the files written."""
+    written = []
+    tables = os.path.join(gpu_dir, "tables")
+    os.makedirs(tables, exist_ok=True)
+
+    def write(name, text):
+        path = os.path.join(tables, name)
+        with open(path, "w") as f:
+            f.write(text)
+        written.append(path)
+
+    for name, baseline in (("escort", "im2col_cublas fp32"), ("dong2020", "im2col_cusparse fp32"),
+                           ("pietron2021", "cudnn fp32")):
+        path = os.path.join(gpu_dir, f"{name}.json.gz")
+        if os.path.exists(path):
+            written += report.paper([path], report.load([path]), baseline, name, gpu_dir)
+    library = [p for p in (os.path.join(gpu_dir, f"library.{n}.json.gz") for n in ("vgg19", "resnet50"))
+               if os.path.exists(p)]
+    if library:
+        frame = report.load(library)
+        write("library.md", targets.library(frame))
+        figure = os.path.join(gpu_dir, "figures", "library.sparsity.png")
+        report.plot(report.load(library, r"(vgg19/conv4_2|resnet50/res4b_branch2a) .* NCHW"), "sparsity", figure)
+        written.append(figure)
+    target_files = [p for p in (os.path.join(gpu_dir, n) for n in ("direct_sparse_targets.json.gz",
+                                                                   "direct_sparse_targets_vgg19.json.gz"))
+                    if os.path.exists(p)]
+    if target_files:
+        write("direct_sparse_targets.md", targets.report(report.load(target_files)))
+    for name, command in (("energy", targets.energy), ):
+        path = os.path.join(gpu_dir, f"{name}.json.gz")
+        if os.path.exists(path):
+            write(f"{name}.md", command(report.load([path])))
+    for name, baseline in (("quick", "cudnn fp16"), ("ci-baseline", None)):
+        path = os.path.join(gpu_dir, f"{name}.json.gz")
+        if os.path.exists(path):
+            medians, speedups = report.speedup_table(report.load([path]), baseline)
+            write(f"{name}.md", report.format_table(medians, speedups, "markdown", baseline))
+    return written
