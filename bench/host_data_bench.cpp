@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "harness/verify/compare.hpp"
-#include "harness/verify/problem_data.hpp"
+#include "harness/data/problem_data.hpp"
 
 namespace scb {
 namespace {

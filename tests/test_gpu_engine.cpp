@@ -13,7 +13,7 @@
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/measure/counters.hpp"
 #include "harness/measure/timing_engine.hpp"
-#include "kernels/timing_probes.hpp"
+#include "harness/gpu/timing_probes.hpp"
 
 namespace scb {
 namespace {
@@ -46,7 +46,7 @@ TEST(TimingEngineProof, EmptyKernelIsAtMost3Microseconds) {
       s.cold_l2 = cold;
       s.min_samples = 100;
       s.max_time_s = 2.0;
-      const TimingResult r = f.engine->measure([](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); }, s);
+      const TimingResult r = f.engine->measure([](cudaStream_t st) { SCB_CUDA(probes::launch_empty_kernel(st)); }, s);
       std::printf("[proof] empty kernel, gpu scope, launch %s, L2 %s: median %.3f us (p10 %.3f, p90 %.3f, n=%d, %s)\n",
                   r.launch.c_str(), cold ? "cold" : "hot", r.stats.median, r.stats.p10, r.stats.p90, r.stats.count,
                   r.stop_reason.c_str());
@@ -66,7 +66,7 @@ TEST(TimingEngineProof, SpinKernelMatchesCyclesOverClock) {
     s.min_samples = 30;
     s.max_time_s = 2.0;
     const TimingResult r =
-        f.engine->measure([&](cudaStream_t st) { SCB_CUDA(kernels::launch_spin_kernel(cycles, nullptr, st)); }, s);
+        f.engine->measure([&](cudaStream_t st) { SCB_CUDA(probes::launch_spin_kernel(cycles, nullptr, st)); }, s);
     ASSERT_TRUE(r.clock.available);
     const double clock_mhz = 0.5 * (r.clock.min_mhz + r.clock.max_mhz);
     const double expected_us = double(cycles) / clock_mhz;
@@ -84,7 +84,7 @@ TEST(TimingEngine, ColdL2IsSlowerThanHotForCacheResidentData) {
   DeviceBuffer data(16 << 20), sink(sizeof(unsigned));  // 16 MiB fits in the 50 MB L2
   SCB_CUDA(cudaMemset(data.get(), 1, data.bytes()));
   const auto read_all = [&](cudaStream_t st) {
-    SCB_CUDA(kernels::launch_l2_flush(data.get(), data.bytes(), sink.as<unsigned>(), st));
+    SCB_CUDA(probes::launch_l2_flush(data.get(), data.bytes(), sink.as<unsigned>(), st));
   };
   MeasureSettings cold, hot;
   hot.cold_l2 = false;
@@ -100,7 +100,7 @@ TEST(TimingEngine, KeepsRawSamplesAndAtLeastTheMinimum) {
   EngineFixture f;
   MeasureSettings s;
   s.min_samples = 25;
-  const TimingResult r = f.engine->measure([](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); }, s);
+  const TimingResult r = f.engine->measure([](cudaStream_t st) { SCB_CUDA(probes::launch_empty_kernel(st)); }, s);
   EXPECT_GE(r.samples_us.size(), 25u);
   EXPECT_EQ(int(r.samples_us.size()), r.stats.count);
 }
@@ -110,7 +110,7 @@ TEST(TimingEngine, HostScopeIncludesHostOverhead) {
   EngineFixture f;
   MeasureSettings gpu, host;
   host.scope = TimingScope::host;
-  const auto op = [](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); };
+  const auto op = [](cudaStream_t st) { SCB_CUDA(probes::launch_empty_kernel(st)); };
   const double gpu_us = f.engine->measure(op, gpu).stats.median;
   const double host_us = f.engine->measure(op, host).stats.median;
   std::printf("[proof] empty kernel: gpu scope %.2f us, host scope %.2f us\n", gpu_us, host_us);
@@ -128,7 +128,7 @@ TEST(KernelScopeProof, AgreesWithGpuScopeWithin5PercentOverLongKernels) {
   SCB_REQUIRE_GPU();
   EngineFixture f;
   for (const long long cycles : {200'000LL, 2'000'000LL}) {
-    const Op spin = [&](cudaStream_t st) { SCB_CUDA(kernels::launch_spin_kernel(cycles, nullptr, st)); };
+    const Op spin = [&](cudaStream_t st) { SCB_CUDA(probes::launch_spin_kernel(cycles, nullptr, st)); };
     MeasureSettings s;
     s.min_samples = 30;
     const TimingResult gpu = f.engine->measure(spin, s);
@@ -161,7 +161,7 @@ TEST(CounterProof, KnownFmaCountAndCopyBytes) {
   DeviceBuffer out(std::size_t(blocks) * threads * sizeof(float));
   const auto fma = session->read(
       [&] {
-        SCB_CUDA(kernels::launch_fma_kernel(blocks, threads, iterations, out.as<float>(), stream.get()));
+        SCB_CUDA(probes::launch_fma_kernel(blocks, threads, iterations, out.as<float>(), stream.get()));
         SCB_CUDA(cudaStreamSynchronize(stream.get()));
       },
       why);
@@ -177,7 +177,7 @@ TEST(CounterProof, KnownFmaCountAndCopyBytes) {
   SCB_CUDA(cudaMemset(dst.get(), 0, bytes));
   const auto copy = session->read(
       [&] {
-        SCB_CUDA(kernels::launch_copy_kernel(src.get(), dst.get(), bytes, stream.get()));
+        SCB_CUDA(probes::launch_copy_kernel(src.get(), dst.get(), bytes, stream.get()));
         SCB_CUDA(cudaStreamSynchronize(stream.get()));
       },
       why);
@@ -202,7 +202,7 @@ TEST(EnergyProof, SpinKernelEnergyLiesBetweenIdlePowerAndThePowerLimit) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto idle_mw = f.nvml->power_usage_mw();
   ASSERT_TRUE(idle_mw.has_value()) << "NVML gives no power reading";
-  const Op spin = [](cudaStream_t st) { SCB_CUDA(kernels::launch_spin_kernel(1'000'000, nullptr, st)); };
+  const Op spin = [](cudaStream_t st) { SCB_CUDA(probes::launch_spin_kernel(1'000'000, nullptr, st)); };
   std::string why;
   const auto e = f.engine->measure_energy(spin, 1.0, why);
   ASSERT_TRUE(e.has_value()) << why;
@@ -227,7 +227,7 @@ TEST(EnergyProof, SpinKernelEnergyLiesBetweenIdlePowerAndThePowerLimit) {
 TEST(TimingEngineProbe, DISABLED_LaunchCostBreakdown) {
   SCB_REQUIRE_GPU();
   EngineFixture f;
-  const auto empty = [](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); };
+  const auto empty = [](cudaStream_t st) { SCB_CUDA(probes::launch_empty_kernel(st)); };
   const std::vector<std::pair<std::string, Op>> ops = {
       {"no op (event pair only)", [](cudaStream_t) {}},
       {"1 empty kernel", empty},
@@ -262,7 +262,7 @@ TEST(TimingEngineProbe, DISABLED_EventPlacement) {
     cudaGraphExec_t exec = nullptr;
     SCB_CUDA(cudaStreamBeginCapture(stream.get(), cudaStreamCaptureModeThreadLocal));
     if (with_events) SCB_CUDA(cudaEventRecordWithFlags(start.get(), stream.get(), cudaEventRecordExternal));
-    SCB_CUDA(kernels::launch_empty_kernel(stream.get()));
+    SCB_CUDA(probes::launch_empty_kernel(stream.get()));
     if (with_events) SCB_CUDA(cudaEventRecordWithFlags(stop.get(), stream.get(), cudaEventRecordExternal));
     SCB_CUDA(cudaStreamEndCapture(stream.get(), &graph));
     SCB_CUDA(cudaGraphInstantiate(&exec, graph, 0));
@@ -281,14 +281,14 @@ TEST(TimingEngineProbe, DISABLED_EventPlacement) {
        }},
       {"stream", [&] {
          SCB_CUDA(cudaEventRecord(start.get(), stream.get()));
-         SCB_CUDA(kernels::launch_empty_kernel(stream.get()));
+         SCB_CUDA(probes::launch_empty_kernel(stream.get()));
          SCB_CUDA(cudaEventRecord(stop.get(), stream.get()));
        }}};
   for (const auto& [name, enqueue] : layouts) {
     std::vector<double> samples;
     for (int i = 0; i < 300; ++i) {
       release.set(0);
-      SCB_CUDA(kernels::launch_blocking_kernel(release.device_pointer(), timed_out.device_pointer(), 2'000'000'000ull,
+      SCB_CUDA(probes::launch_blocking_kernel(release.device_pointer(), timed_out.device_pointer(), 2'000'000'000ull,
                                                stream.get()));
       enqueue();
       release.set(1);
@@ -324,7 +324,7 @@ TEST(TimingEngineProbe, DISABLED_ColdLaunchVariants) {
   CudaEvent start, stop;
   MappedHostFlag release, timed_out;
   std::string why;
-  CapturedSample graph(stream.get(), [](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); },
+  CapturedSample graph(stream.get(), [](cudaStream_t st) { SCB_CUDA(probes::launch_empty_kernel(st)); },
                        start.get(), stop.get(), why);
   ASSERT_TRUE(graph.ok()) << why;
   graph.launch(stream.get());
@@ -336,7 +336,7 @@ TEST(TimingEngineProbe, DISABLED_ColdLaunchVariants) {
         if (flush == Flush::none && flush_first) continue;
         const auto enqueue_flush = [&] {
           if (flush == Flush::read_2x)
-            SCB_CUDA(kernels::launch_l2_flush(flush_buffer.get(), 2 * l2, sink.as<unsigned>(), stream.get()));
+            SCB_CUDA(probes::launch_l2_flush(flush_buffer.get(), 2 * l2, sink.as<unsigned>(), stream.get()));
           if (flush == Flush::memset_1x) SCB_CUDA(cudaMemsetAsync(flush_buffer.get(), 0, l2, stream.get()));
         };
         std::vector<double> samples;
@@ -349,7 +349,7 @@ TEST(TimingEngineProbe, DISABLED_ColdLaunchVariants) {
             SCB_CUDA(cudaStreamSynchronize(stream.get()));
           }
           release.set(0);
-          SCB_CUDA(kernels::launch_blocking_kernel(release.device_pointer(), timed_out.device_pointer(),
+          SCB_CUDA(probes::launch_blocking_kernel(release.device_pointer(), timed_out.device_pointer(),
                                                    2'000'000'000ull, stream.get()));
           if (!flush_first) enqueue_flush();
           graph.launch(stream.get());
@@ -373,7 +373,7 @@ TEST(TimingEngineProbe, DISABLED_ColdLaunchVariants) {
     s.min_samples = s.max_samples = 300;
     s.max_time_s = 5.0;
     const TimingResult r = engine_fixture.engine->measure(
-        [](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); }, s);
+        [](cudaStream_t st) { SCB_CUDA(probes::launch_empty_kernel(st)); }, s);
     std::printf("[probe] engine, %s: median %.3f us  p10 %.3f  p90 %.3f\n", cold ? "cold" : "hot", r.stats.median,
                 r.stats.p10, r.stats.p90);
   }
@@ -387,8 +387,8 @@ TEST(CounterProof, OpenSessionLeavesTimingAlone) {
   MeasureSettings s;
   s.min_samples = 50;
   s.max_time_s = 1.0;
-  const Op empty = [](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); };
-  const Op spin = [](cudaStream_t st) { SCB_CUDA(kernels::launch_spin_kernel(200'000, nullptr, st)); };
+  const Op empty = [](cudaStream_t st) { SCB_CUDA(probes::launch_empty_kernel(st)); };
+  const Op spin = [](cudaStream_t st) { SCB_CUDA(probes::launch_spin_kernel(200'000, nullptr, st)); };
   const double empty_before = f.engine->measure(empty, s).stats.median;
   const double spin_before = f.engine->measure(spin, s).stats.median;
   std::string why;
@@ -414,7 +414,7 @@ TEST(CounterProof, OpenSessionLeavesTimingAlone) {
 TEST(TimingEngineProbe, DISABLED_CuptiPassCosts) {
   SCB_REQUIRE_GPU();
   EngineFixture f;
-  const Op empty = [](cudaStream_t st) { SCB_CUDA(kernels::launch_empty_kernel(st)); };
+  const Op empty = [](cudaStream_t st) { SCB_CUDA(probes::launch_empty_kernel(st)); };
   const auto ms_since = [](auto start) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   };

@@ -7,8 +7,8 @@
 #include <numeric>
 
 #include "harness/verify/compare.hpp"
-#include "harness/verify/host_parallel.hpp"
-#include "harness/verify/problem_data.hpp"
+#include "harness/data/host_parallel.hpp"
+#include "harness/data/problem_data.hpp"
 #include "harness/verify/reference.hpp"
 #include "test_layer_builder.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "harness/spec/yaml_reader.hpp"
+#include "harness/spec/text.hpp"
 
 namespace scb {
 

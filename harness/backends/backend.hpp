@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "harness/spec/case.hpp"
-#include "harness/verify/problem_data.hpp"
+#include "harness/data/problem_data.hpp"
 
 namespace scb {
 

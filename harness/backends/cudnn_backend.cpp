@@ -4,7 +4,8 @@
 #include <array>
 
 #include "harness/backends/backend.hpp"
-#include "harness/backends/gpu_context.hpp"
+#include "harness/backends/library_status.hpp"
+#include "harness/gpu/gpu_context.hpp"
 #include "harness/gpu/captured_sample.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/gpu/device.hpp"

@@ -6,7 +6,7 @@
 
 #include "harness/backends/backend.hpp"
 #include "harness/backends/direct_sparse_tiling.hpp"
-#include "harness/backends/gpu_context.hpp"
+#include "harness/gpu/gpu_context.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/gpu/device.hpp"
 #include "harness/sparsity/formats.hpp"

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "harness/backends/backend.hpp"
-#include "harness/backends/gpu_context.hpp"
+#include "harness/gpu/gpu_context.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/gpu/device.hpp"
 #include "harness/sparsity/formats.hpp"

@@ -1,7 +1,8 @@
 // Our im2col kernel followed by cuBLAS GEMMs (one strided-batched GEMM over the batch per group).
 // Both steps are inside the timed op, as in the papers' im2col baselines.
 #include "harness/backends/backend.hpp"
-#include "harness/backends/gpu_context.hpp"
+#include "harness/backends/library_status.hpp"
+#include "harness/gpu/gpu_context.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/gpu/device.hpp"
 #include "kernels/im2col.hpp"

@@ -5,7 +5,8 @@
 #include <utility>
 
 #include "harness/backends/backend.hpp"
-#include "harness/backends/gpu_context.hpp"
+#include "harness/backends/library_status.hpp"
+#include "harness/gpu/gpu_context.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/gpu/device.hpp"
 #include "harness/sparsity/formats.hpp"

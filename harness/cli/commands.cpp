@@ -8,7 +8,7 @@
 #include "harness/backends/registry.hpp"
 #include "harness/cli/crossover_command.hpp"
 #include "harness/cli/plan.hpp"
-#include "harness/cli/sweep_runner.hpp"
+#include "harness/cli/sweep_loop.hpp"
 #include "harness/gpu/device.hpp"
 #include "harness/report/build_stamp.hpp"
 #include "harness/report/compare.hpp"

@@ -4,7 +4,9 @@
 #include <sstream>
 
 #include "harness/backends/registry.hpp"
-#include "harness/cli/sweep_runner.hpp"
+#include "harness/run/case_runner.hpp"
+#include "harness/report/document_header.hpp"
+#include "harness/report/result.hpp"
 #include "harness/report/result_store.hpp"
 #include "harness/spec/network.hpp"
 #include "harness/spec/yaml_reader.hpp"
@@ -18,24 +20,6 @@ class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-Layer find_layer(const std::string& id, const std::filesystem::path& layers_dir) {
-  const auto slash = id.find('/');
-  if (slash == std::string::npos) throw UsageError("--layer must be network/layer, e.g. vgg19/conv4_2");
-  const std::string network_name = id.substr(0, slash), layer_name = id.substr(slash + 1);
-  const auto file = layers_dir / (network_name + ".yaml");
-  if (!std::filesystem::exists(file))
-    throw UsageError("unknown network '" + network_name + "'; available: " + join(available_networks(layers_dir), ", "));
-  const Network network = load_network(file);
-  std::vector<std::string> names;
-  for (const auto& layer : network.layers) {
-    if (layer.name == layer_name) return layer;
-    names.push_back(layer.name);
-  }
-  const std::string suggestion = closest_match(layer_name, names);
-  throw UsageError("network '" + network_name + "' has no layer '" + layer_name + "'" +
-                   (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
-}
 
 // "format=csr,order=row" -> {format: csr, order: row}
 Params parse_params(const std::string& text) {
@@ -126,8 +110,7 @@ int crossover_command(const CrossoverArgs& args) {
   };
 
   nlohmann::json document = result_document_header(
-      runner, {{"path", "(scbench crossover)"}, {"name", "crossover"}, {"hash", fnv1a_hex(description)},
-               {"seed", args.seed}, {"case_count", 0}, {"measure", measure_json(settings)}});
+      runner.environment(), sweep_section("(scbench crossover)", "crossover", fnv1a_hex(description), args.seed, 0, settings));
   int exit_code = 0;
   try {
     const CrossoverOutcome outcome = find_crossover(measure, 0.0, args.max_sparsity, args.resolution);

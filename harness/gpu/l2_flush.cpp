@@ -1,7 +1,7 @@
 #include "harness/gpu/l2_flush.hpp"
 
 #include "harness/gpu/cuda_check.hpp"
-#include "kernels/timing_probes.hpp"
+#include "harness/gpu/timing_probes.hpp"
 
 namespace scb {
 
@@ -12,7 +12,7 @@ L2Flush::L2Flush(std::size_t l2_bytes) : buffer_(2 * l2_bytes), sink_(sizeof(uns
 
 void L2Flush::enqueue(cudaStream_t stream) const {
   // Reading, unlike a memset, leaves no dirty lines whose write-back would overlap the timed op.
-  SCB_CUDA(kernels::launch_l2_flush(buffer_.get(), buffer_.bytes(), sink_.as<unsigned>(), stream));
+  SCB_CUDA(probes::launch_l2_flush(buffer_.get(), buffer_.bytes(), sink_.as<unsigned>(), stream));
 }
 
 }  // namespace scb

@@ -4,7 +4,7 @@
 
 #include "harness/gpu/captured_sample.hpp"
 #include "harness/gpu/cuda_check.hpp"
-#include "kernels/timing_probes.hpp"
+#include "harness/gpu/timing_probes.hpp"
 
 namespace scb {
 
@@ -19,7 +19,7 @@ TimingEngine::TimingEngine(cudaStream_t stream, const L2Flush& flush, const Nvml
 double TimingEngine::sample_gpu_us(const TimedSample& enqueue, bool cold, bool& timed_out) {
   release_.set(0);
   timed_out_.set(0);
-  SCB_CUDA(kernels::launch_blocking_kernel(release_.device_pointer(), timed_out_.device_pointer(), kBlockingTimeoutNs,
+  SCB_CUDA(probes::launch_blocking_kernel(release_.device_pointer(), timed_out_.device_pointer(), kBlockingTimeoutNs,
                                            stream_));
   if (cold) l2_flush_.enqueue(stream_);
   enqueue();

@@ -1,5 +1,5 @@
 #pragma once
-// Times one prepared op on the GPU following DESIGN.md's measurement rules: warm-up, optional L2
+// Times one prepared op on the GPU following the measurement rules of docs/architecture.md: warm-up, optional L2
 // flush before every sample, launch gaps hidden behind a blocking kernel, sampling until the
 // median's noise is under the threshold or the budget runs out, SM clock read after every sample.
 #include <cuda_runtime.h>
@@ -15,7 +15,7 @@
 #include "harness/measure/kernel_trace.hpp"
 #include "harness/measure/nvml.hpp"
 #include "harness/measure/statistics.hpp"
-#include "harness/spec/sweep.hpp"
+#include "harness/measure/settings.hpp"
 
 namespace scb {
 

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <string>
 
-#include "harness/backends/gpu_context.hpp"
+#include "harness/gpu/gpu_context.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/report/build_stamp.hpp"
 #include "harness/measure/nvml.hpp"

@@ -210,6 +210,25 @@ Network parse_network(const std::string& text, const std::string& file_name) {
 }
 
 
+Layer find_layer(const std::string& id, const std::filesystem::path& layers_dir) {
+  const SourceMark where{"--layer", 0, 0};
+  const auto slash = id.find('/');
+  if (slash == std::string::npos) throw SpecError(where, "'" + id + "' is not network/layer", "write e.g. vgg19/conv4_2");
+  const std::string network_name = id.substr(0, slash), layer_name = id.substr(slash + 1);
+  const auto file = layers_dir / (network_name + ".yaml");
+  if (!std::filesystem::exists(file))
+    throw SpecError(where, "unknown network '" + network_name + "'", "available: " + join(available_networks(layers_dir), ", "));
+  std::vector<std::string> names;
+  for (const auto& layer : load_network(file).layers) {
+    if (layer.name == layer_name) return layer;
+    names.push_back(layer.name);
+  }
+  const std::string suggestion = closest_match(layer_name, names);
+  throw SpecError(where, "network '" + network_name + "' has no layer '" + layer_name + "'",
+                  suggestion.empty() ? "run 'scbench list layers --network " + network_name + "'"
+                                     : "did you mean '" + suggestion + "'?");
+}
+
 std::filesystem::path default_layers_dir() {
   if (const char* dir = std::getenv("SCBENCH_LAYERS_DIR")) return dir;
   return std::filesystem::path(SCBENCH_SOURCE_DIR) / "layers";

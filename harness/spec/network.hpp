@@ -35,6 +35,10 @@ Network load_network(const std::filesystem::path& file, const OptionValues& chos
 // The same from YAML text (tests and the fuzzer): every problem is a SpecError naming `file_name`.
 Network parse_network(const std::string& text, const std::string& file_name);
 
+// A layer by its id, "network/layer" (e.g. vgg19/conv4_2), from the network files in `layers_dir`; an
+// unknown network or layer is a SpecError that lists or suggests the right names.
+Layer find_layer(const std::string& id, const std::filesystem::path& layers_dir);
+
 std::filesystem::path default_layers_dir();
 std::vector<std::string> available_networks(const std::filesystem::path& layers_dir);
 

@@ -9,6 +9,7 @@
 
 #include "harness/spec/layer.hpp"
 #include "harness/spec/spec_error.hpp"
+#include "harness/measure/settings.hpp"
 #include "harness/spec/types.hpp"
 
 namespace scb {
@@ -48,24 +49,6 @@ struct BackendSpec {
 struct ExcludeRule {
   std::map<std::string, std::string> fields;  // backend, precision, layout, mask, network, layer, batch
   SourceMark mark;
-};
-
-// gpu scope: replay the op as a CUDA graph (default; falls back to stream if it cannot be captured).
-enum class LaunchMode { graph, stream };
-
-struct MeasureSettings {
-  TimingScope scope = TimingScope::gpu;
-  LaunchMode launch = LaunchMode::graph;
-  bool cold_l2 = true;
-  int warmup_runs = 3;
-  int min_samples = 10;
-  int max_samples = 1000;
-  double max_noise = 0.005;  // relative half-width of the median's 95% confidence interval
-  double max_time_s = 1.0;   // sampling budget per case
-  bool kernel_scope = true;  // also trace the op's kernels with CUPTI (the `kernel` scope), in a pass of its own
-  int kernel_runs = 20;      // executions traced in that pass
-  double energy_s = 0.0;     // > 0: a continuous pass this long measures energy per op (NVML)
-  std::string counters = "lean";  // hardware counters pass: off, lean, or comma-separated metric names
 };
 
 // A speedup a paper reported, to be shown beside ours: either for one layer (and batch) or as the

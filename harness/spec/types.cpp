@@ -38,7 +38,6 @@ constexpr std::array<std::pair<MaskKind, const char*>, 5> kMaskKinds{{{MaskKind:
                                                                       {MaskKind::file, "file"}}};
 constexpr std::array<std::pair<ActivationPattern, const char*>, 2> kPatterns{
     {{ActivationPattern::uniform, "uniform"}, {ActivationPattern::clustered, "clustered"}}};
-constexpr std::array<std::pair<TimingScope, const char*>, 2> kScopes{{{TimingScope::gpu, "gpu"}, {TimingScope::host, "host"}}};
 constexpr std::array<std::pair<StorageType, const char*>, 3> kStorage{
     {{StorageType::fp32, "fp32"}, {StorageType::fp16, "fp16"}, {StorageType::bf16, "bf16"}}};
 
@@ -58,14 +57,12 @@ std::string to_string(Precision value) { return name_of(kPrecisions, value); }
 std::string to_string(Layout value) { return name_of(kLayouts, value); }
 std::string to_string(MaskKind value) { return name_of(kMaskKinds, value); }
 std::string to_string(ActivationPattern value) { return name_of(kPatterns, value); }
-std::string to_string(TimingScope value) { return name_of(kScopes, value); }
 std::string to_string(StorageType value) { return name_of(kStorage, value); }
 
 std::optional<Precision> parse_precision(const std::string& text) { return parse_name(kPrecisions, text); }
 std::optional<Layout> parse_layout(const std::string& text) { return parse_name(kLayouts, text); }
 std::optional<MaskKind> parse_mask_kind(const std::string& text) { return parse_name(kMaskKinds, text); }
 std::optional<ActivationPattern> parse_activation_pattern(const std::string& text) { return parse_name(kPatterns, text); }
-std::optional<TimingScope> parse_timing_scope(const std::string& text) { return parse_name(kScopes, text); }
 
 std::vector<std::string> precision_names() { return names_of(kPrecisions); }
 std::vector<std::string> layout_names() { return names_of(kLayouts); }

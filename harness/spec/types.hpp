@@ -1,5 +1,5 @@
 #pragma once
-// The small vocabularies of a sweep: precision, layout, mask kind, activation pattern, timing scope.
+// The small vocabularies of a sweep: precision, layout, mask kind, activation pattern.
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,7 +10,6 @@ enum class Precision { fp32, tf32, fp16, bf16 };
 enum class Layout { nchw, nhwc };
 enum class MaskKind { uniform, channel_imbalanced, block, nm, file };
 enum class ActivationPattern { uniform, clustered };
-enum class TimingScope { gpu, host };
 
 // How values are stored in memory: tf32 is fp32 storage computed on tensor cores.
 enum class StorageType { fp32, fp16, bf16 };
@@ -21,14 +20,12 @@ std::string to_string(Precision value);
 std::string to_string(Layout value);
 std::string to_string(MaskKind value);
 std::string to_string(ActivationPattern value);
-std::string to_string(TimingScope value);
 std::string to_string(StorageType value);
 
 std::optional<Precision> parse_precision(const std::string& text);
 std::optional<Layout> parse_layout(const std::string& text);
 std::optional<MaskKind> parse_mask_kind(const std::string& text);
 std::optional<ActivationPattern> parse_activation_pattern(const std::string& text);
-std::optional<TimingScope> parse_timing_scope(const std::string& text);
 
 std::vector<std::string> precision_names();
 std::vector<std::string> layout_names();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "harness/spec/spec_error.hpp"
+#include "harness/spec/text.hpp"
 
 namespace scb {
 
@@ -58,9 +59,5 @@ class YamlReader {
   std::string file_;
 };
 
-// Levenshtein distance, for "did you mean" suggestions.
-std::size_t edit_distance(const std::string& a, const std::string& b);
-std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
-std::string join(const std::vector<std::string>& words, const std::string& separator);
 
 }  // namespace scb

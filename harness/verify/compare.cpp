@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "harness/verify/host_parallel.hpp"
-#include "harness/verify/problem_data.hpp"
+#include "harness/data/host_parallel.hpp"
+#include "harness/data/problem_data.hpp"
 
 namespace scb {
 

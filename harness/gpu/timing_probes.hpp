@@ -1,10 +1,11 @@
 #pragma once
-// Kernels that the measurement engine uses and that prove it: an empty kernel, a kernel that spins
+// Kernels that the measurement engine uses and that prove it (they are the harness's tools, not what it
+// measures, so they live here and not in kernels/): an empty kernel, a kernel that spins
 // a known number of SM clock cycles, and the blocking kernel that holds a stream until the host
 // has queued all the work of a sample (so launch gaps do not count as GPU time).
 #include <cuda_runtime.h>
 
-namespace scb::kernels {
+namespace scb::probes {
 
 cudaError_t launch_empty_kernel(cudaStream_t stream);
 // Reads `bytes` (a multiple of 16) of `buffer` so that L2 holds only clean lines of it afterwards;
@@ -21,4 +22,4 @@ cudaError_t launch_copy_kernel(const void* src, void* dst, size_t bytes, cudaStr
 cudaError_t launch_blocking_kernel(const volatile int* release, int* timed_out, unsigned long long timeout_ns,
                                    cudaStream_t stream);
 
-}  // namespace scb::kernels
+}  // namespace scb::probes

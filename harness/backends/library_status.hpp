@@ -1,48 +1,15 @@
 #pragma once
-// The GPU state one run shares: the device, a stream, and library handles bound to that stream.
+// Checked cuDNN, cuBLAS and cuSPARSE calls inside backends: a failing call is a BackendError naming the
+// call and the library's own words for the status, and the runner records it against the case.
 #include <cublas_v2.h>
 #include <cudnn.h>
 #include <cusparse.h>
-#include <cuda_runtime.h>
 
-#include <memory>
 #include <string>
 
-#include "harness/gpu/device.hpp"
-#include "harness/gpu/l2_flush.hpp"
+#include "harness/backends/backend.hpp"
 
 namespace scb {
-
-class GpuContext {
- public:
-  // `cold_l2`: whether the run times with a cold L2 (the default); see cold_l2().
-  explicit GpuContext(int device = 0, bool cold_l2 = true);
-  ~GpuContext();
-  GpuContext(const GpuContext&) = delete;
-  GpuContext& operator=(const GpuContext&) = delete;
-
-  int device() const { return device_; }
-  const cudaDeviceProp& properties() const { return properties_; }
-  cudaStream_t stream() const { return stream_.get(); }
-  cudnnHandle_t cudnn();    // created on first use
-  cublasHandle_t cublas();  // created on first use
-  cusparseHandle_t cusparse();  // created on first use
-  std::size_t free_memory_bytes() const;
-  const L2Flush& l2_flush();  // created on first use
-  // Backends that time their own candidates (cuDNN) flush before each run when the run times cold, so
-  // that they rank them as the run will time them.
-  bool cold_l2() const { return cold_l2_; }
-
- private:
-  int device_;
-  cudaDeviceProp properties_{};
-  CudaStream stream_;
-  cudnnHandle_t cudnn_ = nullptr;
-  cublasHandle_t cublas_ = nullptr;
-  cusparseHandle_t cusparse_ = nullptr;
-  std::unique_ptr<L2Flush> l2_flush_;
-  bool cold_l2_;
-};
 
 std::string cudnn_status_text(cudnnStatus_t status);
 std::string cublas_status_text(cublasStatus_t status);

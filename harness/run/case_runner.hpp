@@ -1,18 +1,18 @@
 #pragma once
-// Runs a validated plan on the GPU: data and reference per data key, then per case prepare,
-// verify into a NaN-poisoned output, time, checkpoint.
+// The case engine: data and reference per data key, then per case prepare, verify into a NaN-poisoned
+// output, and only then time (gpu scope), trace (kernel scope), count (CUPTI) and measure energy.
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "harness/backends/gpu_context.hpp"
+#include "harness/gpu/gpu_context.hpp"
 #include "harness/measure/counters.hpp"
 #include "harness/measure/timing_engine.hpp"
 #include "harness/report/result.hpp"
 #include "harness/spec/case.hpp"
-#include "harness/verify/problem_data.hpp"
+#include "harness/data/problem_data.hpp"
 
 namespace scb {
 
@@ -67,21 +67,5 @@ class CaseRunner {
   PassSeconds pass_seconds_;
   std::vector<std::byte> output_host_;  // the op's output, copied back for verification
 };
-
-struct RunOptions {
-  std::filesystem::path output;
-  bool resume = false;
-  bool retry_unsuccessful = false;  // with resume: run incorrect and failed cases again
-  bool accept_other_identity = false;  // with resume: keep results of another sweep hash or tool version
-  bool verify_only = false;
-};
-
-// The "measure" block of a result document's "sweep" section.
-nlohmann::json measure_json(const MeasureSettings& settings);
-// schema_version, tool, environment and the given "sweep" section: every document starts so.
-nlohmann::json result_document_header(CaseRunner& runner, const nlohmann::json& sweep);
-
-// Returns the process exit code: 0 when every case is ok (or verified), 1 when any is incorrect or failed.
-int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options);
 
 }  // namespace scb

@@ -1,6 +1,6 @@
-#include "kernels/timing_probes.hpp"
+#include "harness/gpu/timing_probes.hpp"
 
-namespace scb::kernels {
+namespace scb::probes {
 
 namespace {
 
@@ -88,4 +88,4 @@ cudaError_t launch_blocking_kernel(const volatile int* release, int* timed_out, 
   return cudaGetLastError();
 }
 
-}  // namespace scb::kernels
+}  // namespace scb::probes

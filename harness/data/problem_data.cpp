@@ -1,4 +1,4 @@
-#include "harness/verify/problem_data.hpp"
+#include "harness/data/problem_data.hpp"
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -9,7 +9,7 @@
 #include "harness/sparsity/activation.hpp"
 #include "harness/sparsity/npy.hpp"
 #include "harness/sparsity/rng.hpp"
-#include "harness/verify/host_parallel.hpp"
+#include "harness/data/host_parallel.hpp"
 
 namespace scb {
 

@@ -1,10 +1,10 @@
-#include "harness/cli/sweep_runner.hpp"
+#include "harness/run/case_runner.hpp"
 
 #include <chrono>
 #include <cstdio>
 #include <map>
 
-#include "harness/backends/gpu_context.hpp"
+#include "harness/gpu/gpu_context.hpp"
 #include "harness/backends/registry.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/measure/timing_engine.hpp"
@@ -13,7 +13,7 @@
 #include "harness/report/result.hpp"
 #include "harness/report/result_store.hpp"
 #include "harness/verify/reference.hpp"
-#include "kernels/timing_probes.hpp"
+#include "harness/gpu/timing_probes.hpp"
 
 namespace scb {
 
@@ -79,7 +79,7 @@ nlohmann::json CaseRunner::environment() {
 // An empty kernel timed as every case is: what a result near a few microseconds must be read against.
 nlohmann::json CaseRunner::timing_floor() {
   if (verify_only_) return {{"unavailable", "a verify-only run times nothing"}};
-  const Op empty = [](cudaStream_t stream) { SCB_CUDA(kernels::launch_empty_kernel(stream)); };
+  const Op empty = [](cudaStream_t stream) { SCB_CUDA(probes::launch_empty_kernel(stream)); };
   const TimingResult timed = engine_->measure(empty, settings_);
   nlohmann::json floor = {{"op", "empty kernel"},
                           {"scope", to_string(timed.scope)},
@@ -243,93 +243,6 @@ void CaseRunner::check_device_still_usable() {
   if (cudaDeviceSynchronize() != cudaSuccess)
     throw GpuError(std::string("the GPU context is unusable after a failed case (") + cudaGetErrorString(status) +
                    "); results so far are saved, rerun with --resume");
-}
-
-nlohmann::json measure_json(const MeasureSettings& m) {
-  return {{"scope", to_string(m.scope)}, {"l2", m.cold_l2 ? "cold" : "hot"},
-          {"launch", m.launch == LaunchMode::graph ? "graph" : "stream"}, {"warmup_runs", m.warmup_runs},
-          {"min_samples", m.min_samples}, {"max_samples", m.max_samples}, {"max_noise", m.max_noise},
-          {"max_time_s", m.max_time_s}, {"kernel_scope", m.kernel_scope}, {"kernel_runs", m.kernel_runs},
-          {"energy_s", m.energy_s}, {"counters", m.counters}};
-}
-
-namespace {
-
-nlohmann::json sweep_json(const Sweep& sweep, std::size_t case_count) {
-  nlohmann::json j = {{"path", sweep.file},   {"name", sweep.name},          {"hash", sweep.content_hash},
-                      {"seed", sweep.seed},   {"case_count", case_count},   {"measure", measure_json(sweep.measure)}};
-  if (!sweep.published.speedups.empty()) {
-    nlohmann::json speedups = nlohmann::json::array();
-    for (const auto& p : sweep.published.speedups) {
-      nlohmann::json entry = {{"sparse", p.sparse}, {"baseline", p.baseline}, {"speedup", p.speedup}};
-      if (!p.layer.empty()) entry["layer"] = p.layer;
-      if (p.batch > 0) entry["batch"] = p.batch;
-      if (!p.note.empty()) entry["note"] = p.note;
-      speedups.push_back(entry);
-    }
-    j["published"] = {{"source", sweep.published.source}, {"speedups", speedups}};
-  }
-  return j;
-}
-
-}  // namespace
-
-nlohmann::json result_document_header(CaseRunner& runner, const nlohmann::json& sweep) {
-  return {{"schema_version", kResultSchemaVersion},
-          {"tool", tool_info()},
-          {"environment", runner.environment()},
-          {"sweep", sweep}};
-}
-
-int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options) {
-  ResultStore store(options.output, RunIdentity{sweep.content_hash, SCBENCH_VERSION},
-                    ResumeOptions{options.resume, options.retry_unsuccessful, options.accept_other_identity});
-  CaseRunner runner(sweep.seed, sweep.measure, options.verify_only);
-  if (!runner.nvml_missing().empty())
-    std::fprintf(stderr, "note: SM clock readings unavailable (%s)\n", runner.nvml_missing().c_str());
-  if (runner.counters_misnamed()) {
-    std::fprintf(stderr, "error: measure.counters: %s\n  fix: use metric names of this GPU (ncu --query-metrics), "
-                         "'lean' or 'off'\n", runner.counters_missing().c_str());
-    return 2;
-  }
-  if (!runner.counters_missing().empty())
-    std::fprintf(stderr, "note: hardware counters unavailable (%s); timing goes on\n", runner.counters_missing().c_str());
-  nlohmann::json document = result_document_header(runner, sweep_json(sweep, plan.cases.size()));
-
-  ProgressLine progress(plan.cases.size());
-  std::size_t skipped = 0;
-  for (const auto& c : plan.cases) skipped += store.finished(c.key()) ? 1 : 0;
-  if (skipped) {
-    std::fprintf(stderr, "resuming: %zu of %zu cases already finished\n", skipped, plan.cases.size());
-    progress.skipped(skipped);
-  }
-  try {
-    for (const auto& c : plan.cases) {
-      if (store.finished(c.key())) continue;
-      const nlohmann::json result = result_to_json(runner.run(c));
-      store.append(result);
-      progress.case_done(result_brief(result));
-    }
-  } catch (const GpuError& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    store.write_final(document);
-    return 1;
-  }
-  store.write_final(document);
-
-  std::size_t ok = 0, verified = 0, incorrect = 0, failed = 0;
-  for (const auto& r : store.results()) {
-    const std::string status = r.at("status").get<std::string>();
-    ok += status == "ok";
-    verified += status == "verified";
-    incorrect += status == "incorrect";
-    failed += status == "error";
-  }
-  std::printf("%s\n", summary_table(store.results()).c_str());
-  if (verified > 0) std::printf("%zu verified (not timed), ", verified);
-  std::printf("%zu ok, %zu incorrect, %zu failed; results in %s\n", ok, incorrect, failed, options.output.c_str());
-  std::printf("time by pass: %s\n", describe(runner.pass_seconds()).c_str());
-  return incorrect + failed == 0 ? 0 : 1;
 }
 
 }  // namespace scb
