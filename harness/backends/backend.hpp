@@ -45,9 +45,12 @@ class PreparedOp {
   virtual void run(cudaStream_t stream) = 0;
   // Choices made in prepare (chosen algorithm, workspace bytes, ...), recorded in the result.
   virtual nlohmann::json details() const { return nlohmann::json::object(); }
-  // Called when the output failed verification. An op that chose among candidates (e.g. cuDNN's
-  // fastest algorithm) may switch to its next one and return true; the runner then verifies again.
-  virtual bool switch_to_next_candidate(const std::string& failure) { return false; }
+  // An op may hold several candidates that compute the same result (cuDNN's algorithms). The backend only
+  // proposes them: the runner times each with the run's own timing engine, tune/ ranks them, and the
+  // fastest whose output verifies is used. Candidate 0 is the one in use after prepare.
+  virtual std::size_t candidate_count() const { return 1; }
+  virtual nlohmann::json describe_candidate(std::size_t index) const { return nlohmann::json::object(); }
+  virtual void use_candidate(std::size_t index) {}
 };
 
 class Backend {

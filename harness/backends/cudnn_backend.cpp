@@ -6,7 +6,6 @@
 #include "harness/backends/backend.hpp"
 #include "harness/backends/library_status.hpp"
 #include "harness/gpu/gpu_context.hpp"
-#include "harness/gpu/captured_sample.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/gpu/device.hpp"
 
@@ -92,40 +91,39 @@ class CudnnOp final : public PreparedOp {
     SCB_CUDNN(cudnnSetTensor4dDescriptor(y_.handle, format, type, n, k, p, q));
 
     if (forced_algo == "auto") {
-      find_algorithm(c.precision);
-      rank_by_own_timing(gpu.stream(), gpu.cold_l2() ? &gpu.l2_flush() : nullptr);
+      find_algorithms(c.precision);
     } else {
+      cudnnConvolutionFwdAlgoPerf_t forced{};
       for (const auto& [a, name] : kAlgorithms)
-        if (name == forced_algo) algorithm_ = a;
-      math_ = math_type(c.precision);
-      const cudnnStatus_t status =
-          cudnnGetConvolutionForwardWorkspaceSize(handle_, x_.handle, w_.handle, conv_.handle, y_.handle, algorithm_,
-                                                  &workspace_bytes_);
+        if (name == forced_algo) forced.algo = a;
+      forced.mathType = math_type(c.precision);
+      const cudnnStatus_t status = cudnnGetConvolutionForwardWorkspaceSize(
+          handle_, x_.handle, w_.handle, conv_.handle, y_.handle, forced.algo, &forced.memory);
       if (status != CUDNN_STATUS_SUCCESS)
         throw BackendError("cuDNN algorithm '" + forced_algo + "' cannot run this case: " + cudnn_status_text(status));
+      candidates_ = {forced};
     }
-    use_candidate();
+    use_candidate(0);
     details_["algorithm_chosen_by"] =
-        forced_algo == "auto" ? "cudnnFindConvolutionForwardAlgorithm, then the median of our own timed runs" : "params";
+        forced_algo == "auto" ? "cudnnFindConvolutionForwardAlgorithm's candidates, each timed by the run's engine"
+                              : "params";
   }
 
-  // With algo=auto, an algorithm whose output fails verification (e.g. Winograd on 5x5 filters in
-  // fp32) is recorded as rejected and the next fastest one is used.
-  bool switch_to_next_candidate(const std::string& failure) override {
-    if (next_candidate_ >= candidates_.size()) return false;
-    details_["rejected_algorithms"].push_back(
-        {{"algorithm", algorithm_name(algorithm_)}, {"math_type", math_name(math_)}, {"failure", failure}});
-    const auto& next = candidates_[next_candidate_++];
-    algorithm_ = next.algo;
-    math_ = next.mathType;
-    workspace_bytes_ = next.memory;
+  // With algo=auto: every algorithm cudnnFind ran successfully with a math type this precision allows.
+  std::size_t candidate_count() const override { return candidates_.size(); }
+
+  nlohmann::json describe_candidate(std::size_t index) const override {
+    const auto& r = candidates_.at(index);
+    return {{"algorithm", algorithm_name(r.algo)}, {"math_type", math_name(r.mathType)}};
+  }
+
+  void use_candidate(std::size_t index) override {
+    const auto& r = candidates_.at(index);
+    algorithm_ = r.algo;
+    math_ = r.mathType;
+    workspace_bytes_ = r.memory;
     SCB_CUDNN(cudnnSetConvolutionMathType(conv_.handle, math_));
-    use_candidate();
-    return true;
-  }
-
-  void use_candidate() {
-    workspace_ = DeviceBuffer(workspace_bytes_);
+    if (workspace_.bytes() < workspace_bytes_) workspace_ = DeviceBuffer(workspace_bytes_);
     details_["algorithm"] = algorithm_name(algorithm_);
     details_["math_type"] = math_name(math_);
     details_["workspace_bytes"] = workspace_bytes_;
@@ -141,118 +139,24 @@ class CudnnOp final : public PreparedOp {
   nlohmann::json details() const override { return details_; }
 
  private:
-  // Runs every algorithm once (cuDNN allocates its own scratch) and keeps the fastest that
-  // succeeded with the math type this precision allows.
-  void find_algorithm(Precision precision) {
+  // cudnnFind runs every algorithm once (cuDNN allocates its own scratch). Its own ranking is not used: it
+  // times each algorithm once and its pick flipped between runs among algorithms up to 4x apart; the
+  // runner times the candidates again, as it times cases.
+  void find_algorithms(Precision precision) {
     std::array<cudnnConvolutionFwdAlgoPerf_t, CUDNN_CONVOLUTION_FWD_ALGO_COUNT> results{};
     int returned = 0;
     SCB_CUDNN(cudnnFindConvolutionForwardAlgorithm(handle_, x_.handle, w_.handle, conv_.handle, y_.handle,
                                                    int(results.size()), &returned, results.data()));
-    nlohmann::json candidates = nlohmann::json::array();
-    bool found = false;
+    nlohmann::json found = nlohmann::json::array();
     for (int i = 0; i < returned; ++i) {
       const auto& r = results[i];
       if (r.status != CUDNN_STATUS_SUCCESS) continue;
-      candidates.push_back({{"algorithm", algorithm_name(r.algo)}, {"math_type", math_name(r.mathType)},
-                            {"find_time_ms", r.time}, {"workspace_bytes", r.memory}});
-      const bool allowed = precision != Precision::fp32 || r.mathType == CUDNN_FMA_MATH;
-      if (!allowed) continue;
-      if (!found) {
-        found = true;
-        algorithm_ = r.algo;
-        math_ = r.mathType;
-        workspace_bytes_ = r.memory;
-      } else {
-        candidates_.push_back(r);
-      }
+      found.push_back({{"algorithm", algorithm_name(r.algo)}, {"math_type", math_name(r.mathType)},
+                       {"find_time_ms", r.time}, {"workspace_bytes", r.memory}});
+      if (precision != Precision::fp32 || r.mathType == CUDNN_FMA_MATH) candidates_.push_back(r);
     }
-    details_["find_results"] = candidates;
-    if (!found) throw BackendError("cudnnFindConvolutionForwardAlgorithm found no algorithm for this case");
-    SCB_CUDNN(cudnnSetConvolutionMathType(conv_.handle, math_));
-  }
-
-  // cudnnFind times each algorithm once, and its pick flips between runs among algorithms up to 4x apart
-  // (H100, VGG-19 conv4_2 N=16 fp16: implicit_precomp_gemm 119.9 us in one run, winograd_nonfused 454.5
-  // us in the next). So the allowed candidates are timed again: two warm-up runs, then the median of
-  // kTimedRuns runs; one whose second warm-up is over kSkipFactor x the best median so far is not timed
-  // further. The candidates are then ordered by that median. Each run is a CUDA graph of [event, call,
-  // event], so cuDNN's host time per call is not counted: an event pair around the host call measured
-  // 230 us for a 121 us op and picked algorithms up to 4x slower on small layers. A candidate that cannot
-  // be captured is timed around the host call, which can only rank it lower. With `flush`, L2 is evicted
-  // before each run, as the harness times cold: hot and cold rankings differ (H100, CaffeNet conv3 N=1
-  // fp32: hot, implicit_precomp_gemm 57.9 us beats winograd_nonfused 70.0 us; cold, 79.3 against 68.5).
-  void rank_by_own_timing(cudaStream_t stream, const L2Flush* flush) {
-    constexpr int kTimedRuns = 5;
-    constexpr double kSkipFactor = 3.0;
-    std::vector<cudnnConvolutionFwdAlgoPerf_t> all{{}};
-    all[0].algo = algorithm_;
-    all[0].mathType = math_;
-    all[0].memory = workspace_bytes_;
-    all.insert(all.end(), candidates_.begin(), candidates_.end());
-    std::size_t largest = 0;
-    for (const auto& r : all) largest = std::max(largest, r.memory);
-    DeviceBuffer workspace(largest);
-    CudaEvent start, stop;
-    SCB_CUDNN(cudnnSetStream(handle_, stream));
-    const auto elapsed_us = [&] {
-      SCB_CUDA(cudaEventSynchronize(stop.get()));
-      float ms = 0;
-      SCB_CUDA(cudaEventElapsedTime(&ms, start.get(), stop.get()));
-      return double(ms) * 1e3;
-    };
-    std::vector<std::pair<double, cudnnConvolutionFwdAlgoPerf_t>> ranked;
-    nlohmann::json own = nlohmann::json::array();
-    double best_us = 0;
-    for (const auto& r : all) {
-      SCB_CUDNN(cudnnSetConvolutionMathType(conv_.handle, r.mathType));
-      nlohmann::json entry{{"algorithm", algorithm_name(r.algo)}, {"math_type", math_name(r.mathType)}};
-      const auto forward = [&](cudaStream_t s) {
-        const float alpha = 1.0f, beta = 0.0f;
-        SCB_CUDNN(cudnnSetStream(handle_, s));
-        SCB_CUDNN(cudnnConvolutionForward(handle_, &alpha, x_.handle, data_.input, w_.handle, data_.weights,
-                                          conv_.handle, r.algo, workspace.get(), r.memory, &beta, y_.handle,
-                                          data_.output));
-      };
-      forward(stream);  // first use: module loading, cuDNN's own setup (not capturable)
-      SCB_CUDA(cudaStreamSynchronize(stream));
-      std::string not_captured;
-      const CapturedSample graph(stream, forward, start.get(), stop.get(), not_captured);
-      if (!not_captured.empty()) entry["not_captured"] = not_captured;
-      const auto timed_run = [&] {
-        if (flush) flush->enqueue(stream);
-        if (graph.ok()) {
-          graph.launch(stream);
-        } else {
-          SCB_CUDA(cudaEventRecord(start.get(), stream));
-          forward(stream);
-          SCB_CUDA(cudaEventRecord(stop.get(), stream));
-        }
-        return elapsed_us();
-      };
-      timed_run();
-      const double warm_us = timed_run();
-      if (!ranked.empty() && warm_us > kSkipFactor * best_us) {
-        entry["warmup_us"] = warm_us;  // too slow to be the pick; still a fallback for verification
-        ranked.emplace_back(warm_us, r);
-      } else {
-        std::array<double, kTimedRuns> samples{};
-        for (double& sample : samples) sample = timed_run();
-        std::sort(samples.begin(), samples.end());
-        const double median = samples[kTimedRuns / 2];
-        entry["median_us"] = median;
-        ranked.emplace_back(median, r);
-        best_us = best_us == 0 ? median : std::min(best_us, median);
-      }
-      own.push_back(entry);
-    }
-    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    algorithm_ = ranked[0].second.algo;
-    math_ = ranked[0].second.mathType;
-    workspace_bytes_ = ranked[0].second.memory;
-    candidates_.clear();
-    for (std::size_t i = 1; i < ranked.size(); ++i) candidates_.push_back(ranked[i].second);
-    SCB_CUDNN(cudnnSetConvolutionMathType(conv_.handle, math_));
-    details_["own_timing"] = own;
+    details_["find_results"] = found;
+    if (candidates_.empty()) throw BackendError("cudnnFindConvolutionForwardAlgorithm found no algorithm for this case");
   }
 
   cudnnHandle_t handle_;
@@ -264,8 +168,7 @@ class CudnnOp final : public PreparedOp {
   cudnnMathType_t math_ = CUDNN_DEFAULT_MATH;
   std::size_t workspace_bytes_ = 0;
   DeviceBuffer workspace_;
-  std::vector<cudnnConvolutionFwdAlgoPerf_t> candidates_;  // the slower successful ones, fastest first
-  std::size_t next_candidate_ = 0;
+  std::vector<cudnnConvolutionFwdAlgoPerf_t> candidates_;  // in cudnnFind's order; forced: the one algorithm
   nlohmann::json details_ = nlohmann::json::object();
 };
 
@@ -277,8 +180,8 @@ class CudnnBackend final : public Backend {
   }
   std::vector<ParamDef> params() const override {
     ParamDef algo{"algo", {"auto"},
-                  "auto = cudnnFindConvolutionForwardAlgorithm's candidates, re-timed (median of 5 runs each); "
-                  "otherwise force this algorithm"};
+                  "auto = cudnnFindConvolutionForwardAlgorithm's candidates, each timed by the run's engine "
+                  "(median of 5 samples, the run's L2 state), the fastest that verifies; otherwise force this algorithm"};
     for (const auto& [a, name] : kAlgorithms) algo.values.push_back(name);
     return {algo};
   }

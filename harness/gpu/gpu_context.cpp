@@ -14,8 +14,7 @@ void check_handle(Status status, Status success, const char* what, const std::st
 
 }  // namespace
 
-GpuContext::GpuContext(int device, bool cold_l2)
-    : device_((SCB_CUDA(cudaSetDevice(device)), device)), cold_l2_(cold_l2) {
+GpuContext::GpuContext(int device) : device_((SCB_CUDA(cudaSetDevice(device)), device)) {
   SCB_CUDA(cudaGetDeviceProperties(&properties_, device));
 }
 
@@ -43,11 +42,6 @@ cublasHandle_t GpuContext::cublas() {
     check_handle(status, CUBLAS_STATUS_SUCCESS, "cublasSetStream", cublasGetStatusString(status));
   }
   return cublas_;
-}
-
-const L2Flush& GpuContext::l2_flush() {
-  if (!l2_flush_) l2_flush_ = std::make_unique<L2Flush>(std::size_t(properties_.l2CacheSize));
-  return *l2_flush_;
 }
 
 cusparseHandle_t GpuContext::cusparse() {

@@ -10,14 +10,12 @@
 #include <string>
 
 #include "harness/gpu/device.hpp"
-#include "harness/gpu/l2_flush.hpp"
 
 namespace scb {
 
 class GpuContext {
  public:
-  // `cold_l2`: whether the run times with a cold L2 (the default); see cold_l2().
-  explicit GpuContext(int device = 0, bool cold_l2 = true);
+  explicit GpuContext(int device = 0);
   ~GpuContext();
   GpuContext(const GpuContext&) = delete;
   GpuContext& operator=(const GpuContext&) = delete;
@@ -29,10 +27,6 @@ class GpuContext {
   cublasHandle_t cublas();  // created on first use
   cusparseHandle_t cusparse();  // created on first use
   std::size_t free_memory_bytes() const;
-  const L2Flush& l2_flush();  // created on first use
-  // Backends that time their own candidates (cuDNN) flush before each run when the run times cold, so
-  // that they rank them as the run will time them.
-  bool cold_l2() const { return cold_l2_; }
 
  private:
   int device_;
@@ -41,8 +35,6 @@ class GpuContext {
   cudnnHandle_t cudnn_ = nullptr;
   cublasHandle_t cublas_ = nullptr;
   cusparseHandle_t cusparse_ = nullptr;
-  std::unique_ptr<L2Flush> l2_flush_;
-  bool cold_l2_;
 };
 
 }  // namespace scb

@@ -14,6 +14,7 @@
 #include "harness/report/result_store.hpp"
 #include "harness/verify/reference.hpp"
 #include "harness/gpu/timing_probes.hpp"
+#include "harness/tune/candidate_ranking.hpp"
 
 namespace scb {
 
@@ -56,11 +57,12 @@ struct CaseRunner::UploadedData {
 };
 
 CaseRunner::CaseRunner(std::uint64_t seed, MeasureSettings settings, bool verify_only)
-    : seed_(seed), settings_(settings), verify_only_(verify_only), gpu_(0, settings.cold_l2) {
+    : seed_(seed), settings_(settings), verify_only_(verify_only), gpu_(0),
+      l2_flush_(std::size_t(gpu_.properties().l2CacheSize)) {
   char bus_id[32] = {};
   SCB_CUDA(cudaDeviceGetPCIBusId(bus_id, sizeof bus_id, gpu_.device()));
   nvml_ = Nvml::open(bus_id, &nvml_missing_);
-  engine_ = std::make_unique<TimingEngine>(gpu_.stream(), gpu_.l2_flush(), nvml_.get());
+  engine_ = std::make_unique<TimingEngine>(gpu_.stream(), l2_flush_, nvml_.get());
   ceilings_ = read_device_ceilings(gpu_, nvml_.get());
   if (const auto metrics = parse_counter_choice(settings_.counters); !metrics.empty()) {
     counters_ = CounterSession::open(gpu_.device(), metrics, counters_missing_);
@@ -147,6 +149,41 @@ const CaseRunner::UploadedData& CaseRunner::uploaded_for(const Case& c, const Ho
   return it->second;
 }
 
+// Each candidate timed by the run's own engine, with the run's L2 state and launch mode, in a short preset
+// (tune/ decides which to time fully); fastest first. One candidate: nothing to time.
+std::vector<std::size_t> CaseRunner::candidate_order(PreparedOp& op) {
+  candidate_timing_ = nlohmann::json::array();
+  if (op.candidate_count() <= 1) {
+    candidate_timing_ = nlohmann::json();
+    return {0};
+  }
+  MeasureSettings warm_up = settings_;
+  warm_up.scope = TimingScope::gpu;
+  warm_up.warmup_runs = 1;
+  warm_up.min_samples = warm_up.max_samples = 1;
+  MeasureSettings median = warm_up;
+  median.warmup_runs = 2;
+  median.min_samples = median.max_samples = 5;
+  const Op timed = [&](cudaStream_t stream) { op.run(stream); };
+  std::vector<nlohmann::json> entries(op.candidate_count());
+  const auto time_with = [&](const MeasureSettings& preset, std::size_t i) {
+    op.use_candidate(i);
+    entries[i] = op.describe_candidate(i);
+    return engine_->measure(timed, preset).stats.median;
+  };
+  const auto ranked = rank_candidates(
+      op.candidate_count(), [&](std::size_t i) { return time_with(warm_up, i); },
+      [&](std::size_t i) { return time_with(median, i); });
+  std::vector<std::size_t> order;
+  for (const auto& r : ranked) {
+    order.push_back(r.index);
+    nlohmann::json entry = entries[r.index];
+    entry[r.fully_timed ? "median_us" : "warmup_us"] = r.time_us;
+    candidate_timing_.push_back(entry);
+  }
+  return order;
+}
+
 void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const UploadedData& uploaded,
                                   CaseResult& result) {
   const Layer& l = c.layer;
@@ -162,10 +199,11 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
   // library calls), which our non-blocking stream does not wait for. Escort's zeroing of its padded
   // input once landed after the op's first run and zeroed its output (dong2020 vgg-conv2, N = 64).
   SCB_CUDA(cudaDeviceSynchronize());
+  // The candidates' timing is the op's algorithm search: it counts as prepare.
+  const std::vector<std::size_t> order = candidate_order(*op);
   result.prepare_us =
       std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - prepare_start).count();
   pass_seconds_.prepare += *result.prepare_us * 1e-6;
-  result.backend_details = op->details();
 
   result.verify.checked = true;
   result.verify.reference = data.reference.kind;
@@ -175,7 +213,11 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
   raw.resize(output_bytes);
   {
     PassTimer timer(pass_seconds_.verify);
-    while (true) {
+    // The fastest candidate whose output verifies (cuDNN's Winograd fails fp32 on 5x5 filters); the others
+    // are recorded as rejected.
+    nlohmann::json rejected = nlohmann::json::array();
+    for (const std::size_t candidate : order) {
+      op->use_candidate(candidate);
       // All-ones bytes are NaN in fp32, fp16 and bf16: any output the op does not write stays NaN.
       SCB_CUDA(cudaMemsetAsync(output.get(), 0xFF, output_bytes, gpu_.stream()));
       op->run(gpu_.stream());
@@ -183,11 +225,17 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
       SCB_CUDA(cudaMemcpy(raw.data(), output.get(), output_bytes, cudaMemcpyDeviceToHost));
       result.verify.metrics = compare_raw_output(data.reference.values, raw, c.batch, l.K, l.P(), l.Q(), c.layout, storage);
       result.verify.passed = within_tolerance(result.verify.metrics, result.verify.tolerance);
-      if (result.verify.passed || !op->switch_to_next_candidate(describe_failure(result.verify.metrics, result.verify.tolerance)))
-        break;
+      if (result.verify.passed) break;
+      if (order.size() > 1) {
+        nlohmann::json entry = op->describe_candidate(candidate);
+        entry["failure"] = describe_failure(result.verify.metrics, result.verify.tolerance);
+        rejected.push_back(entry);
+      }
     }
+    result.backend_details = op->details();
+    if (!candidate_timing_.empty()) result.backend_details["own_timing"] = candidate_timing_;
+    if (!rejected.empty()) result.backend_details["rejected_algorithms"] = rejected;
   }
-  result.backend_details = op->details();
   if (!result.verify.passed) {
     result.status = CaseStatus::incorrect;
     result.error = describe_failure(result.verify.metrics, result.verify.tolerance);

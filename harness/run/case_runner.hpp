@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "harness/backends/backend.hpp"
 #include "harness/gpu/gpu_context.hpp"
+#include "harness/gpu/l2_flush.hpp"
 #include "harness/measure/counters.hpp"
 #include "harness/measure/timing_engine.hpp"
 #include "harness/report/result.hpp"
@@ -48,12 +50,14 @@ class CaseRunner {
   const UploadedData& uploaded_for(const Case& c, const HostProblem& host);
   void verify_then_time(const Case& c, const PreparedData& data, const UploadedData& uploaded, CaseResult& result);
   void check_device_still_usable();
+  std::vector<std::size_t> candidate_order(PreparedOp& op);
   nlohmann::json timing_floor();
 
   std::uint64_t seed_;
   MeasureSettings settings_;
   bool verify_only_ = false;
   GpuContext gpu_;
+  L2Flush l2_flush_;  // one for the run: the engine flushes with it before each cold sample
   std::unique_ptr<Nvml> nvml_;
   std::string nvml_missing_;
   std::unique_ptr<TimingEngine> engine_;
@@ -66,6 +70,7 @@ class CaseRunner {
   std::map<std::pair<StorageType, Layout>, UploadedData> uploads_;
   PassSeconds pass_seconds_;
   std::vector<std::byte> output_host_;  // the op's output, copied back for verification
+  nlohmann::json candidate_timing_;     // the last case's candidates with their times, fastest first
 };
 
 }  // namespace scb
