@@ -59,11 +59,9 @@ inline CaseResult ok_result(const std::string& backend, double sparsity, double 
 // A case whose kernel scope CUPTI could not trace.
 inline CaseResult ok_result_without_kernel_scope() {
   CaseResult r = ok_result("im2col_cusparse", 0.9, 50.0);
-  r.kernel_timing.reset();
-  r.energy_unavailable = "NVML is not loaded";
-  r.counters.reset();
-  r.counters_unavailable = "cuptiRangeProfilerEnable: CUPTI_ERROR_INSUFFICIENT_PRIVILEGES (counters are restricted to administrators)";
-  r.kernel_timing_unavailable = "cuptiActivityEnable: CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED (another profiler, e.g. ncu or nsys, is attached)";
+  r.energy = Unavailable{"NVML is not loaded"};
+  r.counters = Unavailable{"cuptiRangeProfilerEnable: CUPTI_ERROR_INSUFFICIENT_PRIVILEGES (counters are restricted to administrators)"};
+  r.kernel_timing = Unavailable{"cuptiActivityEnable: CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED (another profiler, e.g. ncu or nsys, is attached)"};
   return r;
 }
 

@@ -24,7 +24,10 @@ TEST(BackendRules, EscortIsFp32AndNchwOnly) {
   const Backend* escort = find_backend("escort");
   ASSERT_NE(escort, nullptr);
   EXPECT_FALSE(escort->unsupported(case_for("escort")).has_value());
-  EXPECT_NE(escort->unsupported(case_for("escort", Precision::fp16)).value_or("").find("FP32 only"), std::string::npos);
+  const auto fp16 = escort->unsupported(case_for("escort", Precision::fp16));
+  ASSERT_TRUE(fp16.has_value());
+  EXPECT_NE(fp16->reason.find("FP32 only"), std::string::npos);
+  EXPECT_EQ(fp16->field, "precision") << "the exclude hint keys on this field";
   Case nhwc = case_for("escort");
   nhwc.layout = Layout::nhwc;
   EXPECT_TRUE(escort->unsupported(nhwc).has_value());
@@ -35,7 +38,7 @@ TEST(BackendRules, DirectSparseTakesFp32Fp16Bf16ButNotTf32) {
   ASSERT_NE(direct, nullptr);
   for (const auto p : {Precision::fp32, Precision::fp16, Precision::bf16})
     EXPECT_FALSE(direct->unsupported(case_for("direct_sparse", p)).has_value()) << to_string(p);
-  EXPECT_NE(direct->unsupported(case_for("direct_sparse", Precision::tf32)).value_or("").find("use precision fp32"),
+  EXPECT_NE(direct->unsupported(case_for("direct_sparse", Precision::tf32)).value_or(Unsupported{}).reason.find("use precision fp32"),
             std::string::npos);
 }
 
@@ -58,7 +61,7 @@ TEST(BackendRules, DirectSparseSplitsOnlyInFp32) {
   const Backend* direct = find_backend("direct_sparse");
   Case c = case_for("direct_sparse", Precision::fp16);
   c.params = {{"split", "4"}};
-  EXPECT_NE(direct->unsupported(c).value_or("").find("needs precision fp32"), std::string::npos);
+  EXPECT_NE(direct->unsupported(c).value_or(Unsupported{}).reason.find("needs precision fp32"), std::string::npos);
   c.precision = Precision::fp32;
   EXPECT_FALSE(direct->unsupported(c).has_value());
 }
@@ -99,9 +102,10 @@ TEST(BackendRules, DirectSparseRejectsAStagedChunkThatCannotFit) {
   big.params = {{"pixels", "8"}, {"tile_w", "32"}, {"chunk", "64"}};
   const auto why = direct->unsupported(big);
   ASSERT_TRUE(why.has_value());
-  EXPECT_NE(why->find("KiB of shared memory"), std::string::npos) << *why;
+  EXPECT_NE(why->reason.find("KiB of shared memory"), std::string::npos) << why->reason;
+  EXPECT_EQ(why->field, "layer");
   big.params = {{"pixels", "8"}, {"tile_w", "32"}};  // auto chunk shrinks to fit
-  EXPECT_FALSE(direct->unsupported(big).has_value()) << direct->unsupported(big).value_or("");
+  EXPECT_FALSE(direct->unsupported(big).has_value()) << direct->unsupported(big).value_or(Unsupported{}).reason;
 }
 
 }  // namespace

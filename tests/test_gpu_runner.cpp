@@ -22,7 +22,7 @@ class PerturbedBackend final : public Backend {
  public:
   std::string name() const override { return "test_perturbed"; }
   std::string summary() const override { return "test only: im2col_cublas with 64 outputs overwritten"; }
-  std::optional<std::string> unsupported(const Case& c) const override { return inner()->unsupported(c); }
+  std::optional<Unsupported> unsupported(const Case& c) const override { return inner()->unsupported(c); }
   std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const override {
     class Op final : public PreparedOp {
      public:

@@ -1,6 +1,8 @@
 #pragma once
 // The Backend interface: one way to compute a convolution's forward pass.
-// Adding a backend is one adapter file plus one line in registry.cpp.
+// Adding a backend is one adapter file here (defining make_<name>_backend()), its source in the
+// scbench_backends library (CMakeLists.txt) and its line in registry.cpp; plus its kernel in kernels/
+// and its tests.
 #include <cuda_runtime.h>
 
 #include <functional>
@@ -53,6 +55,13 @@ class PreparedOp {
   virtual void use_candidate(std::size_t index) {}
 };
 
+// Why a backend cannot run a case: the case field that decides it (an exclude rule's key: backend,
+// precision, layout, mask, layer, batch) and the reason in words.
+struct Unsupported {
+  std::string field;
+  std::string reason;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -61,7 +70,7 @@ class Backend {
   virtual std::vector<ParamDef> params() const { return {}; }
   virtual std::vector<ParamConstraint> constraints() const { return {}; }
   // Why this backend cannot run the case, decided without a GPU; nothing if it can.
-  virtual std::optional<std::string> unsupported(const Case& c) const = 0;
+  virtual std::optional<Unsupported> unsupported(const Case& c) const = 0;
   // May leave work queued on any stream, the legacy default one included: the caller synchronizes the
   // device before the first run().
   virtual std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const = 0;

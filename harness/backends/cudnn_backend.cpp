@@ -187,7 +187,7 @@ class CudnnBackend final : public Backend {
   }
   // cuDNN takes every precision, layout and groups value a sweep can name; an algorithm that
   // refuses a shape at run time is recorded as that case's error.
-  std::optional<std::string> unsupported(const Case&) const override { return std::nullopt; }
+  std::optional<Unsupported> unsupported(const Case&) const override { return std::nullopt; }
   std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const override {
     return std::make_unique<CudnnOp>(gpu, c, data, param(c, "algo"));
   }

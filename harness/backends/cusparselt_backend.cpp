@@ -192,14 +192,14 @@ class CusparseLtBackend final : public Backend {
   std::string summary() const override {
     return "im2col (ours, pixel-major) + cuSPARSELt 2:4 sparse tensor-core GEMM (fp16, bf16; FP32 accumulate)";
   }
-  std::optional<std::string> unsupported(const Case& c) const override {
+  std::optional<Unsupported> unsupported(const Case& c) const override {
     if (c.mask.kind != MaskKind::nm || c.mask.n > 2 || c.mask.m != 4)
-      return "cusparselt needs a 2:4 mask (mask {kind: nm, n: 2, m: 4}), but this case's mask is " + c.mask.label();
+      return Unsupported{"mask", "cusparselt needs a 2:4 mask (mask {kind: nm, n: 2, m: 4}), but this case's mask is " + c.mask.label()};
     if (c.precision != Precision::fp16 && c.precision != Precision::bf16)
-      return "cusparselt runs precision fp16 and bf16 only";
-    if (c.layout != Layout::nchw) return "cusparselt lowers NCHW input only";
+      return Unsupported{"precision", "cusparselt runs precision fp16 and bf16 only"};
+    if (c.layout != Layout::nchw) return Unsupported{"layout", "cusparselt lowers NCHW input only"};
     if (c.layer.groups > 1 && (c.layer.outputs_per_group() % kAlign != 0 || c.layer.reduction_length() % kAlign != 0))
-      return "with groups > 1, cusparselt needs K/groups and C/groups*R*S to be multiples of 16";
+      return Unsupported{"layer", "with groups > 1, cusparselt needs K/groups and C/groups*R*S to be multiples of 16"};
     return std::nullopt;
   }
   std::unique_ptr<PreparedOp> prepare(GpuContext&, const Case& c, const DeviceProblem& data) const override {

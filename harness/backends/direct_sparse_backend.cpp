@@ -137,17 +137,17 @@ class DirectSparseBackend final : public Backend {
     return {{"pixels * channels_per_warp <= 32 (accumulators per lane in the compiled kernels)",
              [](const auto& value) { return std::stoi(value("pixels")) * std::stoi(value("channels_per_warp")) <= 32; }}};
   }
-  std::optional<std::string> unsupported(const Case& c) const override {
-    if (c.layout != Layout::nchw) return "direct_sparse reads NCHW input only";
-    if (c.precision == Precision::tf32) return "direct_sparse computes in FP32 on CUDA cores: use precision fp32";
+  std::optional<Unsupported> unsupported(const Case& c) const override {
+    if (c.layout != Layout::nchw) return Unsupported{"layout", "direct_sparse reads NCHW input only"};
+    if (c.precision == Precision::tf32) return Unsupported{"precision", "direct_sparse computes in FP32 on CUDA cores: use precision fp32"};
     if (param(c, "split") != "auto" && param(c, "split") != "1" && c.precision != Precision::fp32)
-      return "param split > 1 adds partial sums with FP32 atomics: it needs precision fp32";
-    if ((long long)c.batch * c.layer.groups > 65535) return "direct_sparse needs batch x groups <= 65535 (grid z)";
+      return Unsupported{"precision", "param split > 1 adds partial sums with FP32 atomics: it needs precision fp32"};
+    if ((long long)c.batch * c.layer.groups > 65535) return Unsupported{"batch", "direct_sparse needs batch x groups <= 65535 (grid z)"};
     const auto t = direct_sparse_tiling(*this, c, 0);
     const auto g = kernels::direct_sparse_geometry(direct_sparse_shape(c), t);
     if (g.shared_bytes > kSharedLimit)
-      return "the staged input chunk needs " + std::to_string(g.shared_bytes / 1024) + " KiB of shared memory, over " +
-             std::to_string(kSharedLimit / 1024) + " KiB: use a smaller chunk, pixels or tile_w";
+      return Unsupported{"layer", "the staged input chunk needs " + std::to_string(g.shared_bytes / 1024) + " KiB of shared memory, over " +
+             std::to_string(kSharedLimit / 1024) + " KiB: use a smaller chunk, pixels or tile_w"};
     return std::nullopt;
   }
   std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const override {

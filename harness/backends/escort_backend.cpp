@@ -61,12 +61,12 @@ class EscortBackend final : public Backend {
     return "Escort/Escoin direct sparse conv as published (stretched CSR, padded input, 16x16 tile (32x8 for "
            "27-row inputs) per output channel, one thread per pixel), FP32, untuned baseline";
   }
-  std::optional<std::string> unsupported(const Case& c) const override {
-    if (c.precision != Precision::fp32) return "escort is FP32 only, as in the paper";
-    if (c.layout != Layout::nchw) return "escort reads NCHW input only";
-    if (c.layer.K > 65535 || c.batch > 65535) return "escort launches one grid row per output channel: K and N must be <= 65535";
+  std::optional<Unsupported> unsupported(const Case& c) const override {
+    if (c.precision != Precision::fp32) return Unsupported{"precision", "escort is FP32 only, as in the paper"};
+    if (c.layout != Layout::nchw) return Unsupported{"layout", "escort reads NCHW input only"};
+    if (c.layer.K > 65535 || c.batch > 65535) return Unsupported{"layer", "escort launches one grid row per output channel: K and N must be <= 65535"};
     const long long padded = (long long)(c.layer.H + c.layer.pad_h) * (c.layer.W + c.layer.pad_w) * c.layer.C;
-    if (padded > (1LL << 31) - 1) return "escort's 32-bit stretched offsets cannot address a padded image this large";
+    if (padded > (1LL << 31) - 1) return Unsupported{"layer", "escort's 32-bit stretched offsets cannot address a padded image this large"};
     return std::nullopt;
   }
   std::unique_ptr<PreparedOp> prepare(GpuContext&, const Case& c, const DeviceProblem& data) const override {

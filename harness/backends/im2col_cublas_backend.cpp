@@ -94,9 +94,9 @@ class Im2colCublasBackend final : public Backend {
  public:
   std::string name() const override { return "im2col_cublas"; }
   std::string summary() const override { return "im2col lowering (ours) + cublasGemmStridedBatchedEx per group"; }
-  std::optional<std::string> unsupported(const Case& c) const override {
+  std::optional<Unsupported> unsupported(const Case& c) const override {
     if (c.layout != Layout::nchw)
-      return "im2col_cublas lowers NCHW input only (its GEMM reads an NCHW column matrix and writes NCHW output)";
+      return Unsupported{"layout", "im2col_cublas lowers NCHW input only (its GEMM reads an NCHW column matrix and writes NCHW output)"};
     return std::nullopt;
   }
   std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const override {

@@ -219,28 +219,28 @@ class Im2colCusparseBackend final : public Backend {
              "CSR SpMM algorithm; auto = ALG2 for row order, ALG1 for col order (vendor guidance)"},
             {"order", {"row", "col"}, "order of the dense operands (im2col columns and output)"}};
   }
-  std::optional<std::string> unsupported(const Case& c) const override {
-    if (c.layout != Layout::nchw) return "im2col_cusparse lowers NCHW input only";
+  std::optional<Unsupported> unsupported(const Case& c) const override {
+    if (c.layout != Layout::nchw) return Unsupported{"layout", "im2col_cusparse lowers NCHW input only"};
     if (param(c, "format") != "blocked_ell") {
       if (c.precision != Precision::fp32 && c.precision != Precision::fp16)
-        return "im2col_cusparse runs CSR in precision fp32 and fp16 only (fp16 computes in FP32)";
+        return Unsupported{"precision", "im2col_cusparse runs CSR in precision fp32 and fp16 only (fp16 computes in FP32)"};
       return std::nullopt;
     }
-    if (param(c, "algorithm") != "auto") return "param algorithm chooses among CSR algorithms; blocked_ell has one";
+    if (param(c, "algorithm") != "auto") return Unsupported{"backend", "param algorithm chooses among CSR algorithms; blocked_ell has one"};
     if (c.mask.kind != MaskKind::block)
-      return "blocked_ell needs a block-structured mask (mask kind block), but this case's mask is " + c.mask.label();
+      return Unsupported{"mask", "blocked_ell needs a block-structured mask (mask kind block), but this case's mask is " + c.mask.label()};
     const int b = c.mask.block_size;
     if (std::find(kEllBlocks.begin(), kEllBlocks.end(), b) == kEllBlocks.end())
-      return "blocked_ell takes mask block sizes 8, 16, 32 or 64, not " + std::to_string(b);
+      return Unsupported{"mask", "blocked_ell takes mask block sizes 8, 16, 32 or 64, not " + std::to_string(b)};
     if (c.layer.outputs_per_group() % b != 0 || c.layer.reduction_length() % b != 0)
-      return "blocked_ell needs K/groups (" + std::to_string(c.layer.outputs_per_group()) + ") and C/groups*R*S (" +
-             std::to_string(c.layer.reduction_length()) + ") to be multiples of the block size " + std::to_string(b);
+      return Unsupported{"layer", "blocked_ell needs K/groups (" + std::to_string(c.layer.outputs_per_group()) + ") and C/groups*R*S (" +
+             std::to_string(c.layer.reduction_length()) + ") to be multiples of the block size " + std::to_string(b)};
     // cuSPARSE runs blocked-ELL with fp32 data on TF32 tensor cores (measured on the H100: rel. L2
     // error 2.6e-4, far above fp32's), so that combination is offered as tf32, not as fp32.
     if (c.precision == Precision::fp32)
-      return "cuSPARSE computes blocked_ell on fp32 data with TF32 tensor cores: use precision tf32 (or fp16)";
+      return Unsupported{"precision", "cuSPARSE computes blocked_ell on fp32 data with TF32 tensor cores: use precision tf32 (or fp16)"};
     if (c.precision != Precision::tf32 && c.precision != Precision::fp16)
-      return "im2col_cusparse runs blocked_ell in precision tf32 and fp16 only";
+      return Unsupported{"precision", "im2col_cusparse runs blocked_ell in precision tf32 and fp16 only"};
     return std::nullopt;
   }
   std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const override {

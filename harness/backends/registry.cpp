@@ -1,14 +1,20 @@
 #include "harness/backends/registry.hpp"
 
+// Every built-in backend: one line each. Adding a backend is its adapter file, which defines
+// `std::unique_ptr<Backend> make_<name>_backend()`, plus its line here.
+#define SCBENCH_BUILT_IN_BACKENDS(X) \
+  X(cudnn)                           \
+  X(im2col_cublas)                   \
+  X(im2col_cusparse)                 \
+  X(escort)                          \
+  X(direct_sparse)
+
 namespace scb {
 
-std::unique_ptr<Backend> make_cudnn_backend();
-std::unique_ptr<Backend> make_im2col_cublas_backend();
-std::unique_ptr<Backend> make_im2col_cusparse_backend();
-std::unique_ptr<Backend> make_escort_backend();
-std::unique_ptr<Backend> make_direct_sparse_backend();
+#define SCBENCH_DECLARE_FACTORY(name) std::unique_ptr<Backend> make_##name##_backend();
+SCBENCH_BUILT_IN_BACKENDS(SCBENCH_DECLARE_FACTORY)
 #ifdef SCBENCH_HAVE_CUSPARSELT
-std::unique_ptr<Backend> make_cusparselt_backend();
+SCBENCH_DECLARE_FACTORY(cusparselt)
 #endif
 
 namespace {
@@ -16,13 +22,10 @@ namespace {
 std::vector<std::unique_ptr<Backend>>& registered_backends() {
   static std::vector<std::unique_ptr<Backend>> backends = [] {
     std::vector<std::unique_ptr<Backend>> list;
-    list.push_back(make_cudnn_backend());
-    list.push_back(make_im2col_cublas_backend());
-    list.push_back(make_im2col_cusparse_backend());
-    list.push_back(make_escort_backend());
-    list.push_back(make_direct_sparse_backend());
+#define SCBENCH_ADD_BACKEND(name) list.push_back(make_##name##_backend());
+    SCBENCH_BUILT_IN_BACKENDS(SCBENCH_ADD_BACKEND)
 #ifdef SCBENCH_HAVE_CUSPARSELT
-    list.push_back(make_cusparselt_backend());
+    SCBENCH_ADD_BACKEND(cusparselt)  // optional: built only where cuSPARSELt was found
 #endif
     return list;
   }();

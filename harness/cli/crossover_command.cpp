@@ -48,7 +48,7 @@ Case make_case(const Layer& layer, int batch, const MaskSpec& mask, const std::s
   const Backend* backend = find_backend(backend_name);
   if (!backend) throw UsageError("unknown backend '" + backend_name + "'; available: " + join(backend_names(), ", "));
   if (const auto problem = backend->check_params(c.params)) throw UsageError(*problem);
-  if (const auto why = backend->unsupported(c)) throw UsageError(backend_name + " cannot run this case: " + *why);
+  if (const auto why = backend->unsupported(c)) throw UsageError(backend_name + " cannot run this case: " + why->reason);
   return c;
 }
 

@@ -31,16 +31,21 @@ void check_backends(const Sweep& sweep) {
   }
 }
 
-std::string exclude_hint(const Case& c, const std::string& reason) {
+// The exclude rule that skips such cases, keyed on the field the backend named.
+std::string exclude_hint(const Case& c, const Unsupported& why) {
+  std::string value;
+  if (why.field == "precision") value = to_string(c.precision);
+  else if (why.field == "layout") value = to_string(c.layout);
+  else if (why.field == "mask") value = to_string(c.mask.kind);
+  else if (why.field == "batch") value = std::to_string(c.batch);
+  else if (why.field == "backend") value = "";
+  else value = c.layer.name;  // "layer", and any field an exclude rule cannot name
+  const std::string field = why.field == "precision" || why.field == "layout" || why.field == "mask" ||
+                                    why.field == "batch" || why.field == "backend"
+                                ? why.field
+                                : "layer";
   std::string fields = "backend: " + c.backend;
-  if (reason.find("NCHW") != std::string::npos || reason.find("layout") != std::string::npos)
-    fields += ", layout: " + to_string(c.layout);
-  else if (reason.find("precision") != std::string::npos)
-    fields += ", precision: " + to_string(c.precision);
-  else if (reason.find("mask") != std::string::npos)
-    fields += ", mask: " + to_string(c.mask.kind);
-  else
-    fields += ", layer: " + c.layer.name;
+  if (field != "backend") fields += ", " + field + ": " + value;
   return "remove this backend, or skip such cases with 'exclude: [{" + fields + "}]'";
 }
 
@@ -85,9 +90,9 @@ Plan build_plan(const Sweep& sweep) {
     throw SpecError({sweep.file, 0, 0}, "the sweep expands to no case (every case is excluded)",
                     "loosen the 'exclude' rules");
   for (const auto& c : plan.cases)
-    if (const auto reason = find_backend(c.backend)->unsupported(c))
-      throw SpecError(c.backend_mark, "backend '" + c.backend + "' cannot run case " + c.key() + ": " + *reason,
-                      exclude_hint(c, *reason));
+    if (const auto why = find_backend(c.backend)->unsupported(c))
+      throw SpecError(c.backend_mark, "backend '" + c.backend + "' cannot run case " + c.key() + ": " + why->reason,
+                      exclude_hint(c, *why));
   resolve_mask_files(plan);
   return plan;
 }

@@ -122,8 +122,8 @@ nlohmann::json result_to_json(const CaseResult& r) {
   j["timing"] = r.timing ? timing_to_json(*r.timing) : nlohmann::json(nullptr);
   if (r.kernel_timing)
     j["kernel_timing"] = kernel_timing_to_json(*r.kernel_timing);
-  else if (!r.kernel_timing_unavailable.empty())
-    j["kernel_timing"] = {{"unavailable", r.kernel_timing_unavailable}};
+  else if (!r.kernel_timing.why_not().empty())
+    j["kernel_timing"] = {{"unavailable", r.kernel_timing.why_not()}};
   if (r.counters) {
     nlohmann::json kernels = nlohmann::json::array();
     for (std::size_t i = 0; i < r.counters->kernels.size(); ++i) {
@@ -140,14 +140,14 @@ nlohmann::json result_to_json(const CaseResult& r) {
     for (const auto& [metric, value] : r.counters->op_totals) totals[metric] = value;
     j["counters"] = {{"chip", r.counters_chip}, {"passes", r.counters->passes}, {"metrics", r.counters->metrics},
                      {"op_totals", totals}, {"kernels", kernels}};
-  } else if (!r.counters_unavailable.empty()) {
-    j["counters"] = {{"unavailable", r.counters_unavailable}};
+  } else if (!r.counters.why_not().empty()) {
+    j["counters"] = {{"unavailable", r.counters.why_not()}};
   }
   if (r.energy)
     j["energy"] = {{"mj_per_op", r.energy->mj_per_op}, {"average_watts", r.energy->average_watts},
                    {"ops", r.energy->ops}, {"seconds", r.energy->seconds}};
-  else if (!r.energy_unavailable.empty())
-    j["energy"] = {{"unavailable", r.energy_unavailable}};
+  else if (!r.energy.why_not().empty())
+    j["energy"] = {{"unavailable", r.energy.why_not()}};
   j["prepare_us"] = r.prepare_us ? nlohmann::json(*r.prepare_us) : nlohmann::json(nullptr);
   j["backend_details"] = r.backend_details;
   const DerivedFigures& d = r.derived;

@@ -40,19 +40,47 @@ struct DerivedFigures {
   std::optional<double> roofline_fraction;  // roofline time / median time
 };
 
+// Why a pass that was asked for gave no value (CUPTI restricted, no energy counter, ...).
+struct Unavailable {
+  std::string why;
+};
+
+// The outcome of one optional pass: its value, or why it has none; neither when the pass was not asked for.
+template <class T>
+class PassOutcome {
+ public:
+  PassOutcome& operator=(T value) {
+    value_ = std::move(value);
+    why_not_.clear();
+    return *this;
+  }
+  PassOutcome& operator=(Unavailable unavailable) {
+    value_.reset();
+    why_not_ = std::move(unavailable.why);
+    return *this;
+  }
+  bool has_value() const { return value_.has_value(); }
+  explicit operator bool() const { return has_value(); }
+  const T& operator*() const { return *value_; }
+  const T* operator->() const { return &*value_; }
+  // Empty unless the pass was asked for and could not run.
+  const std::string& why_not() const { return why_not_; }
+
+ private:
+  std::optional<T> value_;
+  std::string why_not_;
+};
+
 struct CaseResult {
   Case c;
   CaseStatus status = CaseStatus::error;
   std::string error;  // for incorrect and error
   VerifyOutcome verify;
   std::optional<TimingResult> timing;
-  std::optional<KernelScope> kernel_timing;  // the `kernel` scope, when traced
-  std::string kernel_timing_unavailable;     // why it was not, when CUPTI could not trace
-  std::optional<CounterReading> counters;    // the counters pass
+  PassOutcome<KernelScope> kernel_timing;  // the `kernel` scope
+  PassOutcome<CounterReading> counters;    // the counters pass
   std::string counters_chip;
-  std::string counters_unavailable;
-  std::optional<EnergyResult> energy;        // when the sweep asks for it (measure.energy_s)
-  std::string energy_unavailable;
+  PassOutcome<EnergyResult> energy;        // when the sweep asks for it (measure.energy_s)
   std::optional<double> prepare_us;
   nlohmann::json backend_details = nlohmann::json::object();
   DerivedFigures derived;

@@ -256,27 +256,33 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
     if (const auto trace = KernelTrace::open(why_not))
       result.kernel_timing = engine_->trace_kernels(timed, settings_, *trace, settings_.kernel_runs);
     else
-      result.kernel_timing_unavailable = why_not;
+      result.kernel_timing = Unavailable{why_not};
   }
   if (counters_) {
     PassTimer timer(pass_seconds_.counters);
     std::string why_not;
-    result.counters = counters_->read(
+    const auto reading = counters_->read(
         [&] {
           op->run(gpu_.stream());
           SCB_CUDA(cudaStreamSynchronize(gpu_.stream()));
         },
         why_not);
-    if (result.counters) result.counters_chip = counters_->chip();
-    else result.counters_unavailable = why_not;
+    if (reading) {
+      result.counters = *reading;
+      result.counters_chip = counters_->chip();
+    } else {
+      result.counters = Unavailable{why_not};
+    }
   } else if (!counters_missing_.empty()) {
-    result.counters_unavailable = counters_missing_;
+    result.counters = Unavailable{counters_missing_};
   }
   if (settings_.energy_s > 0) {
     PassTimer timer(pass_seconds_.energy);
     std::string why_not;
-    result.energy = engine_->measure_energy(timed, settings_.energy_s, why_not);
-    if (!result.energy) result.energy_unavailable = why_not;
+    if (const auto energy = engine_->measure_energy(timed, settings_.energy_s, why_not))
+      result.energy = *energy;
+    else
+      result.energy = Unavailable{why_not};
   }
   result.derived =
       derive_figures(c, data.host.weight_density, data.host.activation_density, result.timing->stats.median, ceilings_);
