@@ -13,11 +13,17 @@ __device__ __forceinline__ float to_float(__nv_bfloat16 v) { return __bfloat162f
 template <class T>
 __device__ __forceinline__ T from_float(float v);
 template <>
-__device__ __forceinline__ float from_float<float>(float v) { return v; }
+__device__ __forceinline__ float from_float<float>(float v) {
+  return v;
+}
 template <>
-__device__ __forceinline__ __half from_float<__half>(float v) { return __float2half_rn(v); }
+__device__ __forceinline__ __half from_float<__half>(float v) {
+  return __float2half_rn(v);
+}
 template <>
-__device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
+__device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v) {
+  return __float2bfloat16_rn(v);
+}
 
 // n / d for n * d < 2^32 and d >= 2, with m = divisor_magic(d): one multiply-high instead of a division.
 __device__ __forceinline__ unsigned divisor_magic(unsigned d) { return 0xFFFFFFFFu / d + 1; }
@@ -28,8 +34,8 @@ __device__ __forceinline__ unsigned fast_divide(unsigned n, unsigned magic) { re
 // lanes busy, so global reads are coalesced. fp32 goes through cp.async (zero-fill by a 0-byte source),
 // every copy of the chunk in flight at once; 16-bit inputs are converted to FP32 on the way.
 template <class T>
-__device__ __forceinline__ void stage_chunk(float* tile, const T* __restrict__ image, int count, int in_y0,
-                                            int in_x0, const DirectSparseShape& s, const DirectSparseGeometry& g,
+__device__ __forceinline__ void stage_chunk(float* tile, const T* __restrict__ image, int count, int in_y0, int in_x0,
+                                            const DirectSparseShape& s, const DirectSparseGeometry& g,
                                             unsigned halo_magic, unsigned width_magic) {
   const unsigned halo = unsigned(g.in_h * g.in_w);
   const unsigned total = halo * unsigned(count);
@@ -55,8 +61,8 @@ __device__ __forceinline__ void stage_chunk(float* tile, const T* __restrict__ i
 // UNIT_STRIDE: stride_h is 1, so a lane's pixels sit at immediate offsets 0, 1, 2, ... of each column.
 template <class T, int PIXELS, int CHANNELS_PER_WARP, bool UNIT_STRIDE>
 __global__ void __launch_bounds__(kMaxThreads)
-    direct_sparse_kernel(const T* __restrict__ input, T* __restrict__ output, DirectSparseShape s,
-                         DirectSparseTiling t, DirectSparseGeometry g, DirectSparseWeights w) {
+    direct_sparse_kernel(const T* __restrict__ input, T* __restrict__ output, DirectSparseShape s, DirectSparseTiling t,
+                         DirectSparseGeometry g, DirectSparseWeights w) {
   extern __shared__ float tile[];
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
   const int tile_y = blockIdx.x / g.tiles_x, tile_x = blockIdx.x - tile_y * g.tiles_x;
@@ -143,24 +149,33 @@ using KernelPointer = void (*)(const T*, T*, DirectSparseShape, DirectSparseTili
 template <class T, int PIXELS, bool UNIT_STRIDE>
 KernelPointer<T> pick_channels(int channels_per_warp) {
   switch (channels_per_warp) {
-    case 1: return direct_sparse_kernel<T, PIXELS, 1, UNIT_STRIDE>;
-    case 2: return direct_sparse_kernel<T, PIXELS, 2, UNIT_STRIDE>;
-    case 4: return direct_sparse_kernel<T, PIXELS, 4, UNIT_STRIDE>;
+    case 1:
+      return direct_sparse_kernel<T, PIXELS, 1, UNIT_STRIDE>;
+    case 2:
+      return direct_sparse_kernel<T, PIXELS, 2, UNIT_STRIDE>;
+    case 4:
+      return direct_sparse_kernel<T, PIXELS, 4, UNIT_STRIDE>;
     case 8:
       if constexpr (PIXELS * 8 <= kMaxAccumulators) return direct_sparse_kernel<T, PIXELS, 8, UNIT_STRIDE>;
       return nullptr;
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
 template <class T, bool UNIT_STRIDE>
 KernelPointer<T> pick_pixels(const DirectSparseTiling& t) {
   switch (t.pixels) {
-    case 1: return pick_channels<T, 1, UNIT_STRIDE>(t.channels_per_warp);
-    case 2: return pick_channels<T, 2, UNIT_STRIDE>(t.channels_per_warp);
-    case 4: return pick_channels<T, 4, UNIT_STRIDE>(t.channels_per_warp);
-    case 8: return pick_channels<T, 8, UNIT_STRIDE>(t.channels_per_warp);
-    default: return nullptr;
+    case 1:
+      return pick_channels<T, 1, UNIT_STRIDE>(t.channels_per_warp);
+    case 2:
+      return pick_channels<T, 2, UNIT_STRIDE>(t.channels_per_warp);
+    case 4:
+      return pick_channels<T, 4, UNIT_STRIDE>(t.channels_per_warp);
+    case 8:
+      return pick_channels<T, 8, UNIT_STRIDE>(t.channels_per_warp);
+    default:
+      return nullptr;
   }
 }
 
@@ -204,8 +219,8 @@ cudaError_t direct_sparse_conv(const T* input, T* output, const DirectSparseShap
   return cudaGetLastError();
 }
 
-#define SCB_DIRECT_SPARSE_INSTANTIATE(T)                                                                     \
-  template cudaError_t direct_sparse_configure<T>(const DirectSparseShape&, const DirectSparseTiling&);    \
+#define SCB_DIRECT_SPARSE_INSTANTIATE(T)                                                                        \
+  template cudaError_t direct_sparse_configure<T>(const DirectSparseShape&, const DirectSparseTiling&);         \
   template cudaError_t direct_sparse_conv<T>(const T*, T*, const DirectSparseShape&, const DirectSparseTiling&, \
                                              const DirectSparseWeights&, cudaStream_t);
 SCB_DIRECT_SPARSE_INSTANTIATE(float)

@@ -36,10 +36,10 @@ struct DirectSparseTiling {
 
 // Everything the tiling implies for one layer.
 struct DirectSparseGeometry {
-  int tile_h, lane_rows;           // output rows per tile; lanes stacked vertically (32 / tile_w)
-  int in_h, in_w;                  // staged halo of one input channel
-  int column_pitch, channel_pitch; // column-major staging: (x, y) at x * column_pitch + y
-  int chunks;                      // ceil((C/groups) / chunk_channels)
+  int tile_h, lane_rows;            // output rows per tile; lanes stacked vertically (32 / tile_w)
+  int in_h, in_w;                   // staged halo of one input channel
+  int column_pitch, channel_pitch;  // column-major staging: (x, y) at x * column_pitch + y
+  int chunks;                       // ceil((C/groups) / chunk_channels)
   int chunks_per_split;
   int tiles_x, tiles_y;
   int block_channels, channel_blocks;
@@ -73,8 +73,8 @@ struct alignas(8) SparseEntry {
 };
 
 struct DirectSparseWeights {
-  const int* order;       // groups x K/groups: output channel (within its group) of each slot
-  const int* chunk_ptr;   // groups x K/groups x (chunks + 1): entry range of each slot and chunk
+  const int* order;      // groups x K/groups: output channel (within its group) of each slot
+  const int* chunk_ptr;  // groups x K/groups x (chunks + 1): entry range of each slot and chunk
   const SparseEntry* entries;
 };
 

@@ -69,8 +69,8 @@ cudaError_t escort_pad_input(const float* input, float* padded, const EscortShap
   const long long total = (long long)s.N * s.C * s.H * s.W;
   const int threads = 256;
   const long long blocks = (total + threads - 1) / threads;
-  pad_input_kernel<<<unsigned(blocks < 65535 * 16 ? blocks : 65535 * 16), threads, 0, stream>>>(
-      input, padded, s, pitches(s), total);
+  pad_input_kernel<<<unsigned(blocks < 65535 * 16 ? blocks : 65535 * 16), threads, 0, stream>>>(input, padded, s,
+                                                                                                pitches(s), total);
   return cudaGetLastError();
 }
 
@@ -79,11 +79,14 @@ cudaError_t escort_sconv(const float* padded, const int* row_offsets, const int*
   if (s.K > 65535 || s.N > 65535) return cudaErrorInvalidConfiguration;  // grid y/z limits
   const auto launch = [&](auto kernel, int tile_w, int tile_h) {
     const dim3 block(tile_w, tile_h);
-    const dim3 grid(unsigned(((s.Q + tile_w - 1) / tile_w) * ((s.P + tile_h - 1) / tile_h)), unsigned(s.K), unsigned(s.N));
+    const dim3 grid(unsigned(((s.Q + tile_w - 1) / tile_w) * ((s.P + tile_h - 1) / tile_h)), unsigned(s.K),
+                    unsigned(s.N));
     kernel<<<grid, block, 0, stream>>>(padded, row_offsets, offsets, values, output, s, pitches(s));
   };
-  if (escort_tile_width(s) == 32) launch(sconv_shm_kernel<32, 8>, 32, 8);
-  else launch(sconv_shm_kernel<16, 16>, 16, 16);
+  if (escort_tile_width(s) == 32)
+    launch(sconv_shm_kernel<32, 8>, 32, 8);
+  else
+    launch(sconv_shm_kernel<16, 16>, 16, 16);
   return cudaGetLastError();
 }
 

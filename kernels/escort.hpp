@@ -2,8 +2,8 @@
 // Escort/Escoin direct sparse convolution (X. Chen, arXiv 1802.10280), kept as the paper built it:
 // the input is copied into a padded buffer whose rows and channels share one pad, weights are CSR per
 // output channel with column indices "stretched" into offsets in that buffer, one thread block per
-// output channel and 16x16 output tile (32x8 when the input has 27 rows), one thread per output pixel, the channel's nonzeros staged in
-// shared memory in 1024-entry chunks. FP32. Knows nothing of the harness.
+// output channel and 16x16 output tile (32x8 when the input has 27 rows), one thread per output pixel, the channel's
+// nonzeros staged in shared memory in 1024-entry chunks. FP32. Knows nothing of the harness.
 #include <cuda_runtime.h>
 
 namespace scb::kernels {

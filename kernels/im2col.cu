@@ -109,7 +109,8 @@ template cudaError_t im2col_nchw<float>(const float*, float*, const Im2colShape&
 template cudaError_t im2col_nchw<__half>(const __half*, __half*, const Im2colShape&, cudaStream_t);
 template cudaError_t im2col_nchw<__nv_bfloat16>(const __nv_bfloat16*, __nv_bfloat16*, const Im2colShape&, cudaStream_t);
 template cudaError_t im2col_nchw_pixel_major<float>(const float*, float*, const Im2colShape&, long long, cudaStream_t);
-template cudaError_t im2col_nchw_pixel_major<__half>(const __half*, __half*, const Im2colShape&, long long, cudaStream_t);
+template cudaError_t im2col_nchw_pixel_major<__half>(const __half*, __half*, const Im2colShape&, long long,
+                                                     cudaStream_t);
 template cudaError_t im2col_nchw_pixel_major<__nv_bfloat16>(const __nv_bfloat16*, __nv_bfloat16*, const Im2colShape&,
                                                             long long, cudaStream_t);
 template cudaError_t pixel_major_to_nchw<float>(const float*, float*, int, int, int, int, cudaStream_t);

@@ -43,8 +43,9 @@ inline CaseResult ok_result(const std::string& backend, double sparsity, double 
     k.end_ns = end;
     return k;
   };
-  r.kernel_timing = summarize_trace({{1, {kernel("_ZN3scb7kernels6im2colEv", 0, 20'000), kernel("gemm", 21'000, 90'000)}},
-                                     {2, {kernel("_ZN3scb7kernels6im2colEv", 0, 19'000), kernel("gemm", 20'000, 88'000)}}});
+  r.kernel_timing =
+      summarize_trace({{1, {kernel("_ZN3scb7kernels6im2colEv", 0, 20'000), kernel("gemm", 21'000, 90'000)}},
+                       {2, {kernel("_ZN3scb7kernels6im2colEv", 0, 19'000), kernel("gemm", 20'000, 88'000)}}});
   r.energy = energy_from_counter(1'000'000, 1'420'000, 12'000, 1.05);
   CounterReading counters;
   counters.metrics = {"dram__bytes_read.sum", "sm__warps_active.avg.pct_of_peak_sustained_active"};
@@ -60,8 +61,11 @@ inline CaseResult ok_result(const std::string& backend, double sparsity, double 
 inline CaseResult ok_result_without_kernel_scope() {
   CaseResult r = ok_result("im2col_cusparse", 0.9, 50.0);
   r.energy = Unavailable{"NVML is not loaded"};
-  r.counters = Unavailable{"cuptiRangeProfilerEnable: CUPTI_ERROR_INSUFFICIENT_PRIVILEGES (counters are restricted to administrators)"};
-  r.kernel_timing = Unavailable{"cuptiActivityEnable: CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED (another profiler, e.g. ncu or nsys, is attached)"};
+  r.counters = Unavailable{
+      "cuptiRangeProfilerEnable: CUPTI_ERROR_INSUFFICIENT_PRIVILEGES (counters are restricted to administrators)"};
+  r.kernel_timing = Unavailable{
+      "cuptiActivityEnable: CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED (another profiler, e.g. ncu or nsys, is "
+      "attached)"};
   return r;
 }
 

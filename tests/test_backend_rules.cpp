@@ -38,7 +38,9 @@ TEST(BackendRules, DirectSparseTakesFp32Fp16Bf16ButNotTf32) {
   ASSERT_NE(direct, nullptr);
   for (const auto p : {Precision::fp32, Precision::fp16, Precision::bf16})
     EXPECT_FALSE(direct->unsupported(case_for("direct_sparse", p)).has_value()) << to_string(p);
-  EXPECT_NE(direct->unsupported(case_for("direct_sparse", Precision::tf32)).value_or(Unsupported{}).reason.find("use precision fp32"),
+  EXPECT_NE(direct->unsupported(case_for("direct_sparse", Precision::tf32))
+                .value_or(Unsupported{})
+                .reason.find("use precision fp32"),
             std::string::npos);
 }
 

@@ -39,7 +39,8 @@ TEST(CandidateRanking, TheWarmUpDecidesOnlyTheSkipTheMedianDecidesTheOrder) {
 }
 
 TEST(CandidateRanking, TiesKeepTheCandidatesOrder) {
-  const auto ranked = rank_candidates(3, [](std::size_t) { return 5.0; }, [](std::size_t) { return 5.0; });
+  const auto ranked = rank_candidates(
+      3, [](std::size_t) { return 5.0; }, [](std::size_t) { return 5.0; });
   EXPECT_EQ(ranked[0].index, 0u);
   EXPECT_EQ(ranked[1].index, 1u);
   EXPECT_EQ(ranked[2].index, 2u);

@@ -85,7 +85,8 @@ TEST(CompareStatistics, SmallRealChangeIsSame) {
   // A 1% change measured precisely is real but under the 5% threshold.
   const auto t = test_thresholds();
   Rng rng(17);
-  EXPECT_EQ(verdict_for(normal_samples(rng, 100, 100, 0.001), normal_samples(rng, 100, 101, 0.001), t, 1), Verdict::same);
+  EXPECT_EQ(verdict_for(normal_samples(rng, 100, 100, 0.001), normal_samples(rng, 100, 101, 0.001), t, 1),
+            Verdict::same);
 }
 
 nlohmann::json document(const std::vector<CaseResult>& results, const std::string& gpu) {

@@ -51,8 +51,8 @@ struct BackendCase {
   Precision precision;
   Layout layout;
   Params params = {};
-  int mask_block = 0;  // > 0: block mask of this size, else uniform
-  bool nm_2_4 = false;  // a 2:4 mask
+  int mask_block = 0;             // > 0: block mask of this size, else uniform
+  bool nm_2_4 = false;            // a 2:4 mask
   bool skip_unsupported = false;  // for backends with shape limits: skip, but still run >= 18 cases
   bool imbalanced = false;        // a channel_imbalanced mask
 };
@@ -148,12 +148,14 @@ INSTANTIATE_TEST_SUITE_P(
         BackendCase{"im2col_cusparse", Precision::fp32, Layout::nchw, {{"format", "csr"}, {"algorithm", "alg3"}}},
         BackendCase{"im2col_cusparse", Precision::tf32, Layout::nchw, {{"format", "blocked_ell"}}, 16},
         BackendCase{"im2col_cusparse", Precision::fp16, Layout::nchw, {{"format", "blocked_ell"}}, 16},
-        BackendCase{"im2col_cusparse", Precision::fp16, Layout::nchw, {{"format", "blocked_ell"}, {"order", "col"}}, 8}),
+        BackendCase{
+            "im2col_cusparse", Precision::fp16, Layout::nchw, {{"format", "blocked_ell"}, {"order", "col"}}, 8}),
     name_of);
 
 INSTANTIATE_TEST_SUITE_P(Escort, BackendCorrectness,
                          ::testing::Values(BackendCase{"escort", Precision::fp32, Layout::nchw},
-                                           BackendCase{"escort", Precision::fp32, Layout::nchw, {}, 0, false, false, true}),
+                                           BackendCase{
+                                               "escort", Precision::fp32, Layout::nchw, {}, 0, false, false, true}),
                          name_of);
 
 BackendCase direct(Precision precision, Params params = {}, bool imbalanced = true) {
@@ -307,8 +309,9 @@ TEST(CudnnAlgorithmChoice, RepeatedPreparesPickEquallyFastAlgorithms) {
 TEST(CudnnAlgorithmChoice, PickIsAsFastAsEveryAlgorithmForced) {
   SCB_REQUIRE_GPU();
   CaseRunner runner(1, quick_settings());
-  for (const Case& c : {cudnn_case(make_layer("inception_3a_3x3", 96, 28, 28, 128, 3, 3, 1, 1, 1), Precision::tf32),
-                        cudnn_case(make_layer("caffenet_conv3", 256, 13, 13, 384, 3, 3, 1, 1, 1), Precision::fp32, 1)}) {
+  for (const Case& c :
+       {cudnn_case(make_layer("inception_3a_3x3", 96, 28, 28, 128, 3, 3, 1, 1, 1), Precision::tf32),
+        cudnn_case(make_layer("caffenet_conv3", 256, 13, 13, 384, 3, 3, 1, 1, 1), Precision::fp32, 1)}) {
     const CaseResult picked = runner.run(c);
     ASSERT_EQ(picked.status, CaseStatus::ok) << picked.error;
     double fastest = 0;

@@ -71,9 +71,10 @@ TEST(TimingEngineProof, SpinKernelMatchesCyclesOverClock) {
     const double clock_mhz = 0.5 * (r.clock.min_mhz + r.clock.max_mhz);
     const double expected_us = double(cycles) / clock_mhz;
     const double error = r.stats.median / expected_us - 1.0;
-    std::printf("[proof] spin %lld cycles at %.0f MHz (min %u, max %u): expected %.2f us, measured median %.2f us, "
-                "error %+.2f%%\n",
-                cycles, clock_mhz, r.clock.min_mhz, r.clock.max_mhz, expected_us, r.stats.median, 100 * error);
+    std::printf(
+        "[proof] spin %lld cycles at %.0f MHz (min %u, max %u): expected %.2f us, measured median %.2f us, "
+        "error %+.2f%%\n",
+        cycles, clock_mhz, r.clock.min_mhz, r.clock.max_mhz, expected_us, r.stats.median, 100 * error);
     EXPECT_LT(std::abs(error), 0.02);
   }
 }
@@ -228,11 +229,16 @@ TEST(TimingEngineProbe, DISABLED_LaunchCostBreakdown) {
   SCB_REQUIRE_GPU();
   EngineFixture f;
   const auto empty = [](cudaStream_t st) { SCB_CUDA(probes::launch_empty_kernel(st)); };
-  const std::vector<std::pair<std::string, Op>> ops = {
-      {"no op (event pair only)", [](cudaStream_t) {}},
-      {"1 empty kernel", empty},
-      {"2 empty kernels", [&](cudaStream_t st) { empty(st); empty(st); }},
-      {"4 empty kernels", [&](cudaStream_t st) { for (int i = 0; i < 4; ++i) empty(st); }}};
+  const std::vector<std::pair<std::string, Op>> ops = {{"no op (event pair only)", [](cudaStream_t) {}},
+                                                       {"1 empty kernel", empty},
+                                                       {"2 empty kernels",
+                                                        [&](cudaStream_t st) {
+                                                          empty(st);
+                                                          empty(st);
+                                                        }},
+                                                       {"4 empty kernels", [&](cudaStream_t st) {
+                                                          for (int i = 0; i < 4; ++i) empty(st);
+                                                        }}};
   for (const auto& [name, op] : ops)
     for (const LaunchMode launch : {LaunchMode::graph, LaunchMode::stream})
       for (const bool cold : {true, false}) {
@@ -274,7 +280,8 @@ TEST(TimingEngineProbe, DISABLED_EventPlacement) {
   cudaGraphExec_t with_events = capture(true), op_only = capture(false);
   const std::vector<std::pair<std::string, std::function<void()>>> layouts = {
       {"events in graph", [&] { SCB_CUDA(cudaGraphLaunch(with_events, stream.get())); }},
-      {"graph of op only", [&] {
+      {"graph of op only",
+       [&] {
          SCB_CUDA(cudaEventRecord(start.get(), stream.get()));
          SCB_CUDA(cudaGraphLaunch(op_only, stream.get()));
          SCB_CUDA(cudaEventRecord(stop.get(), stream.get()));
@@ -289,7 +296,7 @@ TEST(TimingEngineProbe, DISABLED_EventPlacement) {
     for (int i = 0; i < 300; ++i) {
       release.set(0);
       SCB_CUDA(probes::launch_blocking_kernel(release.device_pointer(), timed_out.device_pointer(), 2'000'000'000ull,
-                                               stream.get()));
+                                              stream.get()));
       enqueue();
       release.set(1);
       SCB_CUDA(cudaEventSynchronize(stop.get()));
@@ -305,7 +312,6 @@ TEST(TimingEngineProbe, DISABLED_EventPlacement) {
   SCB_CUDA(cudaGraphExecDestroy(with_events));
   SCB_CUDA(cudaGraphExecDestroy(op_only));
 }
-
 
 // Not a proof: where a cold sample's extra cost comes from. One sample of an empty kernel (graph of
 // start event, kernel, stop event) per row, varying the flush (none, the engine's read of 2x L2,
@@ -324,8 +330,8 @@ TEST(TimingEngineProbe, DISABLED_ColdLaunchVariants) {
   CudaEvent start, stop;
   MappedHostFlag release, timed_out;
   std::string why;
-  CapturedSample graph(stream.get(), [](cudaStream_t st) { SCB_CUDA(probes::launch_empty_kernel(st)); },
-                       start.get(), stop.get(), why);
+  CapturedSample graph(
+      stream.get(), [](cudaStream_t st) { SCB_CUDA(probes::launch_empty_kernel(st)); }, start.get(), stop.get(), why);
   ASSERT_TRUE(graph.ok()) << why;
   graph.launch(stream.get());
   SCB_CUDA(cudaStreamSynchronize(stream.get()));
@@ -350,7 +356,7 @@ TEST(TimingEngineProbe, DISABLED_ColdLaunchVariants) {
           }
           release.set(0);
           SCB_CUDA(probes::launch_blocking_kernel(release.device_pointer(), timed_out.device_pointer(),
-                                                   2'000'000'000ull, stream.get()));
+                                                  2'000'000'000ull, stream.get()));
           if (!flush_first) enqueue_flush();
           graph.launch(stream.get());
           release.set(1);
@@ -362,8 +368,10 @@ TEST(TimingEngineProbe, DISABLED_ColdLaunchVariants) {
         const SampleStats stats = summarize(samples);
         const char* flush_name = flush == Flush::none ? "none" : flush == Flush::read_2x ? "read 2xL2" : "memset 1xL2";
         std::printf("[probe] gap %3d us, flush %-11s %-12s median %.3f us  p10 %.3f  p90 %.3f\n", gap_us, flush_name,
-                    flush == Flush::none ? "" : flush_first ? "before block" : "after block", stats.median, stats.p10,
-                    stats.p90);
+                    flush == Flush::none ? ""
+                    : flush_first        ? "before block"
+                                         : "after block",
+                    stats.median, stats.p10, stats.p90);
         EXPECT_GT(stats.median, 0.0);
       }
   // The engine itself, for comparison with the rows above (it also reads the SM clock between samples).
@@ -372,8 +380,8 @@ TEST(TimingEngineProbe, DISABLED_ColdLaunchVariants) {
     s.cold_l2 = cold;
     s.min_samples = s.max_samples = 300;
     s.max_time_s = 5.0;
-    const TimingResult r = engine_fixture.engine->measure(
-        [](cudaStream_t st) { SCB_CUDA(probes::launch_empty_kernel(st)); }, s);
+    const TimingResult r =
+        engine_fixture.engine->measure([](cudaStream_t st) { SCB_CUDA(probes::launch_empty_kernel(st)); }, s);
     std::printf("[probe] engine, %s: median %.3f us  p10 %.3f  p90 %.3f\n", cold ? "cold" : "hot", r.stats.median,
                 r.stats.p10, r.stats.p90);
   }
@@ -403,8 +411,8 @@ TEST(CounterProof, OpenSessionLeavesTimingAlone) {
   ASSERT_TRUE(reading.has_value()) << why;
   const double empty_open = f.engine->measure(empty, s).stats.median;
   const double spin_open = f.engine->measure(spin, s).stats.median;
-  std::printf("[proof] with a counter session open: empty kernel %.3f -> %.3f us, spin %.2f -> %.2f us\n",
-              empty_before, empty_open, spin_before, spin_open);
+  std::printf("[proof] with a counter session open: empty kernel %.3f -> %.3f us, spin %.2f -> %.2f us\n", empty_before,
+              empty_open, spin_before, spin_open);
   EXPECT_LT(std::abs(empty_open - empty_before), 0.3);
   EXPECT_LT(std::abs(spin_open / spin_before - 1.0), 0.01);
 }

@@ -45,7 +45,7 @@ TEST(Layers, AlexNetConv1Gives55x55AndHanFlops) {
 
 TEST(Layers, LeNetMatchesHanTable) {
   const Network lenet = load("lenet5");
-  EXPECT_EQ(find(lenet, "conv1").dense_flops(1), 576'000);   // Han: 576K
+  EXPECT_EQ(find(lenet, "conv1").dense_flops(1), 576'000);    // Han: 576K
   EXPECT_EQ(find(lenet, "conv2").dense_flops(1), 3'200'000);  // Han: 3200K
   EXPECT_EQ(find(lenet, "conv1").pooled_P(), 12);
   EXPECT_EQ(find(lenet, "conv2").pooled_P(), 4);
@@ -116,7 +116,8 @@ TEST(Layers, DongOperatorsMatchTable2AtBatch64) {
   const Network d = load("dong2020");
   ASSERT_EQ(d.layers.size(), 10u);
   const std::vector<double> table_mflops{36.8, 204.8, 314.5, 838.8, 419.4, 14797.5, 14797.5, 11098.1, 236760.1, 118380};
-  for (std::size_t i = 0; i < 10; ++i) EXPECT_NEAR(d.layers[i].dense_flops(64) / 1e6, table_mflops[i], 0.1) << d.layers[i].name;
+  for (std::size_t i = 0; i < 10; ++i)
+    EXPECT_NEAR(d.layers[i].dense_flops(64) / 1e6, table_mflops[i], 0.1) << d.layers[i].name;
 }
 
 TEST(Layers, KimCnnSequenceLengthIsAnOption) {
@@ -140,8 +141,8 @@ TEST(Layers, EveryNetworkFileLoadsWithValidShapes) {
 
 TEST(LayerArithmetic, OutputAndPoolSizes) {
   EXPECT_EQ(conv_output_size(227, 11, 4, 0, 1), 55);
-  EXPECT_EQ(conv_output_size(7, 3, 1, 0, 2), 3);  // dilation 2: effective filter 5
-  EXPECT_EQ(conv_output_size(2, 5, 1, 0, 1), 0);  // does not fit
+  EXPECT_EQ(conv_output_size(7, 3, 1, 0, 2), 3);    // dilation 2: effective filter 5
+  EXPECT_EQ(conv_output_size(2, 5, 1, 0, 1), 0);    // does not fit
   EXPECT_EQ(pool_output_size(112, {3, 2, 0}), 56);  // ceil rule
   EXPECT_EQ(pool_output_size(13, {3, 2, 0}), 6);
   Layer l;

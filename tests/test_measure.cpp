@@ -89,7 +89,8 @@ TEST(Counters, LeanSetIsOnePassOnGH100AndBadNamesAreNamed) {
 
 TEST(Counters, EveryCommittedSweepNamesMetricsThatGH100Knows) {
   int checked = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(SCBENCH_SOURCE_DIR) + "/configs")) {
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(std::string(SCBENCH_SOURCE_DIR) + "/configs")) {
     if (entry.path().extension() != ".yaml") continue;
     const Sweep sweep = load_sweep(entry.path());
     const auto metrics = parse_counter_choice(sweep.measure.counters);
@@ -128,11 +129,11 @@ TEST(Energy, PerOpFromTheCounterDelta) {
 
 TEST(KernelScope, UnionCountsOverlappingKernelsOnce) {
   EXPECT_EQ(union_length_ns({}), 0u);
-  EXPECT_EQ(union_length_ns({{10, 20}, {30, 45}}), 25u);            // disjoint: a launch gap is not kernel time
-  EXPECT_EQ(union_length_ns({{10, 30}, {20, 40}}), 30u);            // overlapping streams
+  EXPECT_EQ(union_length_ns({{10, 20}, {30, 45}}), 25u);             // disjoint: a launch gap is not kernel time
+  EXPECT_EQ(union_length_ns({{10, 30}, {20, 40}}), 30u);             // overlapping streams
   EXPECT_EQ(union_length_ns({{10, 100}, {20, 30}, {40, 50}}), 90u);  // nested
-  EXPECT_EQ(union_length_ns({{50, 60}, {10, 20}, {15, 25}}), 25u);  // unsorted
-  EXPECT_EQ(union_length_ns({{10, 10}, {30, 20}}), 0u);             // empty and reversed records are ignored
+  EXPECT_EQ(union_length_ns({{50, 60}, {10, 20}, {15, 25}}), 25u);   // unsorted
+  EXPECT_EQ(union_length_ns({{10, 10}, {30, 20}}), 0u);              // empty and reversed records are ignored
 }
 
 TEST(KernelScope, DemanglesCxxNamesAndKeepsPlainOnes) {
@@ -150,8 +151,8 @@ TEST(KernelScope, OneSamplePerExecutionAndTheLastExecutionsKernels) {
     t.end_ns = end;
     return t;
   };
-  const KernelScope scope = summarize_trace({{1, {k("a", 0, 10'000), k("b", 12'000, 20'000)}},
-                                             {2, {k("a", 100'000, 111'000)}}});
+  const KernelScope scope =
+      summarize_trace({{1, {k("a", 0, 10'000), k("b", 12'000, 20'000)}}, {2, {k("a", 100'000, 111'000)}}});
   ASSERT_EQ(scope.samples_us.size(), 2u);
   EXPECT_DOUBLE_EQ(scope.samples_us[0], 18.0);  // 10 us + 8 us, the 2 us gap excluded
   EXPECT_DOUBLE_EQ(scope.samples_us[1], 11.0);

@@ -55,8 +55,9 @@ TEST(ResultJson, VerifiedResultIsCheckedButNotTimed) {
 
 TEST(GoogleBenchmarkExport, OneRepetitionPerSampleAndAMedianForTimedCasesOnly) {
   const nlohmann::json ok = result_to_json(ok_result("cudnn", 0.9, 100.0));
-  const nlohmann::json document = {{"results", {ok, result_to_json(incorrect_result()), result_to_json(verified_result())}},
-                                   {"environment", nlohmann::json::object()}};
+  const nlohmann::json document = {
+      {"results", {ok, result_to_json(incorrect_result()), result_to_json(verified_result())}},
+      {"environment", nlohmann::json::object()}};
   std::ostringstream out;
   export_google_benchmark_json(document, out);
   const auto exported = nlohmann::json::parse(out.str());
@@ -118,9 +119,11 @@ TEST(ResultStore, ResumeSkipsFinishedCasesAndToleratesACutLine) {
   const auto first = result_to_json(ok_result("cudnn", 0.5, 10));
   {
     std::ofstream cp(ResultStore::checkpoint_path(output));
-    cp << identity_line() << first.dump() << "\n" << R"({"case": {"key": "cut sh)";  // a crash mid-write
+    cp << identity_line() << first.dump() << "\n"
+       << R"({"case": {"key": "cut sh)";  // a crash mid-write
   }
-  EXPECT_THROW(ResultStore(output, kIdentity), ResultStoreError) << "an unfinished run's results are never discarded silently";
+  EXPECT_THROW(ResultStore(output, kIdentity), ResultStoreError)
+      << "an unfinished run's results are never discarded silently";
   ResultStore store(output, kIdentity, {true});
   EXPECT_EQ(store.resumed_count(), 1u);
   EXPECT_TRUE(store.finished(first["case"]["key"].get<std::string>()));
@@ -136,7 +139,8 @@ TEST(ResultStore, AResultAppendedAfterACutLineSurvivesTheNextResume) {
   const auto output = dir / "run.json";
   {
     std::ofstream cp(ResultStore::checkpoint_path(output));
-    cp << identity_line() << result_to_json(ok_result("cudnn", 0.5, 10)).dump() << "\n" << R"({"case": {"key": "cut sh)";
+    cp << identity_line() << result_to_json(ok_result("cudnn", 0.5, 10)).dump() << "\n"
+       << R"({"case": {"key": "cut sh)";
   }
   {
     ResultStore store(output, kIdentity, {true});

@@ -91,13 +91,13 @@ TEST(Masks, NmMasksReallyAreNm) {
 
 class Npy : public ::testing::Test {
  protected:
-  std::filesystem::path dir = std::filesystem::path(SCBENCH_TEST_TMP) / "npy" /
-                              ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::filesystem::path dir =
+      std::filesystem::path(SCBENCH_TEST_TMP) / "npy" / ::testing::UnitTest::GetInstance()->current_test_info()->name();
   void SetUp() override { std::filesystem::create_directories(dir); }
   std::filesystem::path write(const std::string& name, const std::string& descr, const std::string& shape,
                               const std::string& payload, bool fortran = false, const char* magic = "\x93NUMPY") {
-    std::string header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
-                         ", 'shape': " + shape + ", }";
+    std::string header =
+        "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': " + shape + ", }";
     header.resize(((header.size() + 11 + 63) / 64) * 64 - 11, ' ');
     header += '\n';
     std::ofstream out(dir / name, std::ios::binary);

@@ -80,7 +80,8 @@ TEST(Sweep, ExcludeRulesAndFilterDropCases) {
 }
 
 TEST(Sweep, NmMasksFixTheSparsity) {
-  const Sweep sweep = parse_sweep(replace(kValid, "precision:", "mask: [uniform, {kind: nm, n: 2, m: 4}]\nprecision:"), "t.yaml");
+  const Sweep sweep =
+      parse_sweep(replace(kValid, "precision:", "mask: [uniform, {kind: nm, n: 2, m: 4}]\nprecision:"), "t.yaml");
   const Plan plan = build_plan(sweep);
   std::size_t nm = 0;
   for (const auto& c : plan.cases)
@@ -96,21 +97,29 @@ TEST(SweepErrors, UnknownTopLevelKeySuggestsTheRightOne) {
   expect_error(replace(kValid, "batch:", "batchs:"), 5, "unknown key 'batchs'", "did you mean 'batch'");
 }
 
-TEST(SweepErrors, YamlSyntaxError) { expect_error(replace(kValid, "batch: [1, 32]", "batch: [1, 32"), 6, "YAML syntax error"); }
+TEST(SweepErrors, YamlSyntaxError) {
+  expect_error(replace(kValid, "batch: [1, 32]", "batch: [1, 32"), 6, "YAML syntax error");
+}
 
-TEST(SweepErrors, MissingRequiredKey) { expect_error(replace(kValid, "batch: [1, 32]\n", ""), 1, "needs 'batch'", "batch:"); }
+TEST(SweepErrors, MissingRequiredKey) {
+  expect_error(replace(kValid, "batch: [1, 32]\n", ""), 1, "needs 'batch'", "batch:");
+}
 
-TEST(SweepErrors, UnknownNetwork) { expect_error(replace(kValid, "network: vgg19", "network: vgg91"), 3, "unknown network 'vgg91'", "vgg19"); }
+TEST(SweepErrors, UnknownNetwork) {
+  expect_error(replace(kValid, "network: vgg19", "network: vgg91"), 3, "unknown network 'vgg91'", "vgg19");
+}
 
 TEST(SweepErrors, UnknownLayerName) {
   expect_error(replace(kValid, "conv4_2", "conv4-2"), 3, "has no layer 'conv4-2'", "did you mean 'conv4_2'");
 }
 
-TEST(SweepErrors, SelectionMatchingNothing) { expect_error(replace(kValid, "tags: [5x5]", "tags: [7x7]"), 4, "matches no layer"); }
+TEST(SweepErrors, SelectionMatchingNothing) {
+  expect_error(replace(kValid, "tags: [5x5]", "tags: [7x7]"), 4, "matches no layer");
+}
 
 TEST(SweepErrors, BadNetworkOption) {
-  expect_error(replace(kValid, "{network: alexnet, tags: [5x5]}", "{network: resnet50, options: {stride_on: keras}}"), 4,
-               "cannot be 'keras'", "caffe, torchvision");
+  expect_error(replace(kValid, "{network: alexnet, tags: [5x5]}", "{network: resnet50, options: {stride_on: keras}}"),
+               4, "cannot be 'keras'", "caffe, torchvision");
 }
 
 TEST(SweepErrors, SparsityOutOfRange) {
@@ -126,7 +135,8 @@ TEST(SweepErrors, NanAndInfinityAreNotSparsities) {
 
 TEST(SweepErrors, IntegersOutsideTheirRangeAreNotNarrowed) {
   expect_error(replace(kValid, "[1, 32]", "[1, 4294967297]"), 5, "outside [1, 4096]");
-  expect_error(replace(kValid, "precision:", "mask: [{kind: block, size: 4294967312}]\nprecision:"), 7, "outside [1, 256]");
+  expect_error(replace(kValid, "precision:", "mask: [{kind: block, size: 4294967312}]\nprecision:"), 7,
+               "outside [1, 256]");
   expect_error(kValid + "measure: {max_samples: 4294967306}\n", 11, "outside [0, 1000000]");
 }
 
@@ -134,10 +144,13 @@ TEST(SweepErrors, AKeyThatIsNotAWord) { expect_error(kValid + "{[a]: 1}: 2\n", 1
 
 TEST(SweepErrors, BadBatch) { expect_error(replace(kValid, "[1, 32]", "[1, -4]"), 5, "batch -4 is outside [1, 4096]"); }
 
-TEST(SweepErrors, UnknownPrecision) { expect_error(replace(kValid, "fp16]", "fp8]"), 7, "unknown precision 'fp8'", "bf16"); }
+TEST(SweepErrors, UnknownPrecision) {
+  expect_error(replace(kValid, "fp16]", "fp8]"), 7, "unknown precision 'fp8'", "bf16");
+}
 
 TEST(SweepErrors, MaskKindNeedsParameters) {
-  expect_error(replace(kValid, "precision:", "mask: [block]\nprecision:"), 7, "needs a block size", "{kind: block, size: 16}");
+  expect_error(replace(kValid, "precision:", "mask: [block]\nprecision:"), 7, "needs a block size",
+               "{kind: block, size: 16}");
   expect_error(replace(kValid, "precision:", "mask: [{kind: nm, n: 5, m: 4}]\nprecision:"), 7, "0 <= n <= m");
   expect_error(replace(kValid, "precision:", "mask: [{kind: uniform, size: 4}]\nprecision:"), 7, "does not apply");
 }
@@ -149,7 +162,8 @@ TEST(SweepErrors, MeasureSettingsOutOfRange) {
   expect_error(kValid + "measure: {kernel_runs: 3}\n", 11, "between 10 and 1000");
   expect_error(kValid + "measure: {energy_s: 0.2}\n", 11, "0 (off) or between 1 and 60");
   expect_error(kValid + "measure: {counters: []}\n", 11, "empty");
-  EXPECT_EQ(parse_sweep(kValid + "measure: {counters: [dram__bytes_read.sum, lts__t_bytes.sum]}\n", "t.yaml").measure.counters,
+  EXPECT_EQ(parse_sweep(kValid + "measure: {counters: [dram__bytes_read.sum, lts__t_bytes.sum]}\n", "t.yaml")
+                .measure.counters,
             "dram__bytes_read.sum,lts__t_bytes.sum");
   EXPECT_EQ(parse_sweep(kValid, "t.yaml").measure.counters, "lean");
   const Sweep sweep = parse_sweep(kValid + "measure: {energy_s: 1.5, kernel_scope: false}\n", "t.yaml");
@@ -158,9 +172,10 @@ TEST(SweepErrors, MeasureSettingsOutOfRange) {
 }
 
 TEST(Sweep, PublishedSpeedupsAreReadAndChecked) {
-  const std::string published = "published:\n  source: \"A paper\"\n  speedups:\n"
-                                "    - {sparse: \"cudnn{algo=implicit_gemm} fp16\", baseline: \"cudnn fp32\", speedup: 2.5}\n"
-                                "    - {sparse: \"cudnn fp16\", baseline: \"cudnn fp32\", layer: alexnet/conv2, batch: 32, speedup: 3}\n";
+  const std::string published =
+      "published:\n  source: \"A paper\"\n  speedups:\n"
+      "    - {sparse: \"cudnn{algo=implicit_gemm} fp16\", baseline: \"cudnn fp32\", speedup: 2.5}\n"
+      "    - {sparse: \"cudnn fp16\", baseline: \"cudnn fp32\", layer: alexnet/conv2, batch: 32, speedup: 3}\n";
   const Sweep sweep = parse_sweep(kValid + published, "t.yaml");
   EXPECT_EQ(sweep.published.source, "A paper");
   ASSERT_EQ(sweep.published.speedups.size(), 2u);
@@ -178,12 +193,14 @@ TEST(PlanErrors, UnknownBackend) {
 }
 
 TEST(PlanErrors, UnknownParamAndIllegalValue) {
-  expect_error(replace(kValid, "{algo: implicit_gemm}", "{algorithm: gemm}"), 10, "has no param 'algorithm'", "scbench list backends");
+  expect_error(replace(kValid, "{algo: implicit_gemm}", "{algorithm: gemm}"), 10, "has no param 'algorithm'",
+               "scbench list backends");
   expect_error(replace(kValid, "{algo: implicit_gemm}", "{algo: fastest}"), 10, "cannot be 'fastest'");
 }
 
 TEST(PlanErrors, BackendThatCannotRunACaseSaysWhyAndHowToExclude) {
-  const std::string text = replace(replace(kValid, "  - cudnn\n", "  - im2col_cublas\n"), "precision:", "layout: [NCHW, NHWC]\nprecision:");
+  const std::string text =
+      replace(replace(kValid, "  - cudnn\n", "  - im2col_cublas\n"), "precision:", "layout: [NCHW, NHWC]\nprecision:");
   expect_error(text, 10, "im2col_cublas lowers NCHW input only", "exclude: [{backend: im2col_cublas, layout: NHWC}]");
   // With the suggested rule the same sweep is valid.
   const Plan plan = build_plan(parse_sweep(text + "exclude: [{backend: im2col_cublas, layout: NHWC}]\n", "t.yaml"));
@@ -191,13 +208,15 @@ TEST(PlanErrors, BackendThatCannotRunACaseSaysWhyAndHowToExclude) {
 }
 
 TEST(PlanErrors, BlockedEllNeedsABlockMask) {
-  const std::string text = "layers: [{network: vgg19, names: [conv4_2]}]\nbatch: 1\nprecision: fp32\n"
-                           "backends: [{name: im2col_cusparse, params: [{format: blocked_ell}]}]\n";
+  const std::string text =
+      "layers: [{network: vgg19, names: [conv4_2]}]\nbatch: 1\nprecision: fp32\n"
+      "backends: [{name: im2col_cusparse, params: [{format: blocked_ell}]}]\n";
   expect_error(text, 4, "needs a block-structured mask", "exclude: [{backend: im2col_cusparse, mask: uniform}]");
   expect_error(text + "mask: [{kind: block, size: 12}]\n", 4, "block sizes 8, 16, 32 or 64");
   expect_error(replace(text, "fp32", "bf16") + "mask: [{kind: block, size: 32}]\n", 4, "tf32 and fp16 only");
   expect_error(text + "mask: [{kind: block, size: 32}]\n", 4, "TF32 tensor cores: use precision tf32");
-  const Plan plan = build_plan(parse_sweep(replace(text, "fp32", "tf32") + "mask: [{kind: block, size: 32}]\n", "t.yaml"));
+  const Plan plan =
+      build_plan(parse_sweep(replace(text, "fp32", "tf32") + "mask: [{kind: block, size: 32}]\n", "t.yaml"));
   EXPECT_EQ(plan.cases.size(), 1u);
   // vgg19/conv1_1 has C*R*S = 27: not a multiple of any ELL block.
   expect_error(replace(replace(text, "conv4_2", "conv1_1"), "fp32", "fp16") + "mask: [{kind: block, size: 8}]\n", 4,
@@ -230,7 +249,8 @@ class MaskFileErrors : public ::testing::Test {
   }
   std::string sweep_with_mask() const {
     return "layers: [{network: lenet5, names: [conv2]}]\nbatch: 1\nprecision: fp32\nbackends: [cudnn]\n"
-           "mask: [{kind: file, path: \"" + (dir / "{network}_{layer}.npy").string() + "\"}]\n";
+           "mask: [{kind: file, path: \"" +
+           (dir / "{network}_{layer}.npy").string() + "\"}]\n";
   }
 };
 
@@ -273,7 +293,8 @@ TEST(NetworkErrors, ImpossibleShapeNamesTheNetworkFileAndLine) {
     EXPECT_EQ(e.mark().line, 4);
     EXPECT_NE(e.problem().find("does not fit"), std::string::npos) << e.what();
   }
-  std::ofstream(dir / "bad.yaml") << "network: bad\nlayers:\n  - {name: grouped, C: 6, H: 8, W: 8, K: 4, R: 3, groups: 4}\n";
+  std::ofstream(dir / "bad.yaml")
+      << "network: bad\nlayers:\n  - {name: grouped, C: 6, H: 8, W: 8, K: 4, R: 3, groups: 4}\n";
   try {
     load_network(dir / "bad.yaml");
     FAIL();
@@ -290,12 +311,15 @@ TEST(NetworkErrors, ImpossibleShapeNamesTheNetworkFileAndLine) {
     EXPECT_EQ(e.mark().line, 3);
     EXPECT_NE(e.problem().find("outside [0, 65536]"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(parse_network("network: bad\nlayers:\n  - {name: big, C: 65536, H: 65536, W: 65536, K: 4, R: 3}\n", "b.yaml"),
-               SpecError);
-  EXPECT_THROW(parse_network("network: bad\nlayers:\n  - {name: dil, C: 4, H: 8, W: 8, K: 4, R: 65536, dilation: 65536}\n",
-                             "b.yaml"),
-               SpecError);
-  std::ofstream(dir / "bad.yaml") << "network: bad\nlayers:\n  - {name: typo, C: 6, H: 8, W: 8, K: 4, R: 3, strde: 2}\n";
+  EXPECT_THROW(
+      parse_network("network: bad\nlayers:\n  - {name: big, C: 65536, H: 65536, W: 65536, K: 4, R: 3}\n", "b.yaml"),
+      SpecError);
+  EXPECT_THROW(
+      parse_network("network: bad\nlayers:\n  - {name: dil, C: 4, H: 8, W: 8, K: 4, R: 65536, dilation: 65536}\n",
+                    "b.yaml"),
+      SpecError);
+  std::ofstream(dir / "bad.yaml")
+      << "network: bad\nlayers:\n  - {name: typo, C: 6, H: 8, W: 8, K: 4, R: 3, strde: 2}\n";
   EXPECT_THROW(load_network(dir / "bad.yaml"), SpecError);
 }
 

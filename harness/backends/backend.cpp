@@ -17,8 +17,8 @@ std::optional<std::string> Backend::check_params(const Params& values) const {
              (names.empty() ? " (it takes none)" : "; its params are: " + join(names, ", "));
     }
     if (std::find(def->values.begin(), def->values.end(), value) == def->values.end())
-      return "param '" + key + "' of backend '" + name() + "' cannot be '" + value + "'; legal values: " +
-             join(def->values, ", ");
+      return "param '" + key + "' of backend '" + name() + "' cannot be '" + value +
+             "'; legal values: " + join(def->values, ", ");
   }
   const auto value = [&](const std::string& key) {
     if (const auto it = values.find(key); it != values.end()) return it->second;

@@ -32,19 +32,26 @@ std::string algorithm_name(cudnnConvolutionFwdAlgo_t algo) {
 
 std::string math_name(cudnnMathType_t math) {
   switch (math) {
-    case CUDNN_DEFAULT_MATH: return "default";
-    case CUDNN_TENSOR_OP_MATH: return "tensor_op";
-    case CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION: return "tensor_op_allow_conversion";
-    case CUDNN_FMA_MATH: return "fma";
+    case CUDNN_DEFAULT_MATH:
+      return "default";
+    case CUDNN_TENSOR_OP_MATH:
+      return "tensor_op";
+    case CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION:
+      return "tensor_op_allow_conversion";
+    case CUDNN_FMA_MATH:
+      return "fma";
   }
   return "unknown";
 }
 
 cudnnDataType_t data_type(Precision p) {
   switch (p) {
-    case Precision::fp16: return CUDNN_DATA_HALF;
-    case Precision::bf16: return CUDNN_DATA_BFLOAT16;
-    default: return CUDNN_DATA_FLOAT;
+    case Precision::fp16:
+      return CUDNN_DATA_HALF;
+    case Precision::bf16:
+      return CUDNN_DATA_BFLOAT16;
+    default:
+      return CUDNN_DATA_FLOAT;
   }
 }
 
@@ -86,8 +93,8 @@ class CudnnOp final : public PreparedOp {
     int n = 0, k = 0, p = 0, q = 0;
     SCB_CUDNN(cudnnGetConvolution2dForwardOutputDim(conv_.handle, x_.handle, w_.handle, &n, &k, &p, &q));
     if (n != c.batch || k != l.K || p != l.P() || q != l.Q())
-      throw BackendError("cuDNN computes output " + std::to_string(p) + "x" + std::to_string(q) + ", the layer expects " +
-                         std::to_string(l.P()) + "x" + std::to_string(l.Q()));
+      throw BackendError("cuDNN computes output " + std::to_string(p) + "x" + std::to_string(q) +
+                         ", the layer expects " + std::to_string(l.P()) + "x" + std::to_string(l.Q()));
     SCB_CUDNN(cudnnSetTensor4dDescriptor(y_.handle, format, type, n, k, p, q));
 
     if (forced_algo == "auto") {
@@ -97,8 +104,8 @@ class CudnnOp final : public PreparedOp {
       for (const auto& [a, name] : kAlgorithms)
         if (name == forced_algo) forced.algo = a;
       forced.mathType = math_type(c.precision);
-      const cudnnStatus_t status = cudnnGetConvolutionForwardWorkspaceSize(
-          handle_, x_.handle, w_.handle, conv_.handle, y_.handle, forced.algo, &forced.memory);
+      const cudnnStatus_t status = cudnnGetConvolutionForwardWorkspaceSize(handle_, x_.handle, w_.handle, conv_.handle,
+                                                                           y_.handle, forced.algo, &forced.memory);
       if (status != CUDNN_STATUS_SUCCESS)
         throw BackendError("cuDNN algorithm '" + forced_algo + "' cannot run this case: " + cudnn_status_text(status));
       candidates_ = {forced};
@@ -151,12 +158,15 @@ class CudnnOp final : public PreparedOp {
     for (int i = 0; i < returned; ++i) {
       const auto& r = results[i];
       if (r.status != CUDNN_STATUS_SUCCESS) continue;
-      found.push_back({{"algorithm", algorithm_name(r.algo)}, {"math_type", math_name(r.mathType)},
-                       {"find_time_ms", r.time}, {"workspace_bytes", r.memory}});
+      found.push_back({{"algorithm", algorithm_name(r.algo)},
+                       {"math_type", math_name(r.mathType)},
+                       {"find_time_ms", r.time},
+                       {"workspace_bytes", r.memory}});
       if (precision != Precision::fp32 || r.mathType == CUDNN_FMA_MATH) candidates_.push_back(r);
     }
     details_["find_results"] = found;
-    if (candidates_.empty()) throw BackendError("cudnnFindConvolutionForwardAlgorithm found no algorithm for this case");
+    if (candidates_.empty())
+      throw BackendError("cudnnFindConvolutionForwardAlgorithm found no algorithm for this case");
   }
 
   cudnnHandle_t handle_;
@@ -176,12 +186,15 @@ class CudnnBackend final : public Backend {
  public:
   std::string name() const override { return "cudnn"; }
   std::string summary() const override {
-    return "cuDNN forward convolution; fastest algorithm per case, cudnnFind's candidates re-timed (fp32 = FMA only, no TF32)";
+    return "cuDNN forward convolution; fastest algorithm per case, cudnnFind's candidates re-timed (fp32 = FMA only, "
+           "no TF32)";
   }
   std::vector<ParamDef> params() const override {
-    ParamDef algo{"algo", {"auto"},
-                  "auto = cudnnFindConvolutionForwardAlgorithm's candidates, each timed by the run's engine "
-                  "(median of 5 samples, the run's L2 state), the fastest that verifies; otherwise force this algorithm"};
+    ParamDef algo{
+        "algo",
+        {"auto"},
+        "auto = cudnnFindConvolutionForwardAlgorithm's candidates, each timed by the run's engine "
+        "(median of 5 samples, the run's L2 state), the fastest that verifies; otherwise force this algorithm"};
     for (const auto& [a, name] : kAlgorithms) algo.values.push_back(name);
     return {algo};
   }

@@ -15,11 +15,11 @@ namespace scb {
 
 namespace {
 
-#define SCB_CUSPARSELT(call)                                                                          \
-  do {                                                                                                \
-    const cusparseStatus_t scb_status_ = (call);                                                      \
-    if (scb_status_ != CUSPARSE_STATUS_SUCCESS)                                                       \
-      throw BackendError(std::string(#call) + " failed: " + cusparseLtGetErrorString(scb_status_));   \
+#define SCB_CUSPARSELT(call)                                                                        \
+  do {                                                                                              \
+    const cusparseStatus_t scb_status_ = (call);                                                    \
+    if (scb_status_ != CUSPARSE_STATUS_SUCCESS)                                                     \
+      throw BackendError(std::string(#call) + " failed: " + cusparseLtGetErrorString(scb_status_)); \
   } while (0)
 
 constexpr long long kAlign = 16;
@@ -58,8 +58,8 @@ class CusparseLtOp final : public PreparedOp {
     SCB_CUSPARSELT(cusparseLtInit(&handle_));
     const Layer& l = c.layer;
     shape_ = lt_shape(l, c.batch);
-    im2col_ = {c.batch, l.C, l.H, l.W, l.R, l.S, l.P(), l.Q(), l.stride_h, l.stride_w, l.pad_h, l.pad_w,
-               l.dilation_h, l.dilation_w};
+    im2col_ = {c.batch, l.C,        l.H,        l.W,     l.R,     l.S,          l.P(),
+               l.Q(),   l.stride_h, l.stride_w, l.pad_h, l.pad_w, l.dilation_h, l.dilation_w};
     type_ = c.precision == Precision::bf16 ? CUDA_R_16BF : CUDA_R_16F;
     const std::size_t element = 2;
     columns_ = DeviceBuffer(std::size_t(shape_.pixels * shape_.column_stride) * element);
@@ -68,8 +68,8 @@ class CusparseLtOp final : public PreparedOp {
     SCB_CUDA(cudaMemset(columns_.get(), 0, columns_.bytes()));
     groups_.resize(std::size_t(l.groups));
     for (int g = 0; g < l.groups; ++g) build_group(g, c, data);
-    details_["padded_gemm"] = {{"m_rows_per_group", shape_.rows_per_group}, {"k_depth", shape_.depth},
-                               {"n_pixels", shape_.pixels}};
+    details_["padded_gemm"] = {
+        {"m_rows_per_group", shape_.rows_per_group}, {"k_depth", shape_.depth}, {"n_pixels", shape_.pixels}};
     details_["cusparselt_version"] = CUSPARSELT_VERSION;
   }
 
@@ -87,14 +87,16 @@ class CusparseLtOp final : public PreparedOp {
   }
 
   void run(cudaStream_t stream) override {
-    if (type_ == CUDA_R_16BF) lower<__nv_bfloat16>(stream);
-    else lower<__half>(stream);
+    if (type_ == CUDA_R_16BF)
+      lower<__nv_bfloat16>(stream);
+    else
+      lower<__half>(stream);
     const float alpha = 1.0f, beta = 0.0f;
     for (int g = 0; g < layer_.groups; ++g) {
       LtGroup& group = groups_[g];
       void* d = group_output(g);
-      SCB_CUSPARSELT(cusparseLtMatmul(&handle_, &group.plan, &alpha, group.compressed.get(), group_columns(g), &beta, d, d,
-                                      group.workspace.get(), &stream, 1));
+      SCB_CUSPARSELT(cusparseLtMatmul(&handle_, &group.plan, &alpha, group.compressed.get(), group_columns(g), &beta, d,
+                                      d, group.workspace.get(), &stream, 1));
     }
     const int PQ = layer_.P() * layer_.Q();
     if (type_ == CUDA_R_16BF)
@@ -129,9 +131,10 @@ class CusparseLtOp final : public PreparedOp {
                                                  CUSPARSE_ORDER_COL));
     group.has_descriptors = true;
     SCB_CUSPARSELT(cusparseLtMatmulDescriptorInit(&handle_, &group.matmul, CUSPARSE_OPERATION_NON_TRANSPOSE,
-                                                  CUSPARSE_OPERATION_NON_TRANSPOSE, &group.a, &group.b, &group.d, &group.d,
-                                                  CUSPARSE_COMPUTE_32F));
-    SCB_CUSPARSELT(cusparseLtMatmulAlgSelectionInit(&handle_, &group.selection, &group.matmul, CUSPARSELT_MATMUL_ALG_DEFAULT));
+                                                  CUSPARSE_OPERATION_NON_TRANSPOSE, &group.a, &group.b, &group.d,
+                                                  &group.d, CUSPARSE_COMPUTE_32F));
+    SCB_CUSPARSELT(
+        cusparseLtMatmulAlgSelectionInit(&handle_, &group.selection, &group.matmul, CUSPARSELT_MATMUL_ALG_DEFAULT));
     group.has_selection = true;
     SCB_CUSPARSELT(cusparseLtMatmulPlanInit(&handle_, &group.plan, &group.matmul, &group.selection));
     group.has_plan = true;
@@ -164,8 +167,8 @@ class CusparseLtOp final : public PreparedOp {
     // Autotune on the real operands (the columns hold zeros now; only the speed is searched).
     const float alpha = 1.0f, beta = 0.0f;
     cudaStream_t stream = nullptr;
-    SCB_CUSPARSELT(cusparseLtMatmulSearch(&handle_, &group.plan, &alpha, group.compressed.get(), group_columns(g), &beta,
-                                          group_output(g), group_output(g), group.workspace.get(), &stream, 1));
+    SCB_CUSPARSELT(cusparseLtMatmulSearch(&handle_, &group.plan, &alpha, group.compressed.get(), group_columns(g),
+                                          &beta, group_output(g), group_output(g), group.workspace.get(), &stream, 1));
     SCB_CUSPARSELT(cusparseLtMatmulAlgGetAttribute(&handle_, &group.selection, CUSPARSELT_MATMUL_ALG_CONFIG_ID,
                                                    &group.algorithm_id, sizeof group.algorithm_id));
     SCB_CUDA(cudaDeviceSynchronize());
@@ -194,7 +197,8 @@ class CusparseLtBackend final : public Backend {
   }
   std::optional<Unsupported> unsupported(const Case& c) const override {
     if (c.mask.kind != MaskKind::nm || c.mask.n > 2 || c.mask.m != 4)
-      return Unsupported{"mask", "cusparselt needs a 2:4 mask (mask {kind: nm, n: 2, m: 4}), but this case's mask is " + c.mask.label()};
+      return Unsupported{"mask", "cusparselt needs a 2:4 mask (mask {kind: nm, n: 2, m: 4}), but this case's mask is " +
+                                     c.mask.label()};
     if (c.precision != Precision::fp16 && c.precision != Precision::bf16)
       return Unsupported{"precision", "cusparselt runs precision fp16 and bf16 only"};
     if (c.layout != Layout::nchw) return Unsupported{"layout", "cusparselt lowers NCHW input only"};

@@ -19,9 +19,15 @@ namespace {
 constexpr long long kSharedLimit = 227 * 1024;  // the H100's per-block maximum
 
 nlohmann::json tiling_json(const kernels::DirectSparseTiling& t, const kernels::DirectSparseGeometry& g) {
-  return {{"pixels", t.pixels},          {"channels_per_warp", t.channels_per_warp}, {"tile_w", t.tile_w},
-          {"tile_h", g.tile_h},          {"warps", t.warps},                         {"chunk_channels", t.chunk_channels},
-          {"chunks", g.chunks},          {"splits", t.splits},                       {"shared_bytes", g.shared_bytes},
+  return {{"pixels", t.pixels},
+          {"channels_per_warp", t.channels_per_warp},
+          {"tile_w", t.tile_w},
+          {"tile_h", g.tile_h},
+          {"warps", t.warps},
+          {"chunk_channels", t.chunk_channels},
+          {"chunks", g.chunks},
+          {"splits", t.splits},
+          {"shared_bytes", g.shared_bytes},
           {"grid", {g.tiles_x * g.tiles_y, g.channel_blocks}}};
 }
 
@@ -52,7 +58,10 @@ class DirectSparseOp final : public PreparedOp {
     for (int group = 0; group < l.groups; ++group) {
       int* group_order = order.data() + std::size_t(group) * outputs;
       std::iota(group_order, group_order + outputs, 0);
-      const auto nnz = [&](int k) { const int row = group * outputs + k; return csr.row_offsets[row + 1] - csr.row_offsets[row]; };
+      const auto nnz = [&](int k) {
+        const int row = group * outputs + k;
+        return csr.row_offsets[row + 1] - csr.row_offsets[row];
+      };
       if (order_by_nnz)
         std::stable_sort(group_order, group_order + outputs, [&](int a, int b) { return nnz(a) > nnz(b); });
       for (int slot = 0; slot < outputs; ++slot) {
@@ -75,9 +84,15 @@ class DirectSparseOp final : public PreparedOp {
     entries_ = upload(entries);
     weights_ = {order_.as<int>(), chunk_ptr_.as<int>(), entries_.as<kernels::SparseEntry>()};
     switch (storage_) {
-      case StorageType::fp32: SCB_CUDA(kernels::direct_sparse_configure<float>(shape_, tiling_)); break;
-      case StorageType::fp16: SCB_CUDA(kernels::direct_sparse_configure<__half>(shape_, tiling_)); break;
-      case StorageType::bf16: SCB_CUDA(kernels::direct_sparse_configure<__nv_bfloat16>(shape_, tiling_)); break;
+      case StorageType::fp32:
+        SCB_CUDA(kernels::direct_sparse_configure<float>(shape_, tiling_));
+        break;
+      case StorageType::fp16:
+        SCB_CUDA(kernels::direct_sparse_configure<__half>(shape_, tiling_));
+        break;
+      case StorageType::bf16:
+        SCB_CUDA(kernels::direct_sparse_configure<__nv_bfloat16>(shape_, tiling_));
+        break;
     }
     details_ = tiling_json(tiling_, g);
     details_["order"] = order_by_nnz ? "by_nnz" : "natural";
@@ -88,9 +103,15 @@ class DirectSparseOp final : public PreparedOp {
 
   void run(cudaStream_t stream) override {
     switch (storage_) {
-      case StorageType::fp32: launch<float>(stream); break;
-      case StorageType::fp16: launch<__half>(stream); break;
-      case StorageType::bf16: launch<__nv_bfloat16>(stream); break;
+      case StorageType::fp32:
+        launch<float>(stream);
+        break;
+      case StorageType::fp16:
+        launch<__half>(stream);
+        break;
+      case StorageType::bf16:
+        launch<__nv_bfloat16>(stream);
+        break;
     }
   }
 
@@ -125,29 +146,35 @@ class DirectSparseBackend final : public Backend {
             {"channels_per_warp", {"4", "1", "2", "8"}, "output channels each warp accumulates at once"},
             {"tile_w", {"auto", "8", "16", "32"}, "output tile width; auto = 8, 16 or 32 from the output width"},
             {"warps", {"auto", "1", "2", "4", "8"}, "warps per block; auto = 8, or 4 when 8 leaves too few blocks"},
-            {"chunk", {"auto", "4", "8", "16", "32", "64"},
+            {"chunk",
+             {"auto", "4", "8", "16", "32", "64"},
              "input channels staged per step; auto = as many as fit in 48 KiB of shared memory, fewer (down to 16) "
              "when a small grid needs more splits"},
             {"order", {"by_nnz", "natural"}, "output channel order: heaviest first (load balance) or as stored"},
-            {"split", {"auto", "1", "2", "4", "8", "16"},
+            {"split",
+             {"auto", "1", "2", "4", "8", "16"},
              "blocks that share one output tile's input channels and add into the output (fp32 only); "
              "auto = split until the grid gives each SM 2 blocks"}};
   }
   std::vector<ParamConstraint> constraints() const override {
-    return {{"pixels * channels_per_warp <= 32 (accumulators per lane in the compiled kernels)",
-             [](const auto& value) { return std::stoi(value("pixels")) * std::stoi(value("channels_per_warp")) <= 32; }}};
+    return {{"pixels * channels_per_warp <= 32 (accumulators per lane in the compiled kernels)", [](const auto& value) {
+               return std::stoi(value("pixels")) * std::stoi(value("channels_per_warp")) <= 32;
+             }}};
   }
   std::optional<Unsupported> unsupported(const Case& c) const override {
     if (c.layout != Layout::nchw) return Unsupported{"layout", "direct_sparse reads NCHW input only"};
-    if (c.precision == Precision::tf32) return Unsupported{"precision", "direct_sparse computes in FP32 on CUDA cores: use precision fp32"};
+    if (c.precision == Precision::tf32)
+      return Unsupported{"precision", "direct_sparse computes in FP32 on CUDA cores: use precision fp32"};
     if (param(c, "split") != "auto" && param(c, "split") != "1" && c.precision != Precision::fp32)
       return Unsupported{"precision", "param split > 1 adds partial sums with FP32 atomics: it needs precision fp32"};
-    if ((long long)c.batch * c.layer.groups > 65535) return Unsupported{"batch", "direct_sparse needs batch x groups <= 65535 (grid z)"};
+    if ((long long)c.batch * c.layer.groups > 65535)
+      return Unsupported{"batch", "direct_sparse needs batch x groups <= 65535 (grid z)"};
     const auto t = direct_sparse_tiling(*this, c, 0);
     const auto g = kernels::direct_sparse_geometry(direct_sparse_shape(c), t);
     if (g.shared_bytes > kSharedLimit)
-      return Unsupported{"layer", "the staged input chunk needs " + std::to_string(g.shared_bytes / 1024) + " KiB of shared memory, over " +
-             std::to_string(kSharedLimit / 1024) + " KiB: use a smaller chunk, pixels or tile_w"};
+      return Unsupported{"layer", "the staged input chunk needs " + std::to_string(g.shared_bytes / 1024) +
+                                      " KiB of shared memory, over " + std::to_string(kSharedLimit / 1024) +
+                                      " KiB: use a smaller chunk, pixels or tile_w"};
     return std::nullopt;
   }
   std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const override {

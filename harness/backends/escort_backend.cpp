@@ -36,7 +36,10 @@ class EscortOp final : public PreparedOp {
     const std::size_t padded_bytes = std::size_t(c.batch) * kernels::escort_image_length(shape_) * sizeof(float);
     padded_ = DeviceBuffer(padded_bytes);
     SCB_CUDA(cudaMemset(padded_.get(), 0, padded_bytes));  // pads stay zero: run() writes only the interior
-    details_ = {{"nnz", csr.nnz()}, {"padded_input_bytes", padded_bytes}, {"tile", kernels::escort_tile_width(shape_) == 32 ? "32x8" : "16x16"}, {"chunk", 1024}};
+    details_ = {{"nnz", csr.nnz()},
+                {"padded_input_bytes", padded_bytes},
+                {"tile", kernels::escort_tile_width(shape_) == 32 ? "32x8" : "16x16"},
+                {"chunk", 1024}};
   }
 
   void run(cudaStream_t stream) override {
@@ -64,9 +67,11 @@ class EscortBackend final : public Backend {
   std::optional<Unsupported> unsupported(const Case& c) const override {
     if (c.precision != Precision::fp32) return Unsupported{"precision", "escort is FP32 only, as in the paper"};
     if (c.layout != Layout::nchw) return Unsupported{"layout", "escort reads NCHW input only"};
-    if (c.layer.K > 65535 || c.batch > 65535) return Unsupported{"layer", "escort launches one grid row per output channel: K and N must be <= 65535"};
+    if (c.layer.K > 65535 || c.batch > 65535)
+      return Unsupported{"layer", "escort launches one grid row per output channel: K and N must be <= 65535"};
     const long long padded = (long long)(c.layer.H + c.layer.pad_h) * (c.layer.W + c.layer.pad_w) * c.layer.C;
-    if (padded > (1LL << 31) - 1) return Unsupported{"layer", "escort's 32-bit stretched offsets cannot address a padded image this large"};
+    if (padded > (1LL << 31) - 1)
+      return Unsupported{"layer", "escort's 32-bit stretched offsets cannot address a padded image this large"};
     return std::nullopt;
   }
   std::unique_ptr<PreparedOp> prepare(GpuContext&, const Case& c, const DeviceProblem& data) const override {

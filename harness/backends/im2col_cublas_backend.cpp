@@ -13,9 +13,12 @@ namespace {
 
 cudaDataType_t cuda_type(Precision p) {
   switch (p) {
-    case Precision::fp16: return CUDA_R_16F;
-    case Precision::bf16: return CUDA_R_16BF;
-    default: return CUDA_R_32F;
+    case Precision::fp16:
+      return CUDA_R_16F;
+    case Precision::bf16:
+      return CUDA_R_16BF;
+    default:
+      return CUDA_R_32F;
   }
 }
 
@@ -29,12 +32,13 @@ class Im2colCublasOp final : public PreparedOp {
   Im2colCublasOp(GpuContext& gpu, const Case& c, const DeviceProblem& data)
       : handle_(gpu.cublas()), data_(data), precision_(c.precision), batch_(c.batch), layer_(c.layer) {
     const Layer& l = c.layer;
-    shape_ = {c.batch, l.C, l.H, l.W, l.R, l.S, l.P(), l.Q(), l.stride_h, l.stride_w, l.pad_h, l.pad_w,
-              l.dilation_h, l.dilation_w};
+    shape_ = {c.batch, l.C,        l.H,        l.W,     l.R,     l.S,          l.P(),
+              l.Q(),   l.stride_h, l.stride_w, l.pad_h, l.pad_w, l.dilation_h, l.dilation_w};
     const std::size_t element = bytes_per_element(storage_of(c.precision));
     const std::size_t column_bytes = std::size_t(c.batch) * l.C * l.R * l.S * l.P() * l.Q() * element;
     if (column_bytes > gpu.free_memory_bytes() * 9 / 10)
-      throw BackendError("the im2col column buffer needs " + std::to_string(column_bytes >> 20) + " MiB, more than the GPU has free");
+      throw BackendError("the im2col column buffer needs " + std::to_string(column_bytes >> 20) +
+                         " MiB, more than the GPU has free");
     columns_ = DeviceBuffer(column_bytes);
     details_["column_buffer_bytes"] = column_bytes;
     details_["gemm_calls"] = l.groups;
@@ -43,9 +47,14 @@ class Im2colCublasOp final : public PreparedOp {
 
   void run(cudaStream_t stream) override {
     switch (precision_) {
-      case Precision::fp16: lower<__half>(stream); break;
-      case Precision::bf16: lower<__nv_bfloat16>(stream); break;
-      default: lower<float>(stream);
+      case Precision::fp16:
+        lower<__half>(stream);
+        break;
+      case Precision::bf16:
+        lower<__nv_bfloat16>(stream);
+        break;
+      default:
+        lower<float>(stream);
     }
     gemms(stream);
   }
@@ -74,8 +83,8 @@ class Im2colCublasOp final : public PreparedOp {
       const auto* w = static_cast<const char*>(data_.weights) + g * Kg * L * element;
       auto* out = static_cast<char*>(data_.output) + g * Kg * PQ * element;
       SCB_CUBLAS(cublasGemmStridedBatchedEx(handle_, CUBLAS_OP_N, CUBLAS_OP_N, int(PQ), Kg, int(L), &alpha, col, type,
-                                            int(PQ), (long long)l.C * l.R * l.S * PQ, w, type, int(L), 0, &beta, out, type,
-                                            int(PQ), (long long)l.K * PQ, batch_, compute_type(precision_),
+                                            int(PQ), (long long)l.C * l.R * l.S * PQ, w, type, int(L), 0, &beta, out,
+                                            type, int(PQ), (long long)l.K * PQ, batch_, compute_type(precision_),
                                             CUBLAS_GEMM_DEFAULT));
     }
   }
@@ -96,7 +105,9 @@ class Im2colCublasBackend final : public Backend {
   std::string summary() const override { return "im2col lowering (ours) + cublasGemmStridedBatchedEx per group"; }
   std::optional<Unsupported> unsupported(const Case& c) const override {
     if (c.layout != Layout::nchw)
-      return Unsupported{"layout", "im2col_cublas lowers NCHW input only (its GEMM reads an NCHW column matrix and writes NCHW output)"};
+      return Unsupported{
+          "layout",
+          "im2col_cublas lowers NCHW input only (its GEMM reads an NCHW column matrix and writes NCHW output)"};
     return std::nullopt;
   }
   std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const override {

@@ -44,8 +44,9 @@ void add_backend(std::unique_ptr<Backend> backend) {
 const std::vector<UnavailableBackend>& unavailable_backends() {
   static const std::vector<UnavailableBackend> missing{
 #ifndef SCBENCH_HAVE_CUSPARSELT
-      {"cusparselt", "cuSPARSELt (cusparseLt.h, libcusparseLt) was not found when this build was configured; "
-                     "reconfigure with -DSCBENCH_CUSPARSELT_ROOT=<dir with include/ and lib/>"},
+      {"cusparselt",
+       "cuSPARSELt (cusparseLt.h, libcusparseLt) was not found when this build was configured; "
+       "reconfigure with -DSCBENCH_CUSPARSELT_ROOT=<dir with include/ and lib/>"},
 #endif
   };
   return missing;

@@ -75,7 +75,8 @@ int run_command(const RunArgs& args) {
     if (!args.filter.empty()) {
       filter_plan(plan, args.filter);
       if (plan.cases.empty())
-        throw SpecError({"--filter", 0, 0}, "no case matches '" + args.filter + "'", "run with --dry-run to see the case keys");
+        throw SpecError({"--filter", 0, 0}, "no case matches '" + args.filter + "'",
+                        "run with --dry-run to see the case keys");
     }
   } catch (const SpecError& e) {
     std::fprintf(stderr, "%s\n", e.what());
@@ -88,8 +89,9 @@ int run_command(const RunArgs& args) {
 
   const GpuProbe gpu = probe_gpu();
   if (!gpu.available) {
-    std::fprintf(stderr, "error: %s; this machine cannot run the sweep.\n"
-                         "  The plan above is valid: use --dry-run to check sweeps on machines without a GPU.\n",
+    std::fprintf(stderr,
+                 "error: %s; this machine cannot run the sweep.\n"
+                 "  The plan above is valid: use --dry-run to check sweeps on machines without a GPU.\n",
                  gpu.reason.c_str());
     return 1;
   }
@@ -134,7 +136,8 @@ int list_command(const ListArgs& args) {
         std::printf("%-12s %3zu layers  %s\n", name.c_str(), network.layers.size(), network.description.c_str());
         for (const auto& option : network.options)
           std::printf("%-12s   option %s (default %s%s): %s\n", "", option.name.c_str(), option.default_value.c_str(),
-                      option.allowed.empty() ? "" : ("; " + join(option.allowed, "|")).c_str(), option.description.c_str());
+                      option.allowed.empty() ? "" : ("; " + join(option.allowed, "|")).c_str(),
+                      option.description.c_str());
       }
     } else {  // layers
       std::vector<std::string> names = available_networks(dir);
@@ -171,7 +174,8 @@ int list_command(const ListArgs& args) {
 int compare_command(const CompareArgs& args) {
   Comparison comparison;
   try {
-    comparison = compare_documents(read_result_document(args.baseline), read_result_document(args.current), args.thresholds);
+    comparison =
+        compare_documents(read_result_document(args.baseline), read_result_document(args.current), args.thresholds);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return kExitBadInput;
@@ -215,18 +219,23 @@ int export_command(const ExportArgs& args) {
 
 int run_cli(int argc, char** argv) {
   CLI::App app{"scbench: benchmark and verify convolution backends on sparse weights and activations"};
-  app.set_version_flag("--version", std::string(SCBENCH_VERSION) + " (" + build_git_commit() + (build_git_dirty() ? ", dirty" : "") + ")");
+  app.set_version_flag("--version", std::string(SCBENCH_VERSION) + " (" + build_git_commit() +
+                                        (build_git_dirty() ? ", dirty" : "") + ")");
   app.require_subcommand(1);
   app.footer("Exit codes: 0 all cases ok; 1 a case was incorrect or failed, or no GPU; 2 bad input.");
 
   RunArgs run_args;
   CLI::App* run = app.add_subcommand("run", "Validate a sweep, run every case on the GPU, verify and time it");
-  run->add_option("sweep", run_args.sweep, "Sweep YAML file, e.g. configs/quick.yaml")->required()->check(CLI::ExistingFile);
+  run->add_option("sweep", run_args.sweep, "Sweep YAML file, e.g. configs/quick.yaml")
+      ->required()
+      ->check(CLI::ExistingFile);
   run->add_flag("--dry-run", run_args.dry_run, "Validate and print the plan of cases, then stop (no GPU needed)");
   run->add_option("--filter", run_args.filter, "Only cases whose key matches this regular expression (see --dry-run)");
-  run->add_option("-o,--output", run_args.output,
-                  "Result JSON path (default: the sweep's 'output'); a name ending in .json.gz is written gzip-compressed");
-  run->add_flag("--resume", run_args.resume, "Keep finished results of an earlier run to this output and skip those cases");
+  run->add_option(
+      "-o,--output", run_args.output,
+      "Result JSON path (default: the sweep's 'output'); a name ending in .json.gz is written gzip-compressed");
+  run->add_flag("--resume", run_args.resume,
+                "Keep finished results of an earlier run to this output and skip those cases");
   run->add_flag("--retry-failed", run_args.retry_unsuccessful,
                 "Resume (as --resume), but run the cases that were incorrect or failed again, e.g. after a fix; "
                 "their new results replace the old");
@@ -243,13 +252,19 @@ int run_cli(int argc, char** argv) {
                   "CUPTI kernel-scope pass (each kernel's name, launch shape and duration): on or off "
                   "(default: the sweep's, else on)")
       ->check(CLI::IsMember({"on", "off"}));
-  run->add_option("--layers-dir", run_args.layers_dir, "Directory of network YAML files (default: the repository's layers/)");
-  run->footer("Each finished case is appended to <output>.partial.jsonl at once; the result file is written at the end.");
+  run->add_option("--layers-dir", run_args.layers_dir,
+                  "Directory of network YAML files (default: the repository's layers/)");
+  run->footer(
+      "Each finished case is appended to <output>.partial.jsonl at once; the result file is written at the end.");
 
   CompareArgs compare_args;
   CLI::App* compare = app.add_subcommand("compare", "Compare two result files case by case (regression tracking)");
-  compare->add_option("baseline", compare_args.baseline, "Baseline result JSON (.json or .json.gz)")->required()->check(CLI::ExistingFile);
-  compare->add_option("current", compare_args.current, "Current result JSON (.json or .json.gz)")->required()->check(CLI::ExistingFile);
+  compare->add_option("baseline", compare_args.baseline, "Baseline result JSON (.json or .json.gz)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  compare->add_option("current", compare_args.current, "Current result JSON (.json or .json.gz)")
+      ->required()
+      ->check(CLI::ExistingFile);
   compare->add_flag("--markdown", compare_args.markdown, "Print a markdown report (for a pull-request comment)");
   compare->add_option("--junit", compare_args.junit, "Also write JUnit XML: each slower case is a failed test");
   compare->add_flag("--fail-on-slower", compare_args.fail_on_slower, "Exit 1 when any case is slower");
@@ -259,11 +274,13 @@ int run_cli(int argc, char** argv) {
   compare->add_option("--alpha", compare_args.thresholds.alpha, "Significance level of the Mann-Whitney U test")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
-  compare->footer("Verdicts: slower/faster when p < alpha and the 95% bootstrap CI of the ratio of medians lies beyond 1 "
-                  "and reaches the min change; same when the CI lies within +-min change; noisy otherwise.");
+  compare->footer(
+      "Verdicts: slower/faster when p < alpha and the 95% bootstrap CI of the ratio of medians lies beyond 1 "
+      "and reaches the min change; same when the CI lies within +-min change; noisy otherwise.");
 
   CrossoverArgs cross_args;
-  CLI::App* cross = app.add_subcommand("crossover", "Bisect weight sparsity for where a sparse backend beats a dense one");
+  CLI::App* cross =
+      app.add_subcommand("crossover", "Bisect weight sparsity for where a sparse backend beats a dense one");
   cross->add_option("--layer", cross_args.layer, "network/layer, e.g. vgg19/conv4_2")->required();
   cross->add_option("--batch", cross_args.batch, "Batch size")->capture_default_str();
   cross->add_option("--sparse", cross_args.sparse_backend, "Sparse backend, e.g. im2col_cusparse")->required();
@@ -282,12 +299,13 @@ int run_cli(int argc, char** argv) {
   cross->add_option("--layers-dir", cross_args.layers_dir, "Directory of network YAML files");
 
   ExportArgs export_args;
-  CLI::App* exporter = app.add_subcommand(
-      "export", "Write a result file in Google Benchmark's JSON format (for its tools/compare.py)");
+  CLI::App* exporter =
+      app.add_subcommand("export", "Write a result file in Google Benchmark's JSON format (for its tools/compare.py)");
   exporter->add_option("results", export_args.results, "scbench result JSON")->required()->check(CLI::ExistingFile);
   exporter->add_option("-o,--output", export_args.output, "Output JSON path")->required();
-  exporter->footer("Each timed case is one benchmark named by its key, with one repetition per raw sample and a "
-                   "median aggregate, in microseconds; e.g. compare.py benchmarks old.gbench.json new.gbench.json");
+  exporter->footer(
+      "Each timed case is one benchmark named by its key, with one repetition per raw sample and a "
+      "median aggregate, in microseconds; e.g. compare.py benchmarks old.gbench.json new.gbench.json");
 
   ListArgs list_args;
   CLI::App* list = app.add_subcommand("list", "List layers, networks or backends");

@@ -28,7 +28,8 @@ Params parse_params(const std::string& text) {
   for (std::string item; std::getline(in, item, ',');) {
     if (item.empty()) continue;
     const auto equals = item.find('=');
-    if (equals == std::string::npos) throw UsageError("params are name=value pairs separated by commas, got '" + item + "'");
+    if (equals == std::string::npos)
+      throw UsageError("params are name=value pairs separated by commas, got '" + item + "'");
     params[item.substr(0, equals)] = item.substr(equals + 1);
   }
   return params;
@@ -48,7 +49,8 @@ Case make_case(const Layer& layer, int batch, const MaskSpec& mask, const std::s
   const Backend* backend = find_backend(backend_name);
   if (!backend) throw UsageError("unknown backend '" + backend_name + "'; available: " + join(backend_names(), ", "));
   if (const auto problem = backend->check_params(c.params)) throw UsageError(*problem);
-  if (const auto why = backend->unsupported(c)) throw UsageError(backend_name + " cannot run this case: " + why->reason);
+  if (const auto why = backend->unsupported(c))
+    throw UsageError(backend_name + " cannot run this case: " + why->reason);
   return c;
 }
 
@@ -65,7 +67,8 @@ int crossover_command(const CrossoverArgs& args) {
       throw UsageError("--mask must be uniform or channel_imbalanced (the other kinds fix or constrain the sparsity)");
     MaskSpec mask;
     mask.kind = *kind;
-    const Layer layer = find_layer(args.layer, args.layers_dir.empty() ? default_layers_dir() : std::filesystem::path(args.layers_dir));
+    const Layer layer =
+        find_layer(args.layer, args.layers_dir.empty() ? default_layers_dir() : std::filesystem::path(args.layers_dir));
     sparse = make_case(layer, args.batch, mask, args.sparse_backend, args.sparse_params, args.sparse_precision);
     dense = make_case(layer, args.batch, mask, args.dense_backend, args.dense_params, args.dense_precision);
   } catch (const std::exception& e) {  // UsageError, SpecError from the network file
@@ -90,8 +93,8 @@ int crossover_command(const CrossoverArgs& args) {
   std::filesystem::remove(ResultStore::checkpoint_path(output));  // a search is not resumable
   ResultStore store(output, RunIdentity{fnv1a_hex(description), SCBENCH_VERSION});
   CaseRunner runner(args.seed, settings);
-  std::printf("crossover search %s, mask %s, sparsity [0, %g], resolution %g\n", description.c_str(),
-              args.mask.c_str(), args.max_sparsity, args.resolution);
+  std::printf("crossover search %s, mask %s, sparsity [0, %g], resolution %g\n", description.c_str(), args.mask.c_str(),
+              args.max_sparsity, args.resolution);
   const auto measure = [&](double sparsity) {
     CrossoverStep step;
     step.sparsity = sparsity;
@@ -110,15 +113,16 @@ int crossover_command(const CrossoverArgs& args) {
   };
 
   nlohmann::json document = result_document_header(
-      runner.environment(), sweep_section("(scbench crossover)", "crossover", fnv1a_hex(description), args.seed, 0, settings));
+      runner.environment(),
+      sweep_section("(scbench crossover)", "crossover", fnv1a_hex(description), args.seed, 0, settings));
   int exit_code = 0;
   try {
     const CrossoverOutcome outcome = find_crossover(measure, 0.0, args.max_sparsity, args.resolution);
     nlohmann::json steps = nlohmann::json::array();
     for (const auto& s : outcome.steps)
       steps.push_back({{"sparsity", s.sparsity}, {"sparse_median_us", s.sparse_us}, {"dense_median_us", s.dense_us}});
-    document["crossover"] = {{"layer", sparse.layer.id()}, {"batch", args.batch}, {"sparse", sparse.key()},
-                             {"dense", dense.key()}, {"kind", outcome.kind}, {"steps", steps}};
+    document["crossover"] = {{"layer", sparse.layer.id()}, {"batch", args.batch},  {"sparse", sparse.key()},
+                             {"dense", dense.key()},       {"kind", outcome.kind}, {"steps", steps}};
     if (outcome.kind == "crossover") {
       document["crossover"]["sparsity_low"] = outcome.low;
       document["crossover"]["sparsity_high"] = outcome.high;
@@ -127,8 +131,7 @@ int crossover_command(const CrossoverArgs& args) {
                   outcome.high);
     } else if (outcome.kind == "never") {
       std::printf("no crossover in [0, %g]: dense is faster even at %g\n", args.max_sparsity, args.max_sparsity);
-      if (args.max_sparsity < 0.999)
-        std::printf("  to search higher: --max-sparsity 0.999 --resolution 0.001\n");
+      if (args.max_sparsity < 0.999) std::printf("  to search higher: --max-sparsity 0.999 --resolution 0.001\n");
     } else {
       std::printf("no crossover: the sparse backend is faster already at sparsity 0\n");
     }

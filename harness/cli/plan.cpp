@@ -22,8 +22,8 @@ void check_backends(const Sweep& sweep) {
     if (!backend) {
       const std::string suggestion = closest_match(spec.name, backend_names());
       throw SpecError(spec.mark, "unknown backend '" + spec.name + "'",
-                      (suggestion.empty() ? "" : "did you mean '" + suggestion + "'? ") + "available backends: " +
-                          join(backend_names(), ", ") + " (see 'scbench list backends')");
+                      (suggestion.empty() ? "" : "did you mean '" + suggestion + "'? ") +
+                          "available backends: " + join(backend_names(), ", ") + " (see 'scbench list backends')");
     }
     for (const auto& set : spec.param_sets)
       if (const auto problem = backend->check_params(set.values))
@@ -34,12 +34,18 @@ void check_backends(const Sweep& sweep) {
 // The exclude rule that skips such cases, keyed on the field the backend named.
 std::string exclude_hint(const Case& c, const Unsupported& why) {
   std::string value;
-  if (why.field == "precision") value = to_string(c.precision);
-  else if (why.field == "layout") value = to_string(c.layout);
-  else if (why.field == "mask") value = to_string(c.mask.kind);
-  else if (why.field == "batch") value = std::to_string(c.batch);
-  else if (why.field == "backend") value = "";
-  else value = c.layer.name;  // "layer", and any field an exclude rule cannot name
+  if (why.field == "precision")
+    value = to_string(c.precision);
+  else if (why.field == "layout")
+    value = to_string(c.layout);
+  else if (why.field == "mask")
+    value = to_string(c.mask.kind);
+  else if (why.field == "batch")
+    value = std::to_string(c.batch);
+  else if (why.field == "backend")
+    value = "";
+  else
+    value = c.layer.name;  // "layer", and any field an exclude rule cannot name
   const std::string field = why.field == "precision" || why.field == "layout" || why.field == "mask" ||
                                     why.field == "batch" || why.field == "backend"
                                 ? why.field
@@ -122,8 +128,9 @@ std::string describe_plan(const Sweep& sweep, const Plan& plan, bool list_cases)
   if (plan.file_mask_merged)
     text += "; " + std::to_string(plan.file_mask_merged) + " merged (a mask file fixes the weight sparsity)";
   text += "\nmeasure: scope " + to_string(sweep.measure.scope) + ", L2 " + (sweep.measure.cold_l2 ? "cold" : "hot") +
-          ", >= " + std::to_string(sweep.measure.min_samples) + " samples, median noise <= " +
-          format_fraction(sweep.measure.max_noise) + " or " + format_fraction(sweep.measure.max_time_s) + " s per case\n";
+          ", >= " + std::to_string(sweep.measure.min_samples) +
+          " samples, median noise <= " + format_fraction(sweep.measure.max_noise) + " or " +
+          format_fraction(sweep.measure.max_time_s) + " s per case\n";
   const MeasureSettings& m = sweep.measure;
   const std::string counters = m.counters.size() > 40 ? m.counters.substr(0, 37) + "..." : m.counters;
   text += "passes: kernel scope " + (m.kernel_scope ? std::to_string(m.kernel_runs) + " runs" : std::string("off")) +
@@ -131,7 +138,8 @@ std::string describe_plan(const Sweep& sweep, const Plan& plan, bool list_cases)
           (m.energy_s > 0 ? format_fraction(m.energy_s) + " s" : std::string("off")) + "\n";
   text += "output: " + sweep.output + "\n";
   if (!list_cases) return text;
-  for (std::size_t i = 0; i < plan.cases.size(); ++i) text += "  " + std::to_string(i + 1) + ". " + plan.cases[i].key() + "\n";
+  for (std::size_t i = 0; i < plan.cases.size(); ++i)
+    text += "  " + std::to_string(i + 1) + ". " + plan.cases[i].key() + "\n";
   return text;
 }
 

@@ -19,12 +19,15 @@ int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options) {
   if (!runner.nvml_missing().empty())
     std::fprintf(stderr, "note: SM clock readings unavailable (%s)\n", runner.nvml_missing().c_str());
   if (runner.counters_misnamed()) {
-    std::fprintf(stderr, "error: measure.counters: %s\n  fix: use metric names of this GPU (ncu --query-metrics), "
-                         "'lean' or 'off'\n", runner.counters_missing().c_str());
+    std::fprintf(stderr,
+                 "error: measure.counters: %s\n  fix: use metric names of this GPU (ncu --query-metrics), "
+                 "'lean' or 'off'\n",
+                 runner.counters_missing().c_str());
     return 2;
   }
   if (!runner.counters_missing().empty())
-    std::fprintf(stderr, "note: hardware counters unavailable (%s); timing goes on\n", runner.counters_missing().c_str());
+    std::fprintf(stderr, "note: hardware counters unavailable (%s); timing goes on\n",
+                 runner.counters_missing().c_str());
   nlohmann::json document = result_document_header(runner.environment(), sweep_json(sweep, plan.cases.size()));
 
   ProgressLine progress(plan.cases.size());
@@ -62,6 +65,5 @@ int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options) {
   std::printf("time by pass: %s\n", describe(runner.pass_seconds()).c_str());
   return incorrect + failed == 0 ? 0 : 1;
 }
-
 
 }  // namespace scb

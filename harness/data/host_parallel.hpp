@@ -19,7 +19,8 @@ void for_each_host_chunk(std::size_t count, const Body& body) {
   const std::size_t chunks = host_chunk_count(count);
   const std::size_t threads = std::min<std::size_t>(chunks, std::clamp(std::thread::hardware_concurrency(), 1u, 16u));
   const auto work = [&](std::size_t first) {
-    for (std::size_t c = first; c < chunks; c += threads) body(c, c * kHostChunk, std::min(count, (c + 1) * kHostChunk));
+    for (std::size_t c = first; c < chunks; c += threads)
+      body(c, c * kHostChunk, std::min(count, (c + 1) * kHostChunk));
   };
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
@@ -32,7 +33,12 @@ void for_each_host_chunk(std::size_t count, const Body& body) {
 class ChannelsLastWalk {
  public:
   ChannelsLastWalk(std::size_t logical_index, std::size_t B, std::size_t Y, std::size_t X)
-      : B_(B), Y_(Y), X_(X), x_(logical_index % X), y_(logical_index / X % Y), b_(logical_index / (X * Y) % B),
+      : B_(B),
+        Y_(Y),
+        X_(X),
+        x_(logical_index % X),
+        y_(logical_index / X % Y),
+        b_(logical_index / (X * Y) % B),
         a_(logical_index / (X * Y * B)) {}
   std::size_t offset() const { return ((a_ * Y_ + y_) * X_ + x_) * B_ + b_; }
   void next() {

@@ -17,7 +17,9 @@ namespace {
 
 void store(std::byte* out, float value, StorageType storage) {
   switch (storage) {
-    case StorageType::fp32: std::memcpy(out, &value, 4); break;
+    case StorageType::fp32:
+      std::memcpy(out, &value, 4);
+      break;
     case StorageType::fp16: {
       const __half h = __float2half_rn(value);
       std::memcpy(out, &h, 2);
@@ -58,7 +60,8 @@ namespace {
 
 std::vector<std::byte> encode_4d(const std::vector<float>& logical, int A, int B, int Y, int X, Layout layout,
                                  StorageType storage) {
-  if (logical.size() != std::size_t(A) * B * Y * X) throw std::logic_error("encode_4d: data size does not match the shape");
+  if (logical.size() != std::size_t(A) * B * Y * X)
+    throw std::logic_error("encode_4d: data size does not match the shape");
   const std::size_t size = bytes_per_element(storage);
   std::vector<std::byte> raw(logical.size() * size);
   for_each_host_chunk(logical.size(), [&](std::size_t, std::size_t begin, std::size_t end) {
@@ -67,7 +70,8 @@ std::vector<std::byte> encode_4d(const std::vector<float>& logical, int A, int B
       return;
     }
     ChannelsLastWalk stored(begin, std::size_t(B), std::size_t(Y), std::size_t(X));
-    for (std::size_t i = begin; i < end; ++i, stored.next()) store(raw.data() + stored.offset() * size, logical[i], storage);
+    for (std::size_t i = begin; i < end; ++i, stored.next())
+      store(raw.data() + stored.offset() * size, logical[i], storage);
   });
   return raw;
 }
@@ -76,9 +80,12 @@ std::vector<std::byte> encode_4d(const std::vector<float>& logical, int A, int B
 
 float round_to_storage(float value, StorageType storage) {
   switch (storage) {
-    case StorageType::fp16: return __half2float(__float2half_rn(value));
-    case StorageType::bf16: return __bfloat162float(__float2bfloat16_rn(value));
-    default: return value;
+    case StorageType::fp16:
+      return __half2float(__float2half_rn(value));
+    case StorageType::bf16:
+      return __bfloat162float(__float2bfloat16_rn(value));
+    default:
+      return value;
   }
 }
 
@@ -113,8 +120,9 @@ HostProblem make_problem(const Case& c, std::uint64_t sweep_seed) {
   Rng input_rng(derive_seed(sweep_seed, "input " + l.id() + " N=" + std::to_string(c.batch)));
   p.input.resize(std::size_t(l.input_count(c.batch)));
   for (auto& value : p.input) value = round_to_storage(float(input_rng.uniform(-1.0, 1.0)), p.storage);
-  apply_activation_sparsity(p.input, c.batch, l.C, l.H, l.W, c.activation_sparsity, c.activation_pattern,
-                            derive_seed(sweep_seed, "activation zeros " + l.id() + " " + format_fraction(c.activation_sparsity)));
+  apply_activation_sparsity(
+      p.input, c.batch, l.C, l.H, l.W, c.activation_sparsity, c.activation_pattern,
+      derive_seed(sweep_seed, "activation zeros " + l.id() + " " + format_fraction(c.activation_sparsity)));
   std::size_t nonzero = 0;
   for (const float value : p.input) nonzero += value != 0.0f;
   p.activation_density = p.input.empty() ? 0.0 : double(nonzero) / double(p.input.size());
@@ -150,7 +158,8 @@ std::vector<double> decode_output(const std::vector<std::byte>& raw, int n, int 
       return;
     }
     ChannelsLastWalk stored(begin, std::size_t(k), std::size_t(p), std::size_t(q));
-    for (std::size_t i = begin; i < end; ++i, stored.next()) logical[i] = decode_element(raw.data() + stored.offset() * size, storage);
+    for (std::size_t i = begin; i < end; ++i, stored.next())
+      logical[i] = decode_element(raw.data() + stored.offset() * size, storage);
   });
   return logical;
 }

@@ -6,8 +6,8 @@
 
 namespace scb {
 
-CapturedSample::CapturedSample(cudaStream_t stream, const std::function<void(cudaStream_t)>& op,
-                               cudaEvent_t start, cudaEvent_t stop, std::string& why_not) {
+CapturedSample::CapturedSample(cudaStream_t stream, const std::function<void(cudaStream_t)>& op, cudaEvent_t start,
+                               cudaEvent_t stop, std::string& why_not) {
   if (cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal) != cudaSuccess) {
     why_not = "cudaStreamBeginCapture failed";
     (void)cudaGetLastError();

@@ -12,8 +12,8 @@ namespace scb {
 class CapturedSample {
  public:
   // On failure ok() is false and why_not says why (the op cannot be captured, say).
-  CapturedSample(cudaStream_t stream, const std::function<void(cudaStream_t)>& op, cudaEvent_t start,
-                 cudaEvent_t stop, std::string& why_not);
+  CapturedSample(cudaStream_t stream, const std::function<void(cudaStream_t)>& op, cudaEvent_t start, cudaEvent_t stop,
+                 std::string& why_not);
   ~CapturedSample();
   CapturedSample(const CapturedSample&) = delete;
   CapturedSample& operator=(const CapturedSample&) = delete;

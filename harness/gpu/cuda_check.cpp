@@ -3,8 +3,8 @@
 namespace scb {
 
 void throw_cuda_error(cudaError_t status, const char* call, const char* file, int line) {
-  throw GpuError(std::string(call) + " failed: " + cudaGetErrorName(status) + " (" +
-                 cudaGetErrorString(status) + ") at " + file + ":" + std::to_string(line));
+  throw GpuError(std::string(call) + " failed: " + cudaGetErrorName(status) + " (" + cudaGetErrorString(status) +
+                 ") at " + file + ":" + std::to_string(line));
 }
 
 }  // namespace scb

@@ -23,8 +23,8 @@ class GpuContext {
   int device() const { return device_; }
   const cudaDeviceProp& properties() const { return properties_; }
   cudaStream_t stream() const { return stream_.get(); }
-  cudnnHandle_t cudnn();    // created on first use
-  cublasHandle_t cublas();  // created on first use
+  cudnnHandle_t cudnn();        // created on first use
+  cublasHandle_t cublas();      // created on first use
   cusparseHandle_t cusparse();  // created on first use
   std::size_t free_memory_bytes() const;
 

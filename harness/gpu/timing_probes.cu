@@ -73,7 +73,8 @@ cudaError_t launch_fma_kernel(int blocks, int threads, int iterations, float* ou
 }
 
 cudaError_t launch_copy_kernel(const void* src, void* dst, size_t bytes, cudaStream_t stream) {
-  copy_kernel<<<132 * 8, 512, 0, stream>>>(static_cast<const uint4*>(src), static_cast<uint4*>(dst), bytes / sizeof(uint4));
+  copy_kernel<<<132 * 8, 512, 0, stream>>>(static_cast<const uint4*>(src), static_cast<uint4*>(dst),
+                                           bytes / sizeof(uint4));
   return cudaGetLastError();
 }
 

@@ -67,7 +67,8 @@ class HostObject {
   CUpti_Profiler_Host_Object* get() const { return object_; }
 
   CUptiResult add(std::vector<const char*>& names) const {
-    auto p = params<CUpti_Profiler_Host_ConfigAddMetrics_Params>(CUpti_Profiler_Host_ConfigAddMetrics_Params_STRUCT_SIZE);
+    auto p =
+        params<CUpti_Profiler_Host_ConfigAddMetrics_Params>(CUpti_Profiler_Host_ConfigAddMetrics_Params_STRUCT_SIZE);
     p.pHostObject = object_;
     p.ppMetricNames = names.data();
     p.numMetrics = names.size();
@@ -75,7 +76,8 @@ class HostObject {
   }
   // The config image of the added metrics and its pass count.
   CUptiResult config(std::vector<std::uint8_t>& image, int& passes) const {
-    auto size = params<CUpti_Profiler_Host_GetConfigImageSize_Params>(CUpti_Profiler_Host_GetConfigImageSize_Params_STRUCT_SIZE);
+    auto size = params<CUpti_Profiler_Host_GetConfigImageSize_Params>(
+        CUpti_Profiler_Host_GetConfigImageSize_Params_STRUCT_SIZE);
     size.pHostObject = object_;
     if (const CUptiResult r = cuptiProfilerHostGetConfigImageSize(&size); r != CUPTI_SUCCESS) return r;
     image.assign(size.configImageSize, 0);
@@ -84,7 +86,8 @@ class HostObject {
     get.configImageSize = image.size();
     get.pConfigImage = image.data();
     if (const CUptiResult r = cuptiProfilerHostGetConfigImage(&get); r != CUPTI_SUCCESS) return r;
-    auto count = params<CUpti_Profiler_Host_GetNumOfPasses_Params>(CUpti_Profiler_Host_GetNumOfPasses_Params_STRUCT_SIZE);
+    auto count =
+        params<CUpti_Profiler_Host_GetNumOfPasses_Params>(CUpti_Profiler_Host_GetNumOfPasses_Params_STRUCT_SIZE);
     count.configImageSize = image.size();
     count.pConfigImage = image.data();
     const CUptiResult r = cuptiProfilerHostGetNumOfPasses(&count);
@@ -163,7 +166,7 @@ MetricCheck check_metrics(const std::string& chip, const std::vector<std::string
 }
 
 std::vector<std::pair<std::string, double>> additive_totals(const std::vector<std::string>& metrics,
-                                                             const std::vector<KernelCounters>& kernels) {
+                                                            const std::vector<KernelCounters>& kernels) {
   std::vector<std::pair<std::string, double>> totals;
   for (std::size_t i = 0; i < metrics.size(); ++i) {
     const std::string& m = metrics[i];
@@ -200,7 +203,8 @@ std::unique_ptr<CounterSession> CounterSession::open(int device, const std::vect
   }
   std::unique_ptr<CounterSession> session(new CounterSession());
   session->chip_ = chip.pChipName;
-  auto available = params<CUpti_Profiler_GetCounterAvailability_Params>(CUpti_Profiler_GetCounterAvailability_Params_STRUCT_SIZE);
+  auto available =
+      params<CUpti_Profiler_GetCounterAvailability_Params>(CUpti_Profiler_GetCounterAvailability_Params_STRUCT_SIZE);
   available.ctx = nullptr;  // the current context
   if (const CUptiResult r = cuptiProfilerGetCounterAvailability(&available); r != CUPTI_SUCCESS) {
     why_not = cupti_failure("cuptiProfilerGetCounterAvailability", r);
@@ -244,7 +248,8 @@ std::unique_ptr<CounterSession> CounterSession::open(int device, const std::vect
     return nullptr;
   }
   session->profiler_ = enable.pRangeProfilerObject;
-  auto size = params<CUpti_RangeProfiler_GetCounterDataSize_Params>(CUpti_RangeProfiler_GetCounterDataSize_Params_STRUCT_SIZE);
+  auto size =
+      params<CUpti_RangeProfiler_GetCounterDataSize_Params>(CUpti_RangeProfiler_GetCounterDataSize_Params_STRUCT_SIZE);
   size.pRangeProfilerObject = session->profiler_;
   size.pMetricNames = session->names_.data();
   size.numMetrics = session->names_.size();
@@ -272,7 +277,8 @@ std::optional<CounterReading> CounterSession::read(const std::function<void()>& 
     return std::nullopt;
   };
   std::vector<std::uint8_t> data(counter_data_size_);
-  auto init = params<CUpti_RangeProfiler_CounterDataImage_Initialize_Params>(CUpti_RangeProfiler_CounterDataImage_Initialize_Params_STRUCT_SIZE);
+  auto init = params<CUpti_RangeProfiler_CounterDataImage_Initialize_Params>(
+      CUpti_RangeProfiler_CounterDataImage_Initialize_Params_STRUCT_SIZE);
   init.pRangeProfilerObject = profiler_;
   init.counterDataSize = data.size();
   init.pCounterData = data.data();
@@ -304,7 +310,8 @@ std::optional<CounterReading> CounterSession::read(const std::function<void()>& 
     if (const CUptiResult r = cuptiRangeProfilerStart(&start); r != CUPTI_SUCCESS)
       return fail("cuptiRangeProfilerStart", r);
     enqueue_and_sync();
-    if (const CUptiResult r = cuptiRangeProfilerStop(&stop); r != CUPTI_SUCCESS) return fail("cuptiRangeProfilerStop", r);
+    if (const CUptiResult r = cuptiRangeProfilerStop(&stop); r != CUPTI_SUCCESS)
+      return fail("cuptiRangeProfilerStop", r);
   } while (!stop.isAllPassSubmitted);
 
   auto decode = params<CUpti_RangeProfiler_DecodeData_Params>(CUpti_RangeProfiler_DecodeData_Params_STRUCT_SIZE);
@@ -315,7 +322,8 @@ std::optional<CounterReading> CounterSession::read(const std::function<void()>& 
     why_not = "the op launched more than " + std::to_string(kMaxRanges) + " kernels: some were not profiled";
     return std::nullopt;
   }
-  auto info = params<CUpti_RangeProfiler_GetCounterDataInfo_Params>(CUpti_RangeProfiler_GetCounterDataInfo_Params_STRUCT_SIZE);
+  auto info =
+      params<CUpti_RangeProfiler_GetCounterDataInfo_Params>(CUpti_RangeProfiler_GetCounterDataInfo_Params_STRUCT_SIZE);
   info.pCounterDataImage = data.data();
   info.counterDataImageSize = data.size();
   if (const CUptiResult r = cuptiRangeProfilerGetCounterDataInfo(&info); r != CUPTI_SUCCESS)
@@ -327,7 +335,8 @@ std::optional<CounterReading> CounterSession::read(const std::function<void()>& 
   for (std::size_t range = 0; range < info.numTotalRanges; ++range) {
     KernelCounters kernel;
     kernel.values.assign(names_.size(), 0.0);
-    auto eval = params<CUpti_Profiler_Host_EvaluateToGpuValues_Params>(CUpti_Profiler_Host_EvaluateToGpuValues_Params_STRUCT_SIZE);
+    auto eval = params<CUpti_Profiler_Host_EvaluateToGpuValues_Params>(
+        CUpti_Profiler_Host_EvaluateToGpuValues_Params_STRUCT_SIZE);
     eval.pHostObject = host_->object.get();
     eval.pCounterDataImage = data.data();
     eval.counterDataImageSize = data.size();

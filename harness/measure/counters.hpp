@@ -43,7 +43,7 @@ struct CounterReading {
 
 // Sums the ".sum" metrics over kernels (exposed for tests).
 std::vector<std::pair<std::string, double>> additive_totals(const std::vector<std::string>& metrics,
-                                                             const std::vector<KernelCounters>& kernels);
+                                                            const std::vector<KernelCounters>& kernels);
 
 class CounterSession {
  public:

@@ -18,13 +18,14 @@ constexpr std::size_t kBufferBytes = 4 << 20;
 constexpr CUpti_ExternalCorrelationKind kCorrelationKind = CUPTI_EXTERNAL_CORRELATION_KIND_CUSTOM0;
 // CUPTI writes an external-correlation record only beside an API record: the runtime and driver
 // kinds must be on for kernels to be matched to our execution ids (their own records are skipped).
-constexpr CUpti_ActivityKind kTracedKinds[] = {CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION,
-                                               CUPTI_ACTIVITY_KIND_RUNTIME, CUPTI_ACTIVITY_KIND_DRIVER};
+constexpr CUpti_ActivityKind kTracedKinds[] = {CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL,
+                                               CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION, CUPTI_ACTIVITY_KIND_RUNTIME,
+                                               CUPTI_ACTIVITY_KIND_DRIVER};
 
 // What the buffer callbacks collect; CUPTI calls them from its own thread.
 struct Sink {
   std::mutex mutex;
-  std::map<std::uint32_t, std::uint64_t> external_of;  // CUPTI correlation id -> our execution id
+  std::map<std::uint32_t, std::uint64_t> external_of;                  // CUPTI correlation id -> our execution id
   std::vector<std::pair<std::uint32_t, KernelTrace::Traced>> kernels;  // correlation id, kernel
   std::size_t dropped = 0;
 };

@@ -22,11 +22,11 @@ struct MeasureSettings {
   int warmup_runs = 3;
   int min_samples = 10;
   int max_samples = 1000;
-  double max_noise = 0.005;  // relative half-width of the median's 95% confidence interval
-  double max_time_s = 1.0;   // sampling budget per case
-  bool kernel_scope = true;  // also trace the op's kernels with CUPTI (the `kernel` scope), in a pass of its own
-  int kernel_runs = 20;      // executions traced in that pass
-  double energy_s = 0.0;     // > 0: a continuous pass this long measures energy per op (NVML)
+  double max_noise = 0.005;       // relative half-width of the median's 95% confidence interval
+  double max_time_s = 1.0;        // sampling budget per case
+  bool kernel_scope = true;       // also trace the op's kernels with CUPTI (the `kernel` scope), in a pass of its own
+  int kernel_runs = 20;           // executions traced in that pass
+  double energy_s = 0.0;          // > 0: a continuous pass this long measures energy per op (NVML)
   std::string counters = "lean";  // hardware counters pass: off, lean, or comma-separated metric names
 };
 

@@ -20,7 +20,7 @@ double TimingEngine::sample_gpu_us(const TimedSample& enqueue, bool cold, bool& 
   release_.set(0);
   timed_out_.set(0);
   SCB_CUDA(probes::launch_blocking_kernel(release_.device_pointer(), timed_out_.device_pointer(), kBlockingTimeoutNs,
-                                           stream_));
+                                          stream_));
   if (cold) l2_flush_.enqueue(stream_);
   enqueue();
   release_.set(1);
@@ -42,7 +42,8 @@ double TimingEngine::sample_host_us(const Op& op, bool cold) {
   return std::chrono::duration<double, std::micro>(Clock::now() - begin).count();
 }
 
-EnergyResult energy_from_counter(unsigned long long start_mj, unsigned long long end_mj, long long ops, double seconds) {
+EnergyResult energy_from_counter(unsigned long long start_mj, unsigned long long end_mj, long long ops,
+                                 double seconds) {
   EnergyResult e;
   e.ops = ops;
   e.seconds = seconds;

@@ -12,10 +12,14 @@ namespace scb {
 
 std::string to_string(Verdict verdict) {
   switch (verdict) {
-    case Verdict::faster: return "faster";
-    case Verdict::slower: return "slower";
-    case Verdict::same: return "same";
-    case Verdict::noisy: return "noisy";
+    case Verdict::faster:
+      return "faster";
+    case Verdict::slower:
+      return "slower";
+    case Verdict::same:
+      return "same";
+    case Verdict::noisy:
+      return "noisy";
   }
   return "noisy";
 }
@@ -42,7 +46,7 @@ double mann_whitney_p(const std::vector<double>& a, const std::vector<double>& b
   const double mean = n1 * n2 / 2;
   const double n = n1 + n2;
   const double variance = n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1)));
-  if (variance <= 0) return 1.0;  // every value identical
+  if (variance <= 0) return 1.0;                                      // every value identical
   const double z = (std::abs(u - mean) - 0.5) / std::sqrt(variance);  // continuity correction
   return std::min(1.0, std::erfc(std::max(0.0, z) / std::sqrt(2.0)));
 }
@@ -101,7 +105,8 @@ void warn_if_different(const nlohmann::json& a, const nlohmann::json& b, const s
 
 }  // namespace
 
-Comparison compare_documents(const nlohmann::json& baseline, const nlohmann::json& current, const CompareThresholds& t) {
+Comparison compare_documents(const nlohmann::json& baseline, const nlohmann::json& current,
+                             const CompareThresholds& t) {
   Comparison comparison;
   const auto& eb = baseline.at("environment");
   const auto& ec = current.at("environment");
@@ -191,14 +196,15 @@ std::string comparison_table(const Comparison& cmp) {
     if (c.status != "compared") {
       std::snprintf(line, sizeof line, "%-*s  %s: %s\n", int(width), c.key.c_str(), c.status.c_str(), c.note.c_str());
     } else {
-      std::snprintf(line, sizeof line, "%-*s  %12.2f  %12.2f  %7.4f  [%6.4f, %6.4f]  %9s  %s\n", int(width), c.key.c_str(),
-                    c.baseline_median_us, c.current_median_us, c.estimate.ratio, c.estimate.ci_low, c.estimate.ci_high,
-                    p_text(c.p_value).c_str(), to_string(c.verdict).c_str());
+      std::snprintf(line, sizeof line, "%-*s  %12.2f  %12.2f  %7.4f  [%6.4f, %6.4f]  %9s  %s\n", int(width),
+                    c.key.c_str(), c.baseline_median_us, c.current_median_us, c.estimate.ratio, c.estimate.ci_low,
+                    c.estimate.ci_high, p_text(c.p_value).c_str(), to_string(c.verdict).c_str());
     }
     out << line;
   }
   for (const auto& s : cmp.backends) {
-    std::snprintf(line, sizeof line, "geomean %-16s ratio %.4f over %d cases: %d faster, %d slower, %d same, %d noisy\n",
+    std::snprintf(line, sizeof line,
+                  "geomean %-16s ratio %.4f over %d cases: %d faster, %d slower, %d same, %d noisy\n",
                   s.backend.c_str(), s.geomean_ratio, s.compared, s.faster, s.slower, s.same, s.noisy);
     out << line;
   }
@@ -210,7 +216,8 @@ std::string comparison_markdown(const Comparison& cmp, const CompareThresholds& 
   const int slower = int(std::count_if(cmp.cases.begin(), cmp.cases.end(), [](const CaseComparison& c) {
     return c.status == "compared" && c.verdict == Verdict::slower;
   }));
-  out << "### scbench comparison: " << (slower ? std::to_string(slower) + " slower case(s)" : "no slower case") << "\n\n";
+  out << "### scbench comparison: " << (slower ? std::to_string(slower) + " slower case(s)" : "no slower case")
+      << "\n\n";
   out << "Thresholds: change >= " << fixed(100 * t.min_change, 1) << "%, Mann-Whitney p < " << t.alpha
       << ", 95% bootstrap CI of the ratio of medians (current / baseline).\n\n";
   for (const auto& w : cmp.warnings) out << "> **warning:** " << w << "\n";
@@ -239,11 +246,20 @@ std::string xml_escape(const std::string& text) {
   std::string out;
   for (const char ch : text) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += ch;
     }
   }
   return out;

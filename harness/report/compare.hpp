@@ -20,7 +20,7 @@ enum class Verdict { faster, slower, same, noisy };
 std::string to_string(Verdict verdict);
 
 struct RatioEstimate {
-  double ratio = 1.0;  // median(current) / median(baseline)
+  double ratio = 1.0;                  // median(current) / median(baseline)
   double ci_low = 1.0, ci_high = 1.0;  // 95% bootstrap percentile interval
 };
 

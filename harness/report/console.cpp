@@ -8,8 +8,10 @@ namespace scb {
 std::string format_duration(double seconds) {
   const long total = std::lround(std::max(0.0, seconds));
   char text[32];
-  if (total >= 3600) std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", total / 3600, total / 60 % 60, total % 60);
-  else std::snprintf(text, sizeof text, "%02ld:%02ld", total / 60, total % 60);
+  if (total >= 3600)
+    std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", total / 3600, total / 60 % 60, total % 60);
+  else
+    std::snprintf(text, sizeof text, "%02ld:%02ld", total / 60, total % 60);
   return text;
 }
 
@@ -47,7 +49,8 @@ std::string summary_table(const std::vector<nlohmann::json>& results) {
     std::vector<std::string> cells;
   };
   std::vector<Row> rows;
-  rows.push_back({{"layer", "N", "w.sp", "mask", "backend", "prec", "layout", "median_us", "TFLOP/s useful", "status"}});
+  rows.push_back(
+      {{"layer", "N", "w.sp", "mask", "backend", "prec", "layout", "median_us", "TFLOP/s useful", "status"}});
   for (const auto& r : results) {
     const auto& c = r.at("case");
     char sparsity[16], median[32] = "-", tflops[32] = "-";
@@ -59,7 +62,8 @@ std::string summary_table(const std::vector<nlohmann::json>& results) {
     std::string backend = c.at("backend").get<std::string>();
     if (!c.at("params").empty()) {
       std::string params;
-      for (const auto& [k, v] : c["params"].items()) params += (params.empty() ? "" : ",") + k + "=" + v.get<std::string>();
+      for (const auto& [k, v] : c["params"].items())
+        params += (params.empty() ? "" : ",") + k + "=" + v.get<std::string>();
       backend += "{" + params + "}";
     }
     rows.push_back({{c.at("network").get<std::string>() + "/" + c.at("layer").get<std::string>(),

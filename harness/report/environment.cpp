@@ -36,8 +36,12 @@ DeviceCeilings read_device_ceilings(GpuContext& gpu, const Nvml* nvml) {
   SCB_CUDA(cudaDeviceGetAttribute(&bus_width, cudaDevAttrGlobalMemoryBusWidth, gpu.device()));
   std::optional<unsigned> clock_mhz;
   if (nvml) clock_mhz = nvml->sm_clock_mhz();
-  return {p.multiProcessorCount, clock_mhz ? double(*clock_mhz) : max_clock_khz / 1000.0, p.major, p.minor,
-          memory_clock_khz / 1000.0, bus_width};
+  return {p.multiProcessorCount,
+          clock_mhz ? double(*clock_mhz) : max_clock_khz / 1000.0,
+          p.major,
+          p.minor,
+          memory_clock_khz / 1000.0,
+          bus_width};
 }
 
 // From the compiler's own macros: clang also defines __GNUC__, so it is asked first.
@@ -45,7 +49,8 @@ std::string compiler_name() {
 #if defined(__clang__)
   return "clang " __clang_version__;
 #elif defined(__GNUC__)
-  return "g++ " + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." + std::to_string(__GNUC_PATCHLEVEL__);
+  return "g++ " + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+         std::to_string(__GNUC_PATCHLEVEL__);
 #else
   return "unknown compiler";
 #endif
@@ -106,9 +111,10 @@ nlohmann::json collect_environment(GpuContext& gpu, const Nvml* nvml) {
           {"cuda_runtime", version_text(runtime)},
           {"cudnn", std::to_string(cudnn / 10000) + "." + std::to_string((cudnn % 10000) / 100) + "." +
                         std::to_string(cudnn % 100)},
-          {"cublas", std::to_string(cublas_major) + "." + std::to_string(cublas_minor) + "." + std::to_string(cublas_patch)},
-          {"cusparse", std::to_string(cusparse_version / 1000) + "." + std::to_string(cusparse_version % 1000 / 100) + "." +
-                           std::to_string(cusparse_version % 100)},
+          {"cublas",
+           std::to_string(cublas_major) + "." + std::to_string(cublas_minor) + "." + std::to_string(cublas_patch)},
+          {"cusparse", std::to_string(cusparse_version / 1000) + "." + std::to_string(cusparse_version % 1000 / 100) +
+                           "." + std::to_string(cusparse_version % 100)},
           {"cupti_api", cupti_api},
           {"nvml", nvml != nullptr},
           {"host", {{"name", host}, {"cpu", cpu_model()}}}};

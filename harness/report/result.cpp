@@ -4,10 +4,14 @@ namespace scb {
 
 std::string to_string(CaseStatus status) {
   switch (status) {
-    case CaseStatus::ok: return "ok";
-    case CaseStatus::verified: return "verified";
-    case CaseStatus::incorrect: return "incorrect";
-    case CaseStatus::error: return "error";
+    case CaseStatus::ok:
+      return "ok";
+    case CaseStatus::verified:
+      return "verified";
+    case CaseStatus::incorrect:
+      return "incorrect";
+    case CaseStatus::error:
+      return "error";
   }
   return "error";
 }
@@ -41,9 +45,18 @@ nlohmann::json case_to_json(const Case& c) {
           {"network", l.network},
           {"layer", l.name},
           {"shape",
-           {{"C", l.C}, {"H", l.H}, {"W", l.W}, {"K", l.K}, {"R", l.R}, {"S", l.S},
-            {"stride", {l.stride_h, l.stride_w}}, {"pad", {l.pad_h, l.pad_w}},
-            {"dilation", {l.dilation_h, l.dilation_w}}, {"groups", l.groups}, {"P", l.P()}, {"Q", l.Q()}}},
+           {{"C", l.C},
+            {"H", l.H},
+            {"W", l.W},
+            {"K", l.K},
+            {"R", l.R},
+            {"S", l.S},
+            {"stride", {l.stride_h, l.stride_w}},
+            {"pad", {l.pad_h, l.pad_w}},
+            {"dilation", {l.dilation_h, l.dilation_w}},
+            {"groups", l.groups},
+            {"P", l.P()},
+            {"Q", l.Q()}}},
           {"batch", c.batch},
           {"weight_sparsity", c.weight_sparsity},
           {"activation_sparsity", c.activation_sparsity},
@@ -68,9 +81,17 @@ nlohmann::json kernel_timing_to_json(const KernelScope& k) {
                        {"static_shared_bytes", launch.static_shared_bytes},
                        {"dynamic_shared_bytes", launch.dynamic_shared_bytes},
                        {"duration_us", launch.duration_us}});
-  return {{"scope", "kernel"},      {"sample_count", s.count}, {"median_us", s.median}, {"mean_us", s.mean},
-          {"min_us", s.min},        {"max_us", s.max},         {"stdev_us", s.stdev},   {"p10_us", s.p10},
-          {"p90_us", s.p90},        {"samples_us", k.samples_us}, {"kernels_per_op", k.kernels.size()},
+  return {{"scope", "kernel"},
+          {"sample_count", s.count},
+          {"median_us", s.median},
+          {"mean_us", s.mean},
+          {"min_us", s.min},
+          {"max_us", s.max},
+          {"stdev_us", s.stdev},
+          {"p10_us", s.p10},
+          {"p90_us", s.p90},
+          {"samples_us", k.samples_us},
+          {"kernels_per_op", k.kernels.size()},
           {"kernels", kernels}};
 }
 
@@ -84,21 +105,21 @@ nlohmann::json timing_to_json(const TimingResult& t) {
     clock["throttled_samples"] = t.clock.throttled_samples;
   }
   nlohmann::json j = {{"scope", to_string(t.scope)},
-          {"l2", t.cold_l2 ? "cold" : "hot"},
-          {"warmup_runs", t.warmup_runs},
-          {"stop_reason", t.stop_reason},
-          {"blocking_timeouts", t.blocking_timeouts},
-          {"sample_count", s.count},
-          {"median_us", s.median},
-          {"mean_us", s.mean},
-          {"min_us", s.min},
-          {"max_us", s.max},
-          {"stdev_us", s.stdev},
-          {"p10_us", s.p10},
-          {"p90_us", s.p90},
-          {"median_noise", s.median_noise},
-          {"clock", clock},
-          {"samples_us", t.samples_us}};
+                      {"l2", t.cold_l2 ? "cold" : "hot"},
+                      {"warmup_runs", t.warmup_runs},
+                      {"stop_reason", t.stop_reason},
+                      {"blocking_timeouts", t.blocking_timeouts},
+                      {"sample_count", s.count},
+                      {"median_us", s.median},
+                      {"mean_us", s.mean},
+                      {"min_us", s.min},
+                      {"max_us", s.max},
+                      {"stdev_us", s.stdev},
+                      {"p10_us", s.p10},
+                      {"p90_us", s.p90},
+                      {"median_noise", s.median_noise},
+                      {"clock", clock},
+                      {"samples_us", t.samples_us}};
   if (!t.launch.empty()) j["launch"] = t.launch;
   if (!t.graph_fallback.empty()) j["graph_fallback"] = t.graph_fallback;
   return j;
@@ -138,22 +159,27 @@ nlohmann::json result_to_json(const CaseResult& r) {
     }
     nlohmann::json totals = nlohmann::json::object();
     for (const auto& [metric, value] : r.counters->op_totals) totals[metric] = value;
-    j["counters"] = {{"chip", r.counters_chip}, {"passes", r.counters->passes}, {"metrics", r.counters->metrics},
-                     {"op_totals", totals}, {"kernels", kernels}};
+    j["counters"] = {{"chip", r.counters_chip},
+                     {"passes", r.counters->passes},
+                     {"metrics", r.counters->metrics},
+                     {"op_totals", totals},
+                     {"kernels", kernels}};
   } else if (!r.counters.why_not().empty()) {
     j["counters"] = {{"unavailable", r.counters.why_not()}};
   }
   if (r.energy)
-    j["energy"] = {{"mj_per_op", r.energy->mj_per_op}, {"average_watts", r.energy->average_watts},
-                   {"ops", r.energy->ops}, {"seconds", r.energy->seconds}};
+    j["energy"] = {{"mj_per_op", r.energy->mj_per_op},
+                   {"average_watts", r.energy->average_watts},
+                   {"ops", r.energy->ops},
+                   {"seconds", r.energy->seconds}};
   else if (!r.energy.why_not().empty())
     j["energy"] = {{"unavailable", r.energy.why_not()}};
   j["prepare_us"] = r.prepare_us ? nlohmann::json(*r.prepare_us) : nlohmann::json(nullptr);
   j["backend_details"] = r.backend_details;
   const DerivedFigures& d = r.derived;
-  j["derived"] = {{"dense_flops", d.dense_flops},         {"useful_flops", d.useful_flops},
-                  {"weight_density", d.weight_density},   {"activation_density", d.activation_density},
-                  {"tflops_useful", d.tflops_useful},     {"tflops_effective", d.tflops_effective},
+  j["derived"] = {{"dense_flops", d.dense_flops},       {"useful_flops", d.useful_flops},
+                  {"weight_density", d.weight_density}, {"activation_density", d.activation_density},
+                  {"tflops_useful", d.tflops_useful},   {"tflops_effective", d.tflops_effective},
                   {"minimal_bytes", d.minimal_bytes}};
   if (d.roofline) {
     j["derived"]["roofline"] = {{"peak_tflops", d.roofline->peak_tflops},

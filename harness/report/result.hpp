@@ -36,7 +36,7 @@ struct DerivedFigures {
   double tflops_effective = 0.0;  // dense FLOPs / median time
   // Input and output once, plus the kept weights, in the storage type (no index overhead).
   std::int64_t minimal_bytes = 0;
-  std::optional<Roofline> roofline;       // nothing when the chip's rates are unknown
+  std::optional<Roofline> roofline;         // nothing when the chip's rates are unknown
   std::optional<double> roofline_fraction;  // roofline time / median time
 };
 
@@ -80,7 +80,7 @@ struct CaseResult {
   PassOutcome<KernelScope> kernel_timing;  // the `kernel` scope
   PassOutcome<CounterReading> counters;    // the counters pass
   std::string counters_chip;
-  PassOutcome<EnergyResult> energy;        // when the sweep asks for it (measure.energy_s)
+  PassOutcome<EnergyResult> energy;  // when the sweep asks for it (measure.energy_s)
   std::optional<double> prepare_us;
   nlohmann::json backend_details = nlohmann::json::object();
   DerivedFigures derived;

@@ -57,8 +57,10 @@ void ResultStore::rewrite_checkpoint() const {
 void ResultStore::keep(const nlohmann::json& result) {
   const std::string key = result.at("case").at("key").get<std::string>();
   const auto [it, inserted] = finished_.emplace(key, results_.size());
-  if (inserted) results_.push_back(result);
-  else results_[it->second] = result;
+  if (inserted)
+    results_.push_back(result);
+  else
+    results_[it->second] = result;
 }
 
 void ResultStore::drop_unsuccessful() {
@@ -72,18 +74,20 @@ void ResultStore::drop_unsuccessful() {
   for (const auto& r : kept) keep(r);
 }
 
-void ResultStore::check_identity(const RunIdentity& found, const std::string& source, bool accept_other_identity) const {
+void ResultStore::check_identity(const RunIdentity& found, const std::string& source,
+                                 bool accept_other_identity) const {
   std::string differences;
   if (found.sweep_hash != identity_.sweep_hash)
     differences += "sweep hash " + (found.sweep_hash.empty() ? std::string("(not recorded)") : found.sweep_hash) +
                    ", this sweep's is " + identity_.sweep_hash;
   if (found.tool_version != identity_.tool_version)
     differences += std::string(differences.empty() ? "" : "; ") + "scbench version " +
-                   (found.tool_version.empty() ? std::string("(not recorded)") : found.tool_version) + ", this one is " +
-                   identity_.tool_version;
+                   (found.tool_version.empty() ? std::string("(not recorded)") : found.tool_version) +
+                   ", this one is " + identity_.tool_version;
   if (differences.empty()) return;
   if (accept_other_identity) {
-    std::fprintf(stderr, "warning: keeping results of %s although it differs (%s)\n", source.c_str(), differences.c_str());
+    std::fprintf(stderr, "warning: keeping results of %s although it differs (%s)\n", source.c_str(),
+                 differences.c_str());
     return;
   }
   throw ResultStoreError("cannot resume from " + source + ": it was written by another run (" + differences +

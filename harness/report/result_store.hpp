@@ -21,7 +21,7 @@ struct RunIdentity {
 
 struct ResumeOptions {
   bool resume = false;
-  bool retry_unsuccessful = false;  // drop loaded results that are `incorrect` or `error`, so they run again
+  bool retry_unsuccessful = false;     // drop loaded results that are `incorrect` or `error`, so they run again
   bool accept_other_identity = false;  // keep results written by another sweep hash or tool version
 };
 

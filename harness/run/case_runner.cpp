@@ -44,7 +44,6 @@ std::string describe(const PassSeconds& s) {
   return text;
 }
 
-
 // Per storage type: the host problem and its reference.
 struct CaseRunner::PreparedData {
   HostProblem host;
@@ -57,7 +56,10 @@ struct CaseRunner::UploadedData {
 };
 
 CaseRunner::CaseRunner(std::uint64_t seed, MeasureSettings settings, bool verify_only)
-    : seed_(seed), settings_(settings), verify_only_(verify_only), gpu_(0),
+    : seed_(seed),
+      settings_(settings),
+      verify_only_(verify_only),
+      gpu_(0),
       l2_flush_(std::size_t(gpu_.properties().l2CacheSize)) {
   char bus_id[32] = {};
   SCB_CUDA(cudaDeviceGetPCIBusId(bus_id, sizeof bus_id, gpu_.device()));
@@ -83,14 +85,10 @@ nlohmann::json CaseRunner::timing_floor() {
   if (verify_only_) return {{"unavailable", "a verify-only run times nothing"}};
   const Op empty = [](cudaStream_t stream) { SCB_CUDA(probes::launch_empty_kernel(stream)); };
   const TimingResult timed = engine_->measure(empty, settings_);
-  nlohmann::json floor = {{"op", "empty kernel"},
-                          {"scope", to_string(timed.scope)},
-                          {"l2", timed.cold_l2 ? "cold" : "hot"},
-                          {"launch", timed.launch},
-                          {"median_us", timed.stats.median},
-                          {"p10_us", timed.stats.p10},
-                          {"p90_us", timed.stats.p90},
-                          {"sample_count", timed.samples_us.size()}};
+  nlohmann::json floor = {
+      {"op", "empty kernel"},      {"scope", to_string(timed.scope)},        {"l2", timed.cold_l2 ? "cold" : "hot"},
+      {"launch", timed.launch},    {"median_us", timed.stats.median},        {"p10_us", timed.stats.p10},
+      {"p90_us", timed.stats.p90}, {"sample_count", timed.samples_us.size()}};
   std::string why_not;
   if (const auto trace = KernelTrace::open(why_not)) {
     const KernelScope traced = engine_->trace_kernels(empty, settings_, *trace, settings_.kernel_runs);
@@ -223,7 +221,8 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
       op->run(gpu_.stream());
       SCB_CUDA(cudaStreamSynchronize(gpu_.stream()));
       SCB_CUDA(cudaMemcpy(raw.data(), output.get(), output_bytes, cudaMemcpyDeviceToHost));
-      result.verify.metrics = compare_raw_output(data.reference.values, raw, c.batch, l.K, l.P(), l.Q(), c.layout, storage);
+      result.verify.metrics =
+          compare_raw_output(data.reference.values, raw, c.batch, l.K, l.P(), l.Q(), c.layout, storage);
       result.verify.passed = within_tolerance(result.verify.metrics, result.verify.tolerance);
       if (result.verify.passed) break;
       if (order.size() > 1) {

@@ -18,7 +18,7 @@ struct CsrMatrix {
 // values are row-major, rows x ell_cols.
 struct BlockedEllMatrix {
   int rows = 0, cols = 0, block = 0;
-  int ell_cols = 0;                   // blocks per block row x block
+  int ell_cols = 0;                    // blocks per block row x block
   std::vector<int> block_col_indices;  // (rows / block) x (ell_cols / block), -1 = empty
   std::vector<float> values;
 };

@@ -44,8 +44,10 @@ Mask channel_imbalanced_mask(const MaskShape& shape, double density, Rng& rng) {
   }
   // Hand out or take back the rounding and clamping remainder one weight at a time.
   for (std::int64_t r = 0; assigned != target; r = (r + 1) % shape.rows) {
-    if (assigned < target && keep[r] < shape.cols) ++keep[r], ++assigned;
-    else if (assigned > target && keep[r] > 0) --keep[r], --assigned;
+    if (assigned < target && keep[r] < shape.cols)
+      ++keep[r], ++assigned;
+    else if (assigned > target && keep[r] > 0)
+      --keep[r], --assigned;
   }
   Mask mask(shape.count());
   for (std::int64_t r = 0; r < shape.rows; ++r) {
@@ -58,10 +60,12 @@ Mask channel_imbalanced_mask(const MaskShape& shape, double density, Rng& rng) {
 Mask block_mask(const MaskShape& shape, double density, int block, Rng& rng) {
   const std::int64_t block_rows = (shape.rows + block - 1) / block;
   const std::int64_t block_cols = (shape.cols + block - 1) / block;
-  const auto blocks = choose_exact(block_rows * block_cols, std::llround(density * double(block_rows * block_cols)), rng);
+  const auto blocks =
+      choose_exact(block_rows * block_cols, std::llround(density * double(block_rows * block_cols)), rng);
   Mask mask(shape.count());
   for (std::int64_t r = 0; r < shape.rows; ++r)
-    for (std::int64_t c = 0; c < shape.cols; ++c) mask[r * shape.cols + c] = blocks[(r / block) * block_cols + c / block];
+    for (std::int64_t c = 0; c < shape.cols; ++c)
+      mask[r * shape.cols + c] = blocks[(r / block) * block_cols + c / block];
   return mask;
 }
 
@@ -82,11 +86,16 @@ Mask generate_mask(const MaskSpec& spec, const MaskShape& shape, double sparsity
   Rng rng(seed);
   const double density = 1.0 - sparsity;
   switch (spec.kind) {
-    case MaskKind::uniform: return uniform_mask(shape, density, rng);
-    case MaskKind::channel_imbalanced: return channel_imbalanced_mask(shape, density, rng);
-    case MaskKind::block: return block_mask(shape, density, spec.block_size, rng);
-    case MaskKind::nm: return nm_mask(shape, spec.n, spec.m, rng);
-    case MaskKind::file: break;
+    case MaskKind::uniform:
+      return uniform_mask(shape, density, rng);
+    case MaskKind::channel_imbalanced:
+      return channel_imbalanced_mask(shape, density, rng);
+    case MaskKind::block:
+      return block_mask(shape, density, spec.block_size, rng);
+    case MaskKind::nm:
+      return nm_mask(shape, spec.n, spec.m, rng);
+    case MaskKind::file:
+      break;
   }
   throw std::logic_error("generate_mask: file masks are loaded, not generated");
 }
@@ -99,8 +108,9 @@ double mask_density(const Mask& mask) {
 std::vector<double> row_densities(const Mask& mask, const MaskShape& shape) {
   std::vector<double> densities(shape.rows);
   for (std::int64_t r = 0; r < shape.rows; ++r)
-    densities[r] = double(std::count(mask.begin() + r * shape.cols, mask.begin() + (r + 1) * shape.cols, std::uint8_t{1})) /
-                   double(shape.cols);
+    densities[r] =
+        double(std::count(mask.begin() + r * shape.cols, mask.begin() + (r + 1) * shape.cols, std::uint8_t{1})) /
+        double(shape.cols);
   return densities;
 }
 

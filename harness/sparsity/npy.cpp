@@ -56,8 +56,7 @@ std::vector<std::int64_t> parse_shape(const std::string& dims, const std::string
     const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
     if (ec != std::errc() || end != token.data() + token.size() || value < 0)
       throw NpyError(name + ": corrupt .npy header (dimension '" + token + "' is not a non-negative integer); " + kFix);
-    if (value > 0 && count > kMaxElements / value)
-      throw NpyError(name + ": .npy shape (" + dims + ") is too large");
+    if (value > 0 && count > kMaxElements / value) throw NpyError(name + ": .npy shape (" + dims + ") is too large");
     count *= value;
     shape.push_back(value);
   }
@@ -83,7 +82,8 @@ NpyHeader read_npy_header(std::istream& in, const std::string& name) {
   } else {
     throw NpyError(name + ": unsupported .npy format version " + std::to_string(major));
   }
-  if (header_length > (1u << 20)) throw NpyError(name + ": corrupt .npy header (length " + std::to_string(header_length) + ")");
+  if (header_length > (1u << 20))
+    throw NpyError(name + ": corrupt .npy header (length " + std::to_string(header_length) + ")");
   std::string header(header_length, '\0');
   if (!in.read(header.data(), header_length)) throw NpyError(name + ": truncated .npy header");
 

@@ -19,8 +19,8 @@ std::string Case::params_text() const {
 
 std::string Case::data_key() const {
   return layer.id() + " N=" + std::to_string(batch) + " ws=" + format_fraction(weight_sparsity) +
-         " as=" + format_fraction(activation_sparsity) + (activation_pattern == ActivationPattern::clustered ? "c" : "") +
-         " mask=" + mask.label();
+         " as=" + format_fraction(activation_sparsity) +
+         (activation_pattern == ActivationPattern::clustered ? "c" : "") + " mask=" + mask.label();
 }
 
 std::string Case::key() const {
@@ -30,13 +30,20 @@ std::string Case::key() const {
 bool rule_matches(const ExcludeRule& rule, const Case& c) {
   for (const auto& [field, value] : rule.fields) {
     std::string actual;
-    if (field == "backend") actual = c.backend;
-    else if (field == "precision") actual = to_string(c.precision);
-    else if (field == "layout") actual = to_string(c.layout);
-    else if (field == "mask") actual = value == to_string(c.mask.kind) ? value : c.mask.label();
-    else if (field == "network") actual = c.layer.network.substr(0, c.layer.network.find('['));
-    else if (field == "layer") actual = c.layer.name;
-    else if (field == "batch") actual = std::to_string(c.batch);
+    if (field == "backend")
+      actual = c.backend;
+    else if (field == "precision")
+      actual = to_string(c.precision);
+    else if (field == "layout")
+      actual = to_string(c.layout);
+    else if (field == "mask")
+      actual = value == to_string(c.mask.kind) ? value : c.mask.label();
+    else if (field == "network")
+      actual = c.layer.network.substr(0, c.layer.network.find('['));
+    else if (field == "layer")
+      actual = c.layer.name;
+    else if (field == "batch")
+      actual = std::to_string(c.batch);
     if (actual != value) return false;
   }
   return true;

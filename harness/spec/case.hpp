@@ -30,9 +30,9 @@ struct Case {
 
 struct Plan {
   std::vector<Case> cases;
-  std::size_t excluded = 0;      // dropped by the sweep's exclude rules
+  std::size_t excluded = 0;          // dropped by the sweep's exclude rules
   std::size_t file_mask_merged = 0;  // likewise for masks read from files (labelled with their real sparsity)
-  std::size_t nm_collapsed = 0;  // N:M masks fix the sparsity, so the sparsity axis is not crossed with them
+  std::size_t nm_collapsed = 0;      // N:M masks fix the sparsity, so the sparsity axis is not crossed with them
 };
 
 Plan expand_cases(const Sweep& sweep);

@@ -35,8 +35,7 @@ std::int64_t Layer::dense_flops(int batch) const { return 2 * output_count(batch
 bool Layer::has_tag(const std::string& tag) const { return std::find(tags.begin(), tags.end(), tag) != tags.end(); }
 
 std::optional<std::string> Layer::shape_problem() const {
-  if (C <= 0 || H <= 0 || W <= 0 || K <= 0 || R <= 0 || S <= 0)
-    return "C, H, W, K, R and S must all be positive";
+  if (C <= 0 || H <= 0 || W <= 0 || K <= 0 || R <= 0 || S <= 0) return "C, H, W, K, R and S must all be positive";
   if (stride_h <= 0 || stride_w <= 0 || dilation_h <= 0 || dilation_w <= 0 || groups <= 0)
     return "stride, dilation and groups must be positive";
   if (pad_h < 0 || pad_w < 0) return "pad must not be negative";
@@ -45,7 +44,8 @@ std::optional<std::string> Layer::shape_problem() const {
            std::to_string(groups) + ")";
   if (P() <= 0 || Q() <= 0)
     return "the filter (" + std::to_string(R) + "x" + std::to_string(S) + ", dilation " + std::to_string(dilation_h) +
-           ") does not fit the padded input (" + std::to_string(H + 2 * pad_h) + "x" + std::to_string(W + 2 * pad_w) + ")";
+           ") does not fit the padded input (" + std::to_string(H + 2 * pad_h) + "x" + std::to_string(W + 2 * pad_w) +
+           ")";
   // Per image and per filter bank: larger tensors do not fit the harness's 32-bit kernel indexing.
   constexpr std::int64_t kMaxElements = std::int64_t(1) << 31;
   if (std::int64_t(C) * H * W >= kMaxElements || std::int64_t(K) * P() * Q() >= kMaxElements ||

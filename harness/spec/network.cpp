@@ -14,10 +14,22 @@ namespace {
 
 const std::vector<std::string> kNetworkKeys{"network", "description", "options", "layers"};
 const std::vector<std::string> kOptionKeys{"default", "values", "description"};
-const std::vector<std::string> kLayerKeys{"name",     "C",      "H",    "W",    "K",
-                                          "R",        "S",      "stride", "pad", "dilation",
-                                          "groups",   "pool",   "tags", "weight_sparsity",
-                                          "activation_sparsity", "overrides"};
+const std::vector<std::string> kLayerKeys{"name",
+                                          "C",
+                                          "H",
+                                          "W",
+                                          "K",
+                                          "R",
+                                          "S",
+                                          "stride",
+                                          "pad",
+                                          "dilation",
+                                          "groups",
+                                          "pool",
+                                          "tags",
+                                          "weight_sparsity",
+                                          "activation_sparsity",
+                                          "overrides"};
 const std::vector<std::string> kPoolKeys{"size", "stride", "pad"};
 
 class NetworkParser {
@@ -35,8 +47,9 @@ class NetworkParser {
       const std::string& option_text = option->second;
       const auto [end, ec] = std::from_chars(option_text.data(), option_text.data() + option_text.size(), value);
       if (ec != std::errc() || end != option_text.data() + option_text.size() || value < 0 || value > kMaxShapeField)
-        reader_.fail(node, what + " uses option '" + text + "' whose value '" + option_text +
-                               "' is not an integer in [0, " + std::to_string(kMaxShapeField) + "]",
+        reader_.fail(node,
+                     what + " uses option '" + text + "' whose value '" + option_text + "' is not an integer in [0, " +
+                         std::to_string(kMaxShapeField) + "]",
                      "give the option an integer value in that range");
       return static_cast<int>(value);
     }
@@ -71,7 +84,8 @@ class NetworkParser {
     layer.S = fields["S"] ? read_shape_int(fields["S"], what + "S") : layer.R;
     if (fields["stride"]) std::tie(layer.stride_h, layer.stride_w) = read_pair(fields["stride"], what + "stride");
     if (fields["pad"]) std::tie(layer.pad_h, layer.pad_w) = read_pair(fields["pad"], what + "pad");
-    if (fields["dilation"]) std::tie(layer.dilation_h, layer.dilation_w) = read_pair(fields["dilation"], what + "dilation");
+    if (fields["dilation"])
+      std::tie(layer.dilation_h, layer.dilation_w) = read_pair(fields["dilation"], what + "dilation");
     if (fields["groups"]) layer.groups = read_shape_int(fields["groups"], what + "groups");
     if (const YAML::Node pool = fields["pool"]) {
       reader_.check_keys(pool, kPoolKeys, "a pool");
@@ -137,7 +151,8 @@ std::vector<NetworkOption> read_options(const YamlReader& reader, const YAML::No
     if (entry.second["values"])
       for (const auto& value : reader.read_list(entry.second["values"], "option values"))
         option.allowed.push_back(reader.read_string(value, "option value"));
-    if (entry.second["description"]) option.description = reader.read_string(entry.second["description"], "description");
+    if (entry.second["description"])
+      option.description = reader.read_string(entry.second["description"], "description");
     options.push_back(option);
   }
   return options;
@@ -176,7 +191,7 @@ OptionValues resolve_options(const std::vector<NetworkOption>& declared, const O
 }
 
 Network network_from_yaml(const YAML::Node& root, const std::string& file_name, const OptionValues& chosen,
-                      const SourceMark& chosen_at) {
+                          const SourceMark& chosen_at) {
   const YamlReader reader(file_name);
   reader.check_keys(root, kNetworkKeys, "a network file");
   reader.require_key(root, "network", "a network file", "network: alexnet");
@@ -209,15 +224,16 @@ Network parse_network(const std::string& text, const std::string& file_name) {
       file_name, [&] { return network_from_yaml(YamlReader::load_string(text, file_name), file_name, {}, {}); });
 }
 
-
 Layer find_layer(const std::string& id, const std::filesystem::path& layers_dir) {
   const SourceMark where{"--layer", 0, 0};
   const auto slash = id.find('/');
-  if (slash == std::string::npos) throw SpecError(where, "'" + id + "' is not network/layer", "write e.g. vgg19/conv4_2");
+  if (slash == std::string::npos)
+    throw SpecError(where, "'" + id + "' is not network/layer", "write e.g. vgg19/conv4_2");
   const std::string network_name = id.substr(0, slash), layer_name = id.substr(slash + 1);
   const auto file = layers_dir / (network_name + ".yaml");
   if (!std::filesystem::exists(file))
-    throw SpecError(where, "unknown network '" + network_name + "'", "available: " + join(available_networks(layers_dir), ", "));
+    throw SpecError(where, "unknown network '" + network_name + "'",
+                    "available: " + join(available_networks(layers_dir), ", "));
   std::vector<std::string> names;
   for (const auto& layer : load_network(file).layers) {
     if (layer.name == layer_name) return layer;

@@ -9,8 +9,7 @@ std::string SourceMark::to_string() const {
   return text;
 }
 
-static std::string format_spec_error(const SourceMark& mark, const std::string& problem,
-                                     const std::string& fix) {
+static std::string format_spec_error(const SourceMark& mark, const std::string& problem, const std::string& fix) {
   std::string text = mark.to_string() + ": error: " + problem;
   if (!fix.empty()) text += "\n  fix: " + fix;
   return text;

@@ -11,19 +11,32 @@ namespace scb {
 
 namespace {
 
-const std::vector<std::string> kSweepKeys{"name",   "description", "layers_dir",          "seed",
-                                          "output", "layers",      "batch",               "weight_sparsity",
-                                          "activation_sparsity",   "activation_pattern", "mask",
-                                          "precision", "layout",   "backends",            "exclude",
-                                          "measure",  "published"};
+const std::vector<std::string> kSweepKeys{"name",
+                                          "description",
+                                          "layers_dir",
+                                          "seed",
+                                          "output",
+                                          "layers",
+                                          "batch",
+                                          "weight_sparsity",
+                                          "activation_sparsity",
+                                          "activation_pattern",
+                                          "mask",
+                                          "precision",
+                                          "layout",
+                                          "backends",
+                                          "exclude",
+                                          "measure",
+                                          "published"};
 const std::vector<std::string> kSelectionKeys{"network", "names", "tags", "options"};
 const std::vector<std::string> kMaskKeys{"kind", "size", "n", "m", "path"};
 const std::vector<std::string> kBackendKeys{"name", "params"};
 const std::vector<std::string> kExcludeKeys{"backend", "precision", "layout", "mask", "network", "layer", "batch"};
 const std::vector<std::string> kPublishedKeys{"source", "speedups"};
 const std::vector<std::string> kSpeedupKeys{"sparse", "baseline", "layer", "batch", "speedup", "note"};
-const std::vector<std::string> kMeasureKeys{"scope",       "l2",          "launch",          "warmup_runs", "min_samples",
-                                            "max_samples", "max_noise",   "max_time_s",  "kernel_scope", "kernel_runs", "energy_s",  "counters"};
+const std::vector<std::string> kMeasureKeys{"scope",        "l2",          "launch",    "warmup_runs",
+                                            "min_samples",  "max_samples", "max_noise", "max_time_s",
+                                            "kernel_scope", "kernel_runs", "energy_s",  "counters"};
 
 std::string option_suffix(const OptionValues& chosen) {
   if (chosen.empty()) return "";
@@ -72,8 +85,9 @@ class SweepParser {
       }
       const double value = reader_.read_double(item, what);
       if (value < 0.0 || value >= 1.0)
-        reader_.fail(item, what + " " + item.Scalar() + " is outside [0, 1)",
-                     "give the fraction of zeros, e.g. 0.9 for 90% sparse, or 'default' for the layer's published value");
+        reader_.fail(
+            item, what + " " + item.Scalar() + " is outside [0, 1)",
+            "give the fraction of zeros, e.g. 0.9 for 90% sparse, or 'default' for the layer's published value");
       values.push_back({false, value});
     }
     return values;
@@ -87,10 +101,12 @@ class SweepParser {
       const auto kind = parse_mask_kind(node.Scalar());
       if (!kind) reader_.fail(node, "unknown mask kind '" + node.Scalar() + "'", "use one of: " + kinds);
       mask.kind = *kind;
-      if (mask.kind == MaskKind::block) reader_.fail(node, "mask kind 'block' needs a block size", "write {kind: block, size: 16}");
+      if (mask.kind == MaskKind::block)
+        reader_.fail(node, "mask kind 'block' needs a block size", "write {kind: block, size: 16}");
       if (mask.kind == MaskKind::nm) reader_.fail(node, "mask kind 'nm' needs n and m", "write {kind: nm, n: 2, m: 4}");
       if (mask.kind == MaskKind::file)
-        reader_.fail(node, "mask kind 'file' needs a path", "write {kind: file, path: \"masks/{network}_{layer}.npy\"} (quoted: braces are YAML syntax)");
+        reader_.fail(node, "mask kind 'file' needs a path",
+                     "write {kind: file, path: \"masks/{network}_{layer}.npy\"} (quoted: braces are YAML syntax)");
       return mask;
     }
     reader_.check_keys(node, kMaskKeys, "a mask");
@@ -166,7 +182,8 @@ class SweepParser {
   void check_label(const YAML::Node& node, const std::string& label, const Sweep& sweep) const {
     const auto space = label.rfind(' ');
     if (space == std::string::npos || !parse_precision(label.substr(space + 1)))
-      reader_.fail(node, "'" + label + "' is not a result label", "write 'backend precision' or 'backend{name=value} precision', e.g. 'cudnn fp32'");
+      reader_.fail(node, "'" + label + "' is not a result label",
+                   "write 'backend precision' or 'backend{name=value} precision', e.g. 'cudnn fp32'");
     const std::string backend = label.substr(0, std::min(label.find('{'), space));
     for (const auto& b : sweep.backends)
       if (b.name == backend) return;
@@ -179,7 +196,8 @@ class SweepParser {
     if (!node) return published;
     reader_.check_keys(node, kPublishedKeys, "published");
     reader_.require_key(node, "source", "published", "source: \"Chen 2018, arXiv 1802.10280\"");
-    reader_.require_key(node, "speedups", "published", "speedups: [{sparse: escort fp32, baseline: im2col_cublas fp32, speedup: 2.63}]");
+    reader_.require_key(node, "speedups", "published",
+                        "speedups: [{sparse: escort fp32, baseline: im2col_cublas fp32, speedup: 2.63}]");
     published.source = reader_.read_string(node["source"], "source");
     for (const auto& item : reader_.read_list(node["speedups"], "speedups")) {
       reader_.check_keys(item, kSpeedupKeys, "a published speedup");
@@ -192,12 +210,16 @@ class SweepParser {
       check_label(item["sparse"], entry.sparse, sweep);
       check_label(item["baseline"], entry.baseline, sweep);
       entry.speedup = reader_.read_double(item["speedup"], "speedup");
-      if (entry.speedup <= 0) reader_.fail(item["speedup"], "speedup must be positive", "give the paper's ratio, e.g. 2.63");
+      if (entry.speedup <= 0)
+        reader_.fail(item["speedup"], "speedup must be positive", "give the paper's ratio, e.g. 2.63");
       if (item["layer"]) {
         entry.layer = reader_.read_string(item["layer"], "layer");
-        const bool known = std::any_of(sweep.layers.begin(), sweep.layers.end(), [&](const Layer& l) { return l.id() == entry.layer; });
-        if (!known) reader_.fail(item["layer"], "published speedup names layer '" + entry.layer + "', which this sweep does not select",
-                                 "use network/layer of a selected layer, or drop 'layer' for an average");
+        const bool known = std::any_of(sweep.layers.begin(), sweep.layers.end(),
+                                       [&](const Layer& l) { return l.id() == entry.layer; });
+        if (!known)
+          reader_.fail(item["layer"],
+                       "published speedup names layer '" + entry.layer + "', which this sweep does not select",
+                       "use network/layer of a selected layer, or drop 'layer' for an average");
       }
       if (item["batch"]) entry.batch = reader_.read_int_in(item["batch"], "batch", 1, 4096);
       if (item["note"]) entry.note = reader_.read_string(item["note"], "note");
@@ -212,13 +234,15 @@ class SweepParser {
     reader_.check_keys(node, kMeasureKeys, "measure");
     if (node["scope"]) {
       const auto scope = parse_timing_scope(reader_.read_string(node["scope"], "scope"));
-      if (!scope) reader_.fail(node["scope"], "unknown timing scope '" + node["scope"].Scalar() + "'",
-                              "use gpu or host; the kernel scope is its own pass: kernel_scope: true (the default)");
+      if (!scope)
+        reader_.fail(node["scope"], "unknown timing scope '" + node["scope"].Scalar() + "'",
+                     "use gpu or host; the kernel scope is its own pass: kernel_scope: true (the default)");
       m.scope = *scope;
     }
     if (node["l2"]) {
       const std::string l2 = reader_.read_string(node["l2"], "l2");
-      if (l2 != "cold" && l2 != "hot") reader_.fail(node["l2"], "l2 must be cold or hot", "use cold (flush L2 before each sample) or hot");
+      if (l2 != "cold" && l2 != "hot")
+        reader_.fail(node["l2"], "l2 must be cold or hot", "use cold (flush L2 before each sample) or hot");
       m.cold_l2 = l2 == "cold";
     }
     if (node["launch"]) {
@@ -244,7 +268,8 @@ class SweepParser {
         for (const auto& item : reader_.read_list(counters, "counters"))
           names.push_back(reader_.read_string(item, "counter metric"));
         m.counters = join(names, ",");
-        if (names.empty()) reader_.fail(counters, "the counters list is empty", "use off, lean or a list of metric names");
+        if (names.empty())
+          reader_.fail(counters, "the counters list is empty", "use off, lean or a list of metric names");
       } else {
         m.counters = reader_.read_string(counters, "counters");
         if (m.counters.empty()) reader_.fail(counters, "counters is empty", "use off, lean or a list of metric names");
@@ -253,15 +278,19 @@ class SweepParser {
     if (node["kernel_scope"]) m.kernel_scope = reader_.read_bool(node["kernel_scope"], "kernel_scope");
     if (node["kernel_runs"]) {
       const long long runs = reader_.read_int(node["kernel_runs"], "kernel_runs");
-      if (runs < 10 || runs > 1000) reader_.fail(node["kernel_runs"], "kernel_runs must be between 10 and 1000", "use e.g. 20");
+      if (runs < 10 || runs > 1000)
+        reader_.fail(node["kernel_runs"], "kernel_runs must be between 10 and 1000", "use e.g. 20");
       m.kernel_runs = int(runs);
     }
     if (m.warmup_runs < 1) reader_.fail(node["warmup_runs"], "warmup_runs must be at least 1", "use e.g. 3");
     if (m.min_samples < 10)
-      reader_.fail(node["min_samples"], "min_samples must be at least 10", "statistics on fewer samples are not reported; use 10 or more");
+      reader_.fail(node["min_samples"], "min_samples must be at least 10",
+                   "statistics on fewer samples are not reported; use 10 or more");
     if (m.max_samples < m.min_samples)
-      reader_.fail(node["max_samples"] ? node["max_samples"] : node, "max_samples is below min_samples", "raise max_samples");
-    if (m.max_noise <= 0 || m.max_noise >= 1) reader_.fail(node["max_noise"], "max_noise must be in (0, 1)", "use e.g. 0.005 for 0.5%");
+      reader_.fail(node["max_samples"] ? node["max_samples"] : node, "max_samples is below min_samples",
+                   "raise max_samples");
+    if (m.max_noise <= 0 || m.max_noise >= 1)
+      reader_.fail(node["max_noise"], "max_noise must be in (0, 1)", "use e.g. 0.005 for 0.5%");
     if (m.max_time_s <= 0) reader_.fail(node["max_time_s"], "max_time_s must be positive", "use e.g. 1.0");
     return m;
   }
@@ -273,8 +302,9 @@ class SweepParser {
     if (!std::filesystem::exists(file)) {
       const auto available = available_networks(layers_dir_);
       const std::string suggestion = closest_match(network, available);
-      reader_.fail(at, "unknown network '" + network + "' (no " + file.string() + ")",
-                   (suggestion.empty() ? "" : "did you mean '" + suggestion + "'? ") + "available: " + join(available, ", "));
+      reader_.fail(
+          at, "unknown network '" + network + "' (no " + file.string() + ")",
+          (suggestion.empty() ? "" : "did you mean '" + suggestion + "'? ") + "available: " + join(available, ", "));
     }
     Network loaded = load_network(file, options, reader_.mark(at));
     std::vector<std::string> valid_names;
@@ -283,23 +313,27 @@ class SweepParser {
       const std::string text = reader_.read_string(name, "layer name");
       if (std::find(valid_names.begin(), valid_names.end(), text) == valid_names.end()) {
         const std::string suggestion = closest_match(text, valid_names);
-        reader_.fail(name, "network '" + network + "' has no layer '" + text + "'",
-                     suggestion.empty() ? "run 'scbench list layers' to see them" : "did you mean '" + suggestion + "'?");
+        reader_.fail(
+            name, "network '" + network + "' has no layer '" + text + "'",
+            suggestion.empty() ? "run 'scbench list layers' to see them" : "did you mean '" + suggestion + "'?");
       }
     }
     std::size_t matched = 0;
     for (auto& layer : loaded.layers) {
-      const bool by_name = std::any_of(names.begin(), names.end(), [&](const auto& n) { return n.Scalar() == layer.name; });
-      const bool by_tag = std::any_of(tags.begin(), tags.end(), [&](const auto& t) { return layer.has_tag(t.Scalar()); });
+      const bool by_name =
+          std::any_of(names.begin(), names.end(), [&](const auto& n) { return n.Scalar() == layer.name; });
+      const bool by_tag =
+          std::any_of(tags.begin(), tags.end(), [&](const auto& t) { return layer.has_tag(t.Scalar()); });
       if (!names.empty() || !tags.empty())
         if (!by_name && !by_tag) continue;
       layer.network += option_suffix(options);
-      const bool duplicate = std::any_of(sweep.layers.begin(), sweep.layers.end(),
-                                         [&](const Layer& l) { return l.id() == layer.id(); });
+      const bool duplicate =
+          std::any_of(sweep.layers.begin(), sweep.layers.end(), [&](const Layer& l) { return l.id() == layer.id(); });
       if (!duplicate) sweep.layers.push_back(layer);
       ++matched;
     }
-    if (matched == 0) reader_.fail(at, "this selection matches no layer of '" + network + "'", "check its names and tags");
+    if (matched == 0)
+      reader_.fail(at, "this selection matches no layer of '" + network + "'", "check its names and tags");
   }
 
   const YamlReader& reader_;
@@ -322,9 +356,12 @@ std::vector<T> read_enum_list(const YamlReader& reader, const YAML::Node& node, 
 
 std::string MaskSpec::label() const {
   switch (kind) {
-    case MaskKind::block: return "block" + std::to_string(block_size);
-    case MaskKind::nm: return "nm" + std::to_string(n) + ":" + std::to_string(m);
-    default: return to_string(kind);
+    case MaskKind::block:
+      return "block" + std::to_string(block_size);
+    case MaskKind::nm:
+      return "nm" + std::to_string(n) + ":" + std::to_string(m);
+    default:
+      return to_string(kind);
   }
 }
 
@@ -364,18 +401,20 @@ Sweep sweep_from_text(const std::string& text, const std::string& file_name,
   Sweep sweep;
   sweep.file = file_name;
   sweep.content_hash = fnv1a_hex(text);
-  sweep.name = root["name"] ? reader.read_string(root["name"], "name")
-                            : std::filesystem::path(file_name).stem().string();
+  sweep.name =
+      root["name"] ? reader.read_string(root["name"], "name") : std::filesystem::path(file_name).stem().string();
   if (root["description"]) sweep.description = reader.read_string(root["description"], "description");
   if (layers_dir) {
     sweep.layers_dir = *layers_dir;
   } else if (root["layers_dir"]) {
-    sweep.layers_dir = std::filesystem::path(file_name).parent_path() / reader.read_string(root["layers_dir"], "layers_dir");
+    sweep.layers_dir =
+        std::filesystem::path(file_name).parent_path() / reader.read_string(root["layers_dir"], "layers_dir");
   } else {
     sweep.layers_dir = default_layers_dir();
   }
   if (root["seed"]) sweep.seed = static_cast<std::uint64_t>(reader.read_int(root["seed"], "seed"));
-  sweep.output = root["output"] ? reader.read_string(root["output"], "output") : "results/local/" + sweep.name + ".json.gz";
+  sweep.output =
+      root["output"] ? reader.read_string(root["output"], "output") : "results/local/" + sweep.name + ".json.gz";
 
   const SweepParser parser(reader, sweep.layers_dir);
   parser.read_layers(root["layers"], sweep);
@@ -397,10 +436,13 @@ Sweep sweep_from_text(const std::string& text, const std::string& file_name,
   } else {
     sweep.masks.push_back(MaskSpec{});
   }
-  sweep.precisions = read_enum_list<Precision>(reader, root["precision"], "precision", parse_precision, precision_names());
-  sweep.layouts = root["layout"] ? read_enum_list<Layout>(reader, root["layout"], "layout", parse_layout, layout_names())
-                                 : std::vector<Layout>{Layout::nchw};
-  for (const auto& item : reader.read_list(root["backends"], "backends")) sweep.backends.push_back(parser.read_backend(item));
+  sweep.precisions =
+      read_enum_list<Precision>(reader, root["precision"], "precision", parse_precision, precision_names());
+  sweep.layouts = root["layout"]
+                      ? read_enum_list<Layout>(reader, root["layout"], "layout", parse_layout, layout_names())
+                      : std::vector<Layout>{Layout::nchw};
+  for (const auto& item : reader.read_list(root["backends"], "backends"))
+    sweep.backends.push_back(parser.read_backend(item));
   if (root["exclude"]) {
     for (const auto& item : reader.read_list(root["exclude"], "exclude")) {
       reader.check_keys(item, kExcludeKeys, "an exclude rule");

@@ -31,11 +31,12 @@ std::vector<std::string> names_of(const std::array<std::pair<Enum, const char*>,
 constexpr std::array<std::pair<Precision, const char*>, 4> kPrecisions{
     {{Precision::fp32, "fp32"}, {Precision::tf32, "tf32"}, {Precision::fp16, "fp16"}, {Precision::bf16, "bf16"}}};
 constexpr std::array<std::pair<Layout, const char*>, 2> kLayouts{{{Layout::nchw, "NCHW"}, {Layout::nhwc, "NHWC"}}};
-constexpr std::array<std::pair<MaskKind, const char*>, 5> kMaskKinds{{{MaskKind::uniform, "uniform"},
-                                                                      {MaskKind::channel_imbalanced, "channel_imbalanced"},
-                                                                      {MaskKind::block, "block"},
-                                                                      {MaskKind::nm, "nm"},
-                                                                      {MaskKind::file, "file"}}};
+constexpr std::array<std::pair<MaskKind, const char*>, 5> kMaskKinds{
+    {{MaskKind::uniform, "uniform"},
+     {MaskKind::channel_imbalanced, "channel_imbalanced"},
+     {MaskKind::block, "block"},
+     {MaskKind::nm, "nm"},
+     {MaskKind::file, "file"}}};
 constexpr std::array<std::pair<ActivationPattern, const char*>, 2> kPatterns{
     {{ActivationPattern::uniform, "uniform"}, {ActivationPattern::clustered, "clustered"}}};
 constexpr std::array<std::pair<StorageType, const char*>, 3> kStorage{
@@ -45,9 +46,12 @@ constexpr std::array<std::pair<StorageType, const char*>, 3> kStorage{
 
 StorageType storage_of(Precision precision) {
   switch (precision) {
-    case Precision::fp16: return StorageType::fp16;
-    case Precision::bf16: return StorageType::bf16;
-    default: return StorageType::fp32;
+    case Precision::fp16:
+      return StorageType::fp16;
+    case Precision::bf16:
+      return StorageType::bf16;
+    default:
+      return StorageType::fp32;
   }
 }
 
@@ -62,7 +66,9 @@ std::string to_string(StorageType value) { return name_of(kStorage, value); }
 std::optional<Precision> parse_precision(const std::string& text) { return parse_name(kPrecisions, text); }
 std::optional<Layout> parse_layout(const std::string& text) { return parse_name(kLayouts, text); }
 std::optional<MaskKind> parse_mask_kind(const std::string& text) { return parse_name(kMaskKinds, text); }
-std::optional<ActivationPattern> parse_activation_pattern(const std::string& text) { return parse_name(kPatterns, text); }
+std::optional<ActivationPattern> parse_activation_pattern(const std::string& text) {
+  return parse_name(kPatterns, text);
+}
 
 std::vector<std::string> precision_names() { return names_of(kPrecisions); }
 std::vector<std::string> layout_names() { return names_of(kLayouts); }

@@ -11,7 +11,8 @@ namespace scb {
 YAML::Node YamlReader::load_file(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) {
-    throw SpecError({path.string(), 0, 0}, "cannot open file", "check the path; it is resolved against the current directory");
+    throw SpecError({path.string(), 0, 0}, "cannot open file",
+                    "check the path; it is resolved against the current directory");
   }
   std::stringstream text;
   text << in.rdbuf();
@@ -38,7 +39,8 @@ void YamlReader::fail(const YAML::Node& node, const std::string& problem, const 
 }
 
 void YamlReader::expect_map(const YAML::Node& node, const std::string& what) const {
-  if (!node.IsMap()) fail(node, what + " must be a mapping of key: value", "write it as 'key: value' lines or {key: value}");
+  if (!node.IsMap())
+    fail(node, what + " must be a mapping of key: value", "write it as 'key: value' lines or {key: value}");
 }
 
 void YamlReader::check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
@@ -82,7 +84,8 @@ long long YamlReader::read_int(const YAML::Node& node, const std::string& what) 
 int YamlReader::read_int_in(const YAML::Node& node, const std::string& what, int min, int max) const {
   const long long value = read_int(node, what);
   if (value < min || value > max)
-    fail(node, what + " " + std::to_string(value) + " is outside [" + std::to_string(min) + ", " + std::to_string(max) + "]",
+    fail(node,
+         what + " " + std::to_string(value) + " is outside [" + std::to_string(min) + ", " + std::to_string(max) + "]",
          "give a whole number from " + std::to_string(min) + " to " + std::to_string(max));
   return static_cast<int>(value);
 }
@@ -98,7 +101,8 @@ double YamlReader::read_double(const YAML::Node& node, const std::string& what) 
   } catch (const std::exception&) {
   }
   if (!parsed) fail(node, what + " must be a number, got '" + text + "'", "write a number such as 0.9");
-  if (!std::isfinite(value)) fail(node, what + " must be a finite number, got '" + text + "'", "write a number such as 0.9");
+  if (!std::isfinite(value))
+    fail(node, what + " must be a finite number, got '" + text + "'", "write a number such as 0.9");
   return value;
 }
 

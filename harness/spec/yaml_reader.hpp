@@ -59,5 +59,4 @@ class YamlReader {
   std::string file_;
 };
 
-
 }  // namespace scb

@@ -40,9 +40,8 @@ struct ErrorSums {
 template <class ChunkSums>
 ErrorMetrics reduce_chunks(std::size_t count, const ChunkSums& chunk_sums) {
   std::vector<ErrorSums> sums(host_chunk_count(count));
-  for_each_host_chunk(count, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-    sums[chunk] = chunk_sums(begin, end);
-  });
+  for_each_host_chunk(
+      count, [&](std::size_t chunk, std::size_t begin, std::size_t end) { sums[chunk] = chunk_sums(begin, end); });
   ErrorSums total;
   for (const auto& chunk : sums) total.merge(chunk);
   ErrorMetrics m;
@@ -91,10 +90,14 @@ Tolerance tolerance_for(Precision precision) {
   // bf16 2^-8 (output stored in that format; FP32 accumulation). Bounds leave room for sums of
   // thousands of terms but stay far below what a wrong index or a missed weight produces (~1).
   switch (precision) {
-    case Precision::fp32: return {1e-5, 1e-4};
-    case Precision::tf32: return {5e-3, 2e-2};
-    case Precision::fp16: return {2e-3, 1e-2};
-    case Precision::bf16: return {1e-2, 4e-2};
+    case Precision::fp32:
+      return {1e-5, 1e-4};
+    case Precision::tf32:
+      return {5e-3, 2e-2};
+    case Precision::fp16:
+      return {2e-3, 1e-2};
+    case Precision::bf16:
+      return {1e-2, 4e-2};
   }
   return {};
 }

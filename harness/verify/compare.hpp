@@ -10,7 +10,7 @@
 namespace scb {
 
 struct ErrorMetrics {
-  double rel_l2 = 0.0;        // ||out - ref||_2 / ||ref||_2
+  double rel_l2 = 0.0;         // ||out - ref||_2 / ||ref||_2
   double max_rel_error = 0.0;  // max |out - ref| / max |ref|
   double max_abs_error = 0.0;
   std::int64_t nonfinite = 0;  // NaN or Inf outputs: unwritten (poisoned) or overflowed

@@ -35,7 +35,8 @@ std::vector<double> reference_conv_cpu(const Layer& l, int batch, const std::vec
 ReferenceOutput reference_conv(const Layer& layer, int batch, const std::vector<float>& input,
                                const std::vector<float>& weights, bool gpu_available) {
   const std::int64_t macs = layer.dense_flops(batch) / 2;
-  if (gpu_available && macs > kCpuReferenceMaxMacs) return {reference_conv_gpu(layer, batch, input, weights), "gpu_fp64"};
+  if (gpu_available && macs > kCpuReferenceMaxMacs)
+    return {reference_conv_gpu(layer, batch, input, weights), "gpu_fp64"};
   return {reference_conv_cpu(layer, batch, input, weights), "cpu_fp64"};
 }
 

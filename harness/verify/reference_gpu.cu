@@ -46,8 +46,23 @@ __global__ void reference_conv_kernel(ConvDims d, const float* __restrict__ inpu
 
 std::vector<double> reference_conv_gpu(const Layer& l, int batch, const std::vector<float>& input,
                                        const std::vector<float>& weights) {
-  const ConvDims dims{batch, l.C, l.H, l.W, l.K, l.R, l.S, l.P(), l.Q(), l.stride_h, l.stride_w, l.pad_h, l.pad_w,
-                      l.dilation_h, l.dilation_w, l.channels_per_group(), l.outputs_per_group()};
+  const ConvDims dims{batch,
+                      l.C,
+                      l.H,
+                      l.W,
+                      l.K,
+                      l.R,
+                      l.S,
+                      l.P(),
+                      l.Q(),
+                      l.stride_h,
+                      l.stride_w,
+                      l.pad_h,
+                      l.pad_w,
+                      l.dilation_h,
+                      l.dilation_w,
+                      l.channels_per_group(),
+                      l.outputs_per_group()};
   const long long total = l.output_count(batch);
   std::vector<Tap> taps;
   std::vector<int> tap_start{0};
@@ -66,8 +81,8 @@ std::vector<double> reference_conv_gpu(const Layer& l, int batch, const std::vec
   SCB_CUDA(cudaMemcpy(d_tap_start.get(), tap_start.data(), d_tap_start.bytes(), cudaMemcpyHostToDevice));
   constexpr int kThreads = 256;
   const long long blocks = (total + kThreads - 1) / kThreads;
-  reference_conv_kernel<<<static_cast<unsigned>(blocks), kThreads>>>(dims, d_input.as<float>(), d_taps.as<Tap>(),
-                                                                     d_tap_start.as<int>(), d_output.as<double>(), total);
+  reference_conv_kernel<<<static_cast<unsigned>(blocks), kThreads>>>(
+      dims, d_input.as<float>(), d_taps.as<Tap>(), d_tap_start.as<int>(), d_output.as<double>(), total);
   SCB_CUDA_LAUNCHED("reference convolution kernel");
   std::vector<double> output(static_cast<std::size_t>(total));
   SCB_CUDA(cudaMemcpy(output.data(), d_output.get(), d_output.bytes(), cudaMemcpyDeviceToHost));
