@@ -181,5 +181,27 @@ TEST(ProblemData, DeterministicMaskedRandomData) {
   EXPECT_EQ(build_weight_mask(other, 9), a.mask);
 }
 
+TEST(ProblemData, TheInputIsSharedByCasesThatDifferOnlyInTheirWeights) {
+  Case c;
+  c.layer = layer(16, 8, 8, 32, 3, 3, 1, 1);
+  c.batch = 2;
+  c.weight_sparsity = 0.75;
+  c.activation_sparsity = 0.3;
+  Case sparser = c;
+  sparser.weight_sparsity = 0.95;
+  EXPECT_EQ(c.input_key(), sparser.input_key());
+  EXPECT_NE(c.data_key(), sparser.data_key());
+  // The runner reuses one made input across such cases: it must be the input each would have made alone.
+  const HostInput shared = make_input(c, 9);
+  const HostProblem alone = make_problem(sparser, 9), reused = make_problem(sparser, 9, shared);
+  EXPECT_EQ(alone.input, reused.input);
+  EXPECT_EQ(alone.weights, reused.weights);
+  EXPECT_DOUBLE_EQ(alone.activation_density, reused.activation_density);
+  Case other_activations = c;
+  other_activations.activation_sparsity = 0.6;
+  EXPECT_NE(c.input_key(), other_activations.input_key());
+  EXPECT_NE(make_input(other_activations, 9).values, shared.values);
+}
+
 }  // namespace
 }  // namespace scb

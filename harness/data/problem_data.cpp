@@ -98,7 +98,27 @@ Mask build_weight_mask(const Case& c, std::uint64_t sweep_seed) {
   return generate_mask(c.mask, shape, c.weight_sparsity, derive_seed(sweep_seed, name));
 }
 
+HostInput make_input(const Case& c, std::uint64_t sweep_seed) {
+  const Layer& l = c.layer;
+  const StorageType storage = storage_of(c.precision);
+  HostInput input;
+  Rng input_rng(derive_seed(sweep_seed, "input " + l.id() + " N=" + std::to_string(c.batch)));
+  input.values.resize(std::size_t(l.input_count(c.batch)));
+  for (auto& value : input.values) value = round_to_storage(float(input_rng.uniform(-1.0, 1.0)), storage);
+  apply_activation_sparsity(
+      input.values, c.batch, l.C, l.H, l.W, c.activation_sparsity, c.activation_pattern,
+      derive_seed(sweep_seed, "activation zeros " + l.id() + " " + format_fraction(c.activation_sparsity)));
+  std::size_t nonzero = 0;
+  for (const float value : input.values) nonzero += value != 0.0f;
+  input.density = input.values.empty() ? 0.0 : double(nonzero) / double(input.values.size());
+  return input;
+}
+
 HostProblem make_problem(const Case& c, std::uint64_t sweep_seed) {
+  return make_problem(c, sweep_seed, make_input(c, sweep_seed));
+}
+
+HostProblem make_problem(const Case& c, std::uint64_t sweep_seed, const HostInput& input) {
   HostProblem p;
   p.layer = c.layer;
   p.batch = c.batch;
@@ -116,16 +136,8 @@ HostProblem make_problem(const Case& c, std::uint64_t sweep_seed) {
     p.weights[i] = p.mask[i] ? round_to_storage(value, p.storage) : 0.0f;
   }
 
-  const Layer& l = c.layer;
-  Rng input_rng(derive_seed(sweep_seed, "input " + l.id() + " N=" + std::to_string(c.batch)));
-  p.input.resize(std::size_t(l.input_count(c.batch)));
-  for (auto& value : p.input) value = round_to_storage(float(input_rng.uniform(-1.0, 1.0)), p.storage);
-  apply_activation_sparsity(
-      p.input, c.batch, l.C, l.H, l.W, c.activation_sparsity, c.activation_pattern,
-      derive_seed(sweep_seed, "activation zeros " + l.id() + " " + format_fraction(c.activation_sparsity)));
-  std::size_t nonzero = 0;
-  for (const float value : p.input) nonzero += value != 0.0f;
-  p.activation_density = p.input.empty() ? 0.0 : double(nonzero) / double(p.input.size());
+  p.input = input.values;
+  p.activation_density = input.density;
   return p;
 }
 

@@ -23,9 +23,19 @@ struct HostProblem {
   double activation_density = 1.0;  // achieved fraction of nonzero inputs
 };
 
+// A case's input tensor, rounded to its storage type: a function of the sweep seed and the case's input key
+// (layer, batch, activation sparsity and pattern), so cases that differ only in their weights share it.
+struct HostInput {
+  std::vector<float> values;  // N x C x H x W
+  double density = 1.0;       // achieved fraction of nonzero inputs
+};
+HostInput make_input(const Case& c, std::uint64_t sweep_seed);
+
 // Weights, mask and input are deterministic functions of (sweep seed, case data).
 Mask build_weight_mask(const Case& c, std::uint64_t sweep_seed);
 HostProblem make_problem(const Case& c, std::uint64_t sweep_seed);
+// The same with an input already made by make_input for this case (it is copied).
+HostProblem make_problem(const Case& c, std::uint64_t sweep_seed, const HostInput& input);
 
 float round_to_storage(float value, StorageType storage);
 

@@ -65,6 +65,9 @@ class CaseRunner {
   std::string counters_missing_;
   bool counters_misnamed_ = false;
   DeviceCeilings ceilings_;
+  std::string input_key_;
+  std::map<StorageType, HostInput> inputs_;
+  std::map<std::pair<StorageType, Layout>, DeviceBuffer> input_uploads_;
   std::string data_key_;
   std::map<StorageType, PreparedData> data_;
   std::map<std::pair<StorageType, Layout>, UploadedData> uploads_;

@@ -23,6 +23,11 @@ std::string Case::data_key() const {
          (activation_pattern == ActivationPattern::clustered ? "c" : "") + " mask=" + mask.label();
 }
 
+std::string Case::input_key() const {
+  return layer.id() + " N=" + std::to_string(batch) + " as=" + format_fraction(activation_sparsity) +
+         (activation_pattern == ActivationPattern::clustered ? "c" : "");
+}
+
 std::string Case::key() const {
   return data_key() + " " + to_string(precision) + " " + to_string(layout) + " " + backend + "{" + params_text() + "}";
 }

@@ -25,6 +25,9 @@ struct Case {
   std::string key() const;
   // Identity of the data (inputs, weights, reference output) shared by every backend.
   std::string data_key() const;
+  // What the input tensor depends on (layer, batch, activation sparsity and pattern): cases that differ only
+  // in their weights share it.
+  std::string input_key() const;
   std::string params_text() const;
 };
 
