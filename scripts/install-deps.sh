@@ -12,7 +12,7 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
 command -v ninja >/dev/null 2>&1 || need+=(ninja-build)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
-for pkg in libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev zlib1g-dev; do
+for pkg in libyaml-cpp-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev zlib1g-dev libeigen3-dev; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
