@@ -41,7 +41,9 @@ struct CountingCost {
   }
 };
 
-double best_of(const TuningTrace& trace) { return trace.best_so_far_us.empty() ? INFINITY : trace.best_so_far_us.back(); }
+double best_of(const TuningTrace& trace) {
+  return trace.best_so_far_us.empty() ? INFINITY : trace.best_so_far_us.back();
+}
 
 TEST(SearchSpace, EnumeratesOnlyAllowedConfigsAndNamesThem) {
   const SearchSpace space = synthetic_space();

@@ -89,8 +89,10 @@ class RandomConfigs {
   std::optional<Config> next(const Session& session) {
     if (enumerable_) {
       while (position_ < listed_.size())
-        if (!session.seen(listed_[position_])) return listed_[position_++];
-        else ++position_;
+        if (!session.seen(listed_[position_]))
+          return listed_[position_++];
+        else
+          ++position_;
       return std::nullopt;
     }
     for (int attempt = 0; attempt < 1000; ++attempt) {
@@ -335,7 +337,8 @@ std::vector<std::size_t> TuningTrace::fastest(std::size_t k) const {
 }
 
 TuningTrace run_strategy(Strategy strategy, const SearchSpace& space, const TuningBudget& budget,
-                         const EvaluateConfig& evaluate, std::uint64_t seed, const std::function<double()>& seconds_now) {
+                         const EvaluateConfig& evaluate, std::uint64_t seed,
+                         const std::function<double()>& seconds_now) {
   if (strategy != Strategy::exhaustive && budget.evaluations <= 0 && budget.seconds <= 0)
     throw std::invalid_argument("strategy " + to_string(strategy) + " needs a budget of evaluations or seconds");
   const auto steady = [] {
@@ -344,11 +347,21 @@ TuningTrace run_strategy(Strategy strategy, const SearchSpace& space, const Tuni
   Session session(strategy, space, budget, evaluate, seconds_now ? seconds_now : std::function<double()>(steady));
   Rng rng(seed);
   switch (strategy) {
-    case Strategy::exhaustive: exhaustive(space, session); break;
-    case Strategy::random: random_search(space, session, rng); break;
-    case Strategy::anneal: anneal(space, session, rng); break;
-    case Strategy::genetic: genetic(space, session, rng); break;
-    case Strategy::bayes: bayes(space, session, rng); break;
+    case Strategy::exhaustive:
+      exhaustive(space, session);
+      break;
+    case Strategy::random:
+      random_search(space, session, rng);
+      break;
+    case Strategy::anneal:
+      anneal(space, session, rng);
+      break;
+    case Strategy::genetic:
+      genetic(space, session, rng);
+      break;
+    case Strategy::bayes:
+      bayes(space, session, rng);
+      break;
   }
   return session.finish();
 }
