@@ -12,6 +12,7 @@
 
 #include "harness/gpu/device.hpp"
 #include "harness/report/json_file.hpp"
+#include "harness/tune/tuning_cache.hpp"
 
 namespace {
 
@@ -190,6 +191,48 @@ TEST(Cli, CompareExitCodes) {
   const Outcome bad = run("compare " + h100 + " " + not_results.string());
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.output.find("not an scbench result document"), std::string::npos);
+}
+
+TEST(Cli, TuneExportsTheCacheInKernelTunersFormat) {
+  const auto dir = std::filesystem::path(SCBENCH_TEST_TMP) / "tune_export";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto cache_file = dir / "cache.jsonl";
+  scb::TuningKey key;
+  key.gpu_name = "NVIDIA H200";
+  key.backend = "direct_sparse";
+  key.shape = {{"K", 50}, {"P", 8}, {"Q", 8}};
+  scb::TuningCache cache(cache_file);
+  cache.record_evaluation(key, {{"pixels", "4"}}, 12.5, "", "random");
+  cache.record_evaluation(key, {{"pixels", "8"}}, std::nullopt, "incorrect: max error 0.3", "random");
+  const Outcome o =
+      run("tune --tuning-cache " + cache_file.string() + " --export-kernel-tuner " + (dir / "kt").string());
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  const auto exported = dir / "kt" / ("direct_sparse_" + key.hash() + ".json");
+  ASSERT_TRUE(std::filesystem::exists(exported)) << o.output;
+  const auto doc = scb::read_json_file(exported);
+  EXPECT_EQ(doc["cache"].size(), 2u);
+  EXPECT_EQ(doc["cache"]["8"]["time"], "RuntimeFailedConfig");
+  EXPECT_EQ(run("tune").exit_code, 2) << "neither a sweep nor an export";
+  EXPECT_EQ(
+      run("tune --tuning-cache " + (dir / "empty.jsonl").string() + " --export-kernel-tuner " + dir.string()).exit_code,
+      2)
+      << "an empty cache has nothing to export";
+}
+
+TEST(Cli, TuneDryRunListsOnlyTheTunedCases) {
+  const auto sweep = std::filesystem::path(SCBENCH_TEST_TMP) / "tune_dry.yaml";
+  std::ofstream(sweep)
+      << "layers: [{network: lenet5, names: [conv2]}]\nbatch: [1, 4]\nprecision: fp32\n"
+         "backends: [cudnn, {name: direct_sparse, tune: {strategy: random, budget: {evaluations: 4}}}]\n";
+  const Outcome tune = run("tune " + sweep.string() + " --dry-run");
+  EXPECT_EQ(tune.exit_code, 0) << tune.output;
+  EXPECT_NE(tune.output.find(": 2 cases"), std::string::npos) << tune.output;
+  EXPECT_NE(tune.output.find("direct_sparse{tune=random}"), std::string::npos);
+  EXPECT_EQ(tune.output.find("cudnn{}"), std::string::npos) << "untuned cases are not part of a tuning";
+  EXPECT_NE(tune.output.find(".tuning.json.gz"), std::string::npos) << tune.output;
+  const Outcome all = run("run " + sweep.string() + " --dry-run");
+  EXPECT_NE(all.output.find(": 4 cases"), std::string::npos) << all.output;
 }
 
 TEST(Cli, CrossoverRejectsBadInputBeforeAnyGpuWork) {

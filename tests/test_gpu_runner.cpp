@@ -12,6 +12,7 @@
 #include "harness/report/json_file.hpp"
 #include "harness/report/result_store.hpp"
 #include "harness/spec/sweep.hpp"
+#include "harness/tune/tuning_cache.hpp"
 
 namespace scb {
 namespace {
@@ -72,6 +73,46 @@ TEST(Verification, AWrongBackendIsIncorrectNeverTimedAndFailsTheRun) {
       EXPECT_TRUE(r["timing"].is_object());
     }
   }
+}
+
+// Issue 18: a real tuning run on the GPU, verified and cached; then the same case with params: auto takes
+// the cached choice and evaluates nothing.
+TEST(Tuning, ARealTuningRunIsVerifiedAndCachedAndTheSecondRunOnlyHits) {
+  SCB_REQUIRE_GPU();
+  const auto dir = std::filesystem::path(SCBENCH_TEST_TMP) / "tuning_run";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string head =
+      "layers: [{network: lenet5, names: [conv2]}]\nbatch: 4\nweight_sparsity: 0.8\n"
+      "precision: fp32\nmeasure: {max_time_s: 0.05, kernel_scope: false, counters: \"off\"}\n";
+  const auto run_sweep_text = [&](const std::string& name, const std::string& backends) {
+    std::ofstream(dir / (name + ".yaml")) << head << backends;
+    const Sweep sweep = load_sweep(dir / (name + ".yaml"));
+    RunOptions options;
+    options.output = dir / (name + ".json.gz");
+    options.tuning.cache_file = dir / "cache.jsonl";
+    EXPECT_EQ(run_sweep(sweep, build_plan(sweep), options), 0) << name;
+    return read_result_document(options.output)["results"][0];
+  };
+  const auto tuned = run_sweep_text(
+      "tuned", "backends: [{name: direct_sparse, tune: {strategy: random, budget: {evaluations: 6}}}]\n");
+  ASSERT_EQ(tuned["status"], "ok") << tuned.dump();
+  const auto& tuning = tuned["tuning"];
+  EXPECT_EQ(tuning["evaluations_used"], 6);
+  EXPECT_EQ(tuning["evaluated"].size(), 6u);
+  for (const auto& e : tuning["evaluated"]) EXPECT_TRUE(e.contains("median_us") || e.contains("failure")) << e.dump();
+  EXPECT_GE(tuning["retimed"].size(), 1u);
+  EXPECT_LE(tuning["retimed"].size(), 3u);
+  EXPECT_TRUE(tuned["timing"].is_object()) << "the choice then runs as an ordinary case";
+  const auto lines = TuningCache(dir / "cache.jsonl").read_all();
+  EXPECT_EQ(lines.size(), 7u) << "six evaluations and one choice";
+
+  const auto again = run_sweep_text("again", "backends: [{name: direct_sparse, params: auto}]\n");
+  ASSERT_EQ(again["status"], "ok") << again.dump();
+  EXPECT_EQ(again["tuning"]["cache"], "hit");
+  EXPECT_EQ(again["tuning"]["evaluations_used"], 0);
+  EXPECT_EQ(again["tuning"]["chosen"], tuning["chosen"]);
+  EXPECT_EQ(TuningCache(dir / "cache.jsonl").read_all().size(), 7u) << "a hit evaluates and writes nothing";
 }
 
 }  // namespace

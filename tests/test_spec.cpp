@@ -171,6 +171,45 @@ TEST(SweepErrors, MeasureSettingsOutOfRange) {
   EXPECT_FALSE(sweep.measure.kernel_scope);
 }
 
+TEST(SweepTuning, TuneAndParamsAutoAreReadIntoTunedCases) {
+  const std::string text = R"(layers: [{network: lenet5, names: [conv2]}]
+batch: 1
+precision: fp32
+backends:
+  - {name: direct_sparse, tune: {strategy: anneal, budget: {evaluations: 40, seconds: 60}}}
+  - {name: direct_sparse, params: auto}
+  - cudnn
+)";
+  const Plan plan = build_plan(parse_sweep(text, "t.yaml"));
+  ASSERT_EQ(plan.cases.size(), 3u);
+  ASSERT_TRUE(plan.cases[0].tune.has_value());
+  EXPECT_EQ(plan.cases[0].tune->strategy, "anneal");
+  EXPECT_EQ(plan.cases[0].tune->evaluations, 40);
+  EXPECT_DOUBLE_EQ(plan.cases[0].tune->seconds, 60.0);
+  EXPECT_FALSE(plan.cases[0].tune->cached);
+  EXPECT_NE(plan.cases[0].key().find("direct_sparse{tune=anneal}"), std::string::npos) << plan.cases[0].key();
+  ASSERT_TRUE(plan.cases[1].tune.has_value());
+  EXPECT_TRUE(plan.cases[1].tune->cached) << "params: auto reads the cache and tunes on a miss";
+  EXPECT_NE(plan.cases[1].key().find("direct_sparse{auto}"), std::string::npos);
+  EXPECT_FALSE(plan.cases[2].tune.has_value());
+}
+
+TEST(SweepTuning, BadTuningSpecsSayWhatToWrite) {
+  const std::string head = "layers: [{network: lenet5, names: [conv2]}]\nbatch: 1\nprecision: fp32\nbackends:\n";
+  expect_error(head + "  - {name: direct_sparse, tune: {strategy: anneal}}\n", 5, "needs a budget", "evaluations");
+  expect_error(head + "  - {name: direct_sparse, tune: {strategy: hill_climb, budget: {evaluations: 5}}}\n", 5,
+               "unknown tuning strategy 'hill_climb'", "bayes");
+  expect_error(
+      head + "  - {name: direct_sparse, tune: {strategy: random, budget: {evaluations: 5}}, params: [{pixels: 8}]}\n",
+      5, "lists params and is tuned", "params: auto");
+  expect_error(head + "  - {name: escort, tune: {strategy: random, budget: {evaluations: 5}}}\n", 5,
+               "has no params to tune");
+  expect_error(head + "  - {name: direct_sparse, tune: {strategy: random, budget: {evaluations: 0}}}\n", 5,
+               "outside [1, 100000]");
+  expect_error(head + "  - {name: direct_sparse, tune: {strategy: random, budget: {minutes: 5}}}\n", 5,
+               "unknown key 'minutes'", "seconds");
+}
+
 TEST(Sweep, PublishedSpeedupsAreReadAndChecked) {
   const std::string published =
       "published:\n  source: \"A paper\"\n  speedups:\n"

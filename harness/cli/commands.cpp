@@ -17,6 +17,7 @@
 #include "harness/report/result_store.hpp"
 #include "harness/spec/network.hpp"
 #include "harness/spec/yaml_reader.hpp"
+#include "harness/tune/tuning_cache.hpp"
 
 namespace scb {
 
@@ -36,6 +37,11 @@ struct RunArgs {
   std::string layers_dir;
   std::string counters;      // overrides the sweep's measure.counters
   std::string kernel_scope;  // "on" or "off": overrides the sweep's measure.kernel_scope
+  std::string tuning_cache;  // the tuning cache file (default: TuningCache::default_file())
+  std::string on_cache_miss = "tune";
+  // scbench tune: only the tuned cases, chosen and cached, no final timing; optionally the cache exported.
+  bool tune_only = false;
+  std::string export_kernel_tuner;
 };
 
 struct CompareArgs {
@@ -72,6 +78,17 @@ int run_command(const RunArgs& args) {
     if (!args.kernel_scope.empty()) sweep.measure.kernel_scope = args.kernel_scope == "on";
     if (!args.output.empty()) sweep.output = args.output;  // the plan names the file really written
     plan = build_plan(sweep);
+    if (args.tune_only) {
+      std::erase_if(plan.cases, [](const Case& c) { return !c.tune; });
+      if (plan.cases.empty())
+        throw SpecError({sweep.file, 0, 0}, "the sweep tunes no backend",
+                        "give a backend tune: {strategy: anneal, budget: {evaluations: 40}} or params: auto");
+      if (args.output.empty()) {
+        sweep.output = std::filesystem::path(sweep.output).replace_extension("").string();
+        if (sweep.output.ends_with(".json")) sweep.output.resize(sweep.output.size() - 5);
+        sweep.output += ".tuning.json.gz";
+      }
+    }
     if (!args.filter.empty()) {
       filter_plan(plan, args.filter);
       if (plan.cases.empty())
@@ -100,6 +117,9 @@ int run_command(const RunArgs& args) {
   options.resume = args.resume || args.retry_unsuccessful || args.resume_any;
   options.retry_unsuccessful = args.retry_unsuccessful;
   options.accept_other_identity = args.resume_any;
+  if (!args.tuning_cache.empty()) options.tuning.cache_file = args.tuning_cache;
+  options.tuning.tune_on_miss = args.on_cache_miss == "tune";
+  options.tuning.tune_only = args.tune_only;
   options.verify_only = args.verify_only;
   try {
     return run_sweep(sweep, plan, options);
@@ -169,6 +189,33 @@ int list_command(const ListArgs& args) {
     return kExitBadInput;
   }
   return 0;
+}
+
+int export_kernel_tuner(const std::string& cache_file, const std::string& directory) {
+  const TuningCache cache(cache_file.empty() ? TuningCache::default_file() : std::filesystem::path(cache_file));
+  const auto documents = kernel_tuner_caches(cache.read_all());
+  if (documents.empty()) {
+    std::fprintf(stderr, "error: %s holds no evaluated config to export\n", cache.file().c_str());
+    return kExitBadInput;
+  }
+  std::filesystem::create_directories(directory);
+  for (const auto& [name, document] : documents) {
+    const auto path = std::filesystem::path(directory) / name;
+    write_text_file_atomically(path, document.dump(1) + "\n");
+    std::printf("%s: %zu configs\n", path.c_str(), document["cache"].size());
+  }
+  return 0;
+}
+
+int tune_command(const RunArgs& args) {
+  if (args.sweep.empty() && args.export_kernel_tuner.empty()) {
+    std::fprintf(stderr, "error: give a sweep to tune, or --export-kernel-tuner DIR to export the cache\n");
+    return kExitBadInput;
+  }
+  int status = 0;
+  if (!args.sweep.empty()) status = run_command(args);
+  if (status != 0 || args.export_kernel_tuner.empty() || args.dry_run) return status;
+  return export_kernel_tuner(args.tuning_cache, args.export_kernel_tuner);
 }
 
 int compare_command(const CompareArgs& args) {
@@ -254,8 +301,32 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::IsMember({"on", "off"}));
   run->add_option("--layers-dir", run_args.layers_dir,
                   "Directory of network YAML files (default: the repository's layers/)");
+  run->add_option("--tuning-cache", run_args.tuning_cache,
+                  "Tuning cache file for backends with tune: or params: auto (default: $SCBENCH_TUNING_CACHE, else "
+                  "~/.cache/scbench/tuning.jsonl)");
+  run->add_option("--on-cache-miss", run_args.on_cache_miss,
+                  "params: auto without a cached choice: tune, or run the backend's defaults with a warning")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"tune", "defaults"}));
   run->footer(
       "Each finished case is appended to <output>.partial.jsonl at once; the result file is written at the end.");
+
+  RunArgs tune_args;
+  tune_args.tune_only = true;
+  CLI::App* tune = app.add_subcommand(
+      "tune",
+      "Tune the backends a sweep tunes (tune: or params: auto) and cache the choices, without the final timing");
+  tune->add_option("sweep", tune_args.sweep, "Sweep YAML file with tuned backends")->check(CLI::ExistingFile);
+  tune->add_option("--filter", tune_args.filter, "Only cases whose key matches this regular expression");
+  tune->add_option("-o,--output", tune_args.output,
+                   "Result document of the tuning: every evaluation, the re-timed top 3, the choice "
+                   "(default: the sweep's output with .tuning.json.gz)");
+  tune->add_option("--tuning-cache", tune_args.tuning_cache, "Tuning cache file (default as for run)");
+  tune->add_option("--export-kernel-tuner", tune_args.export_kernel_tuner,
+                   "Then write the cache in Kernel Tuner's cache format (schema 1.1.0), one file per tuned case, "
+                   "into this directory; without a sweep, only export");
+  tune->add_option("--layers-dir", tune_args.layers_dir, "Directory of network YAML files");
+  tune->add_flag("--dry-run", tune_args.dry_run, "Validate and print the tuned cases, then stop");
 
   CompareArgs compare_args;
   CLI::App* compare = app.add_subcommand("compare", "Compare two result files case by case (regression tracking)");
@@ -322,6 +393,7 @@ int run_cli(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
   if (*run) return run_command(run_args);
+  if (*tune) return tune_command(tune_args);
   if (*compare) return compare_command(compare_args);
   if (*cross) return crossover_command(cross_args);
   if (*exporter) return export_command(export_args);

@@ -7,6 +7,7 @@
 
 #include "harness/backends/registry.hpp"
 #include "harness/sparsity/npy.hpp"
+#include "harness/tune/strategy.hpp"
 #include "harness/spec/yaml_reader.hpp"
 
 namespace scb {
@@ -28,6 +29,14 @@ void check_backends(const Sweep& sweep) {
     for (const auto& set : spec.param_sets)
       if (const auto problem = backend->check_params(set.values))
         throw SpecError(set.mark, *problem, "see 'scbench list backends' for each backend's params and legal values");
+    if (spec.tune) {
+      if (!parse_strategy(spec.tune->strategy))
+        throw SpecError(spec.tune->mark, "unknown tuning strategy '" + spec.tune->strategy + "'",
+                        "use one of: " + join(strategy_names(), ", "));
+      if (backend->params().empty())
+        throw SpecError(spec.tune->mark, "backend '" + spec.name + "' has no params to tune",
+                        "remove 'tune:' and 'params: auto' for it; 'scbench list backends' shows the tunable ones");
+    }
   }
 }
 

@@ -15,7 +15,7 @@ namespace scb {
 int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options) {
   ResultStore store(options.output, RunIdentity{sweep.content_hash, SCBENCH_VERSION},
                     ResumeOptions{options.resume, options.retry_unsuccessful, options.accept_other_identity});
-  CaseRunner runner(sweep.seed, sweep.measure, options.verify_only);
+  CaseRunner runner(sweep.seed, sweep.measure, options.verify_only, options.tuning);
   if (!runner.nvml_missing().empty())
     std::fprintf(stderr, "note: SM clock readings unavailable (%s)\n", runner.nvml_missing().c_str());
   if (runner.counters_misnamed()) {

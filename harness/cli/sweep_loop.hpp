@@ -2,6 +2,7 @@
 // The loop over a plan's cases: checkpoint each result, show progress, write the document, summarize.
 #include <filesystem>
 
+#include "harness/run/case_runner.hpp"
 #include "harness/spec/case.hpp"
 #include "harness/spec/sweep.hpp"
 
@@ -13,6 +14,7 @@ struct RunOptions {
   bool retry_unsuccessful = false;     // with resume: run incorrect and failed cases again
   bool accept_other_identity = false;  // with resume: keep results of another sweep hash or tool version
   bool verify_only = false;
+  TuningOptions tuning;  // where tuned cases read and write their choices; scbench tune: tune only
 };
 
 // Returns the process exit code: 0 when every case is ok (or verified), 1 when any is incorrect or failed.

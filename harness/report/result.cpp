@@ -41,31 +41,36 @@ DerivedFigures derive_figures(const Case& c, double weight_density, double activ
 
 nlohmann::json case_to_json(const Case& c) {
   const Layer& l = c.layer;
-  return {{"key", c.key()},
-          {"network", l.network},
-          {"layer", l.name},
-          {"shape",
-           {{"C", l.C},
-            {"H", l.H},
-            {"W", l.W},
-            {"K", l.K},
-            {"R", l.R},
-            {"S", l.S},
-            {"stride", {l.stride_h, l.stride_w}},
-            {"pad", {l.pad_h, l.pad_w}},
-            {"dilation", {l.dilation_h, l.dilation_w}},
-            {"groups", l.groups},
-            {"P", l.P()},
-            {"Q", l.Q()}}},
-          {"batch", c.batch},
-          {"weight_sparsity", c.weight_sparsity},
-          {"activation_sparsity", c.activation_sparsity},
-          {"activation_pattern", to_string(c.activation_pattern)},
-          {"mask", c.mask.label()},
-          {"precision", to_string(c.precision)},
-          {"layout", to_string(c.layout)},
-          {"backend", c.backend},
-          {"params", c.params}};
+  return {
+      {"key", c.key()},
+      {"network", l.network},
+      {"layer", l.name},
+      {"shape",
+       {{"C", l.C},
+        {"H", l.H},
+        {"W", l.W},
+        {"K", l.K},
+        {"R", l.R},
+        {"S", l.S},
+        {"stride", {l.stride_h, l.stride_w}},
+        {"pad", {l.pad_h, l.pad_w}},
+        {"dilation", {l.dilation_h, l.dilation_w}},
+        {"groups", l.groups},
+        {"P", l.P()},
+        {"Q", l.Q()}}},
+      {"batch", c.batch},
+      {"weight_sparsity", c.weight_sparsity},
+      {"activation_sparsity", c.activation_sparsity},
+      {"activation_pattern", to_string(c.activation_pattern)},
+      {"mask", c.mask.label()},
+      {"precision", to_string(c.precision)},
+      {"layout", to_string(c.layout)},
+      {"backend", c.backend},
+      {"tune", c.tune ? nlohmann::json{{"strategy", c.tune->strategy},
+                                       {"budget", {{"evaluations", c.tune->evaluations}, {"seconds", c.tune->seconds}}},
+                                       {"cached", c.tune->cached}}
+                      : nlohmann::json(nullptr)},
+      {"params", c.params}};
 }
 
 namespace {
@@ -176,6 +181,7 @@ nlohmann::json result_to_json(const CaseResult& r) {
     j["energy"] = {{"unavailable", r.energy.why_not()}};
   j["prepare_us"] = r.prepare_us ? nlohmann::json(*r.prepare_us) : nlohmann::json(nullptr);
   j["backend_details"] = r.backend_details;
+  if (!r.tuning.is_null()) j["tuning"] = r.tuning;
   const DerivedFigures& d = r.derived;
   j["derived"] = {{"dense_flops", d.dense_flops},       {"useful_flops", d.useful_flops},
                   {"weight_density", d.weight_density}, {"activation_density", d.activation_density},

@@ -83,6 +83,7 @@ struct CaseResult {
   PassOutcome<EnergyResult> energy;  // when the sweep asks for it (measure.energy_s)
   std::optional<double> prepare_us;
   nlohmann::json backend_details = nlohmann::json::object();
+  nlohmann::json tuning;  // for a tuned case: the search, its evaluations and the choice (null otherwise)
   DerivedFigures derived;
 };
 

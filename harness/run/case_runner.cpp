@@ -56,17 +56,20 @@ struct CaseRunner::UploadedData {
   DeviceBuffer weights;
 };
 
-CaseRunner::CaseRunner(std::uint64_t seed, MeasureSettings settings, bool verify_only)
+CaseRunner::CaseRunner(std::uint64_t seed, MeasureSettings settings, bool verify_only, TuningOptions tuning)
     : seed_(seed),
       settings_(settings),
       verify_only_(verify_only),
       gpu_(0),
-      l2_flush_(std::size_t(gpu_.properties().l2CacheSize)) {
+      l2_flush_(std::size_t(gpu_.properties().l2CacheSize)),
+      tuning_options_(std::move(tuning)),
+      cache_(tuning_options_.cache_file) {
   char bus_id[32] = {};
   SCB_CUDA(cudaDeviceGetPCIBusId(bus_id, sizeof bus_id, gpu_.device()));
   nvml_ = Nvml::open(bus_id, &nvml_missing_);
   engine_ = std::make_unique<TimingEngine>(gpu_.stream(), l2_flush_, nvml_.get());
   ceilings_ = read_device_ceilings(gpu_, nvml_.get());
+  environment_ = collect_environment(gpu_, nvml_.get());
   if (const auto metrics = parse_counter_choice(settings_.counters); !metrics.empty()) {
     counters_ = CounterSession::open(gpu_.device(), metrics, counters_missing_);
     counters_misnamed_ = !counters_ && counters_missing_.rfind("unknown metric", 0) == 0;
@@ -76,7 +79,7 @@ CaseRunner::CaseRunner(std::uint64_t seed, MeasureSettings settings, bool verify
 CaseRunner::~CaseRunner() = default;
 
 nlohmann::json CaseRunner::environment() {
-  nlohmann::json environment = collect_environment(gpu_, nvml_.get());
+  nlohmann::json environment = environment_;
   environment["timing_floor"] = timing_floor();
   return environment;
 }
@@ -101,13 +104,18 @@ nlohmann::json CaseRunner::timing_floor() {
 }
 
 CaseResult CaseRunner::run(const Case& c) {
+  if (c.tune) return run_tuned(c);
+  return run_with(c, settings_, true);
+}
+
+CaseResult CaseRunner::run_with(const Case& c, const MeasureSettings& timing, bool extra_passes) {
   CaseResult result;
   result.c = c;
   try {
     const PreparedData& data = data_for(c);
     result.derived = derive_figures(c, data.host.weight_density, data.host.activation_density, std::nullopt, ceilings_);
     const UploadedData& uploaded = uploaded_for(c, data.host);
-    verify_then_time(c, data, uploaded, result);
+    verify_then_time(c, data, uploaded, result, timing, extra_passes);
   } catch (const std::exception& e) {
     result.status = CaseStatus::error;
     result.error = e.what();
@@ -198,7 +206,7 @@ std::vector<std::size_t> CaseRunner::candidate_order(PreparedOp& op) {
 }
 
 void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const UploadedData& uploaded,
-                                  CaseResult& result) {
+                                  CaseResult& result, const MeasureSettings& timing, bool extra_passes) {
   const Layer& l = c.layer;
   const StorageType storage = storage_of(c.precision);
   const std::size_t output_bytes = std::size_t(l.output_count(c.batch)) * bytes_per_element(storage);
@@ -262,7 +270,11 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
   const Op timed = [&](cudaStream_t stream) { op->run(stream); };
   {
     PassTimer timer(pass_seconds_.timing);
-    result.timing = engine_->measure(timed, settings_);
+    result.timing = engine_->measure(timed, timing);
+  }
+  if (!extra_passes) {  // a tuning evaluation: the median is all it needs
+    result.status = CaseStatus::ok;
+    return;
   }
   if (settings_.scope == TimingScope::gpu && settings_.kernel_scope) {
     PassTimer timer(pass_seconds_.kernel_scope);

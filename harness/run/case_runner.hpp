@@ -13,6 +13,7 @@
 #include "harness/measure/counters.hpp"
 #include "harness/measure/timing_engine.hpp"
 #include "harness/report/result.hpp"
+#include "harness/tune/tuning_cache.hpp"
 #include "harness/spec/case.hpp"
 #include "harness/data/problem_data.hpp"
 
@@ -25,12 +26,19 @@ struct PassSeconds {
 };
 std::string describe(const PassSeconds& seconds);
 
+// How tuned cases use the tuning cache.
+struct TuningOptions {
+  std::filesystem::path cache_file = TuningCache::default_file();
+  bool tune_on_miss = true;  // params: auto without a cached choice: tune (true), or run the defaults with a warning
+  bool tune_only = false;    // scbench tune: choose and cache, skip the final timing (status `verified`)
+};
+
 // Runs single cases on the GPU. Data and the reference are built once per data key (consecutive
 // cases that share layer, batch, sparsities and mask) and storage type, and reused.
 class CaseRunner {
  public:
   // verify_only: every case is verified and none is timed (status `verified`): for compute-sanitizer runs.
-  CaseRunner(std::uint64_t seed, MeasureSettings settings, bool verify_only = false);
+  CaseRunner(std::uint64_t seed, MeasureSettings settings, bool verify_only = false, TuningOptions tuning = {});
   ~CaseRunner();
   // Never throws for a case's own failure: that is the result's status `error`.
   CaseResult run(const Case& c);
@@ -48,7 +56,12 @@ class CaseRunner {
   struct UploadedData;
   const PreparedData& data_for(const Case& c);
   const UploadedData& uploaded_for(const Case& c, const HostProblem& host);
-  void verify_then_time(const Case& c, const PreparedData& data, const UploadedData& uploaded, CaseResult& result);
+  CaseResult run_with(const Case& c, const MeasureSettings& timing, bool extra_passes);
+  CaseResult run_tuned(const Case& c);
+  TuningKey tuning_key(const Case& c) const;
+  // `timing` times the verified op; `extra_passes`: also the kernel-scope, counters and energy passes.
+  void verify_then_time(const Case& c, const PreparedData& data, const UploadedData& uploaded, CaseResult& result,
+                        const MeasureSettings& timing, bool extra_passes);
   void check_device_still_usable();
   std::vector<std::size_t> candidate_order(PreparedOp& op);
   nlohmann::json timing_floor();
@@ -72,6 +85,9 @@ class CaseRunner {
   std::map<StorageType, PreparedData> data_;
   std::map<std::pair<StorageType, Layout>, UploadedData> uploads_;
   PassSeconds pass_seconds_;
+  TuningOptions tuning_options_;
+  TuningCache cache_;
+  nlohmann::json environment_;          // collected once: the tuning key's GPU and library versions
   std::vector<std::byte> output_host_;  // the op's output, copied back for verification
   nlohmann::json candidate_timing_;     // the last case's candidates with their times, fastest first
 };

@@ -12,6 +12,7 @@ std::string format_fraction(double value) {
 }
 
 std::string Case::params_text() const {
+  if (tune) return tune->cached ? "auto" : "tune=" + tune->strategy;
   std::string text;
   for (const auto& [name, value] : params) text += (text.empty() ? "" : ",") + name + "=" + value;
   return text;
@@ -78,7 +79,8 @@ Plan expand_cases(const Sweep& sweep) {
                     c.layout = layout;
                     c.backend = backend.name;
                     c.params = params.values;
-                    c.backend_mark = params.mark;
+                    c.tune = backend.tune;
+                    c.backend_mark = backend.tune ? backend.tune->mark : params.mark;
                     bool excluded = false;
                     for (const auto& rule : sweep.excludes) excluded = excluded || rule_matches(rule, c);
                     if (excluded) {

@@ -1,6 +1,7 @@
 #pragma once
 // One point of a sweep and the expansion of a sweep's axes into cases.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,8 @@ struct Case {
   Layout layout = Layout::nchw;
   std::string backend;
   Params params;
-  SourceMark backend_mark;  // where the sweep named this backend, for error messages
+  std::optional<TuneSpec> tune;  // params chosen by the tuner (then `params` is empty)
+  SourceMark backend_mark;       // where the sweep named this backend, for error messages
 
   // Unique, readable identity: used to resume, filter and compare runs.
   std::string key() const;

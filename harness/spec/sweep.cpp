@@ -30,7 +30,9 @@ const std::vector<std::string> kSweepKeys{"name",
                                           "published"};
 const std::vector<std::string> kSelectionKeys{"network", "names", "tags", "options"};
 const std::vector<std::string> kMaskKeys{"kind", "size", "n", "m", "path"};
-const std::vector<std::string> kBackendKeys{"name", "params"};
+const std::vector<std::string> kBackendKeys{"name", "params", "tune"};
+const std::vector<std::string> kTuneKeys{"strategy", "budget"};
+const std::vector<std::string> kBudgetKeys{"evaluations", "seconds"};
 const std::vector<std::string> kExcludeKeys{"backend", "precision", "layout", "mask", "network", "layer", "batch"};
 const std::vector<std::string> kPublishedKeys{"source", "speedups"};
 const std::vector<std::string> kSpeedupKeys{"sparse", "baseline", "layer", "batch", "speedup", "note"};
@@ -163,7 +165,17 @@ class SweepParser {
     reader_.check_keys(node, kBackendKeys, "a backend");
     reader_.require_key(node, "name", "a backend", "name: cudnn");
     spec.name = reader_.read_string(node["name"], "backend name");
-    if (!node["params"]) {
+    if (node["tune"]) spec.tune = read_tune(node["tune"]);
+    const bool auto_params = node["params"] && node["params"].IsScalar() && node["params"].Scalar() == "auto";
+    if (auto_params) {
+      if (!spec.tune) spec.tune = TuneSpec{"bayes", 30, 0, false, reader_.mark(node["params"])};
+      spec.tune->cached = true;
+    }
+    if (spec.tune && node["params"] && !auto_params)
+      reader_.fail(node["params"], "backend '" + spec.name + "' lists params and is tuned",
+                   "keep 'tune:' (the tuner chooses the params) or 'params:' (you list them), not both; "
+                   "'params: auto' takes the cached choice");
+    if (!node["params"] || auto_params) {
       spec.param_sets.push_back({{}, spec.mark});
       return spec;
     }
@@ -176,6 +188,27 @@ class SweepParser {
       spec.param_sets.push_back(std::move(params));
     }
     return spec;
+  }
+
+  // tune: {strategy: anneal, budget: {evaluations: 40, seconds: 60}}
+  TuneSpec read_tune(const YAML::Node& node) const {
+    reader_.check_keys(node, kTuneKeys, "tune");
+    TuneSpec tune;
+    tune.mark = reader_.mark(node);
+    if (node["strategy"]) tune.strategy = reader_.read_string(node["strategy"], "strategy");
+    if (node["budget"]) {
+      reader_.check_keys(node["budget"], kBudgetKeys, "a tuning budget");
+      if (node["budget"]["evaluations"])
+        tune.evaluations = reader_.read_int_in(node["budget"]["evaluations"], "evaluations", 1, 100000);
+      if (node["budget"]["seconds"]) {
+        tune.seconds = reader_.read_double(node["budget"]["seconds"], "seconds");
+        if (tune.seconds <= 0) reader_.fail(node["budget"]["seconds"], "seconds must be positive", "use e.g. 60");
+      }
+    }
+    if (tune.strategy != "exhaustive" && tune.evaluations == 0 && tune.seconds == 0)
+      reader_.fail(node, "strategy " + tune.strategy + " needs a budget",
+                   "add budget: {evaluations: 40} or budget: {seconds: 60} (whichever runs out first)");
+    return tune;
   }
 
   // A label is "backend{params} precision"; its backend must be one the sweep runs.

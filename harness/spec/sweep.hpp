@@ -39,9 +39,20 @@ struct ParamSet {
   SourceMark mark;
 };
 
+// A backend whose params are chosen by the tuner instead of listed: `tune: {strategy, budget}` tunes every
+// case; `params: auto` takes the cached choice and tunes only on a miss.
+struct TuneSpec {
+  std::string strategy = "bayes";  // checked against the tuner's strategies when the plan is built
+  int evaluations = 0;             // budget: whichever runs out first; 0 = no limit of that kind
+  double seconds = 0;
+  bool cached = false;  // params: auto
+  SourceMark mark;
+};
+
 struct BackendSpec {
   std::string name;
-  std::vector<ParamSet> param_sets;  // at least one (possibly empty: the backend's defaults)
+  std::vector<ParamSet> param_sets;  // at least one (possibly empty: the backend's defaults); one when tuned
+  std::optional<TuneSpec> tune;
   SourceMark mark;
 };
 

@@ -41,6 +41,13 @@ std::string timestamp_now() {
 
 }  // namespace
 
+std::string file_fingerprint(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + file.string() + " for its fingerprint");
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return fnv1a(bytes);
+}
+
 nlohmann::json TuningKey::to_json() const {
   return {{"gpu", {{"name", gpu_name}, {"sm_count", sm_count}, {"memory_clock_mhz", memory_clock_mhz}}},
           {"driver", driver},

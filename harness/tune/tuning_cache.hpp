@@ -64,6 +64,9 @@ class TuningCache {
   std::filesystem::path file_;
 };
 
+// A short hash of a file's bytes (a mask file, for the tuning key).
+std::string file_fingerprint(const std::filesystem::path& file);
+
 // Kernel Tuner's cache format (schema 1.1.0), one document per tuned key found in `lines`: the configs
 // under "cache", keyed by their values joined with commas, times in milliseconds, failures as
 // "RuntimeFailedConfig". Returns {file name, document} pairs.
