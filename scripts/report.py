@@ -7,6 +7,7 @@
   report.py published RESULTS... [-o FILE]   # a paper's speedups (the sweep's published: block) beside ours
   report.py regenerate --gpu-dir results/h200          # every table and figure of a GPU folder
   report.py readme --gpu-dir results/h200 [--check]    # the README's generated blocks from that folder
+  report.py tuning RESULTS... -o FILE.png               # best-so-far per strategy of tuned cases
   report.py paper RESULTS... --baseline LABEL --name NAME --out-dir DIR
       # all of a paper sweep's tables (markdown, LaTeX, published) and figures (PNG) into DIR/tables, DIR/figures
 
@@ -321,6 +322,9 @@ def main(argv=None):
         if name == "readme":
             folder.add_argument("--readme", default="README.md")
             folder.add_argument("--check", action="store_true", help="exit 1 when the README differs from the results")
+    tun = sub.add_parser("tuning", help="best-so-far against evaluations per strategy, exhaustive optimum as a line")
+    tun.add_argument("results", nargs="+")
+    tun.add_argument("-o", "--output", required=True, help="FILE.png or FILE.svg")
     pap = sub.add_parser("paper", help="all tables and figures of a paper sweep")
     pap.add_argument("results", nargs="+")
     pap.add_argument("--baseline", required=True, help="label the speedups are relative to, e.g. 'im2col_cublas fp32'")
@@ -334,6 +338,10 @@ def main(argv=None):
             return readme_tables.readme(args.gpu_dir, args.readme, args.check)
         for path in readme_tables.regenerate(args.gpu_dir):
             print(path)
+        return 0
+    if args.command == "tuning":
+        import tuning_plot
+        tuning_plot.plot(args.results, args.output)
         return 0
     if args.command == "counters":  # reads counters straight from the results, not the timing frame
         import targets

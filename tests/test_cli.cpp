@@ -220,6 +220,40 @@ TEST(Cli, TuneExportsTheCacheInKernelTunersFormat) {
       << "an empty cache has nothing to export";
 }
 
+// An exhaustive search of direct_sparse's pixels x channels_per_warp (other params at their defaults),
+// recorded as a tuned result; --replay compares the strategies on it without a GPU.
+TEST(Cli, TuneReplayComparesStrategiesOnARecordedExhaustiveSearch) {
+  const auto dir = std::filesystem::path(SCBENCH_TEST_TMP) / "tune_replay";
+  std::filesystem::create_directories(dir);
+  nlohmann::json evaluated = nlohmann::json::array();
+  const std::vector<std::string> pixels{"1", "2", "4", "8"}, channels{"1", "2", "4", "8"};
+  for (std::size_t p = 0; p < pixels.size(); ++p)
+    for (std::size_t c = 0; c < channels.size(); ++c) {
+      nlohmann::json e = {{"params", {{"pixels", pixels[p]}, {"channels_per_warp", channels[c]}}}};
+      if (p == 0 && c == 0)
+        e["failure"] = "incorrect";
+      else
+        e["median_us"] = 100.0 + 10.0 * double((p + 2) % 4) + double(c);
+      evaluated.push_back(e);
+    }
+  nlohmann::json result = nlohmann::json::object();
+  result["case"] = {{"key", "vgg19/conv4_2 N=32 direct_sparse{tune=exhaustive}"}, {"backend", "direct_sparse"}};
+  result["status"] = "ok";
+  result["tuning"] = {{"strategy", "exhaustive"}, {"evaluated", evaluated}, {"best_so_far_us", {120.0, 100.0}}};
+  nlohmann::json document = {{"environment", nlohmann::json::object()}, {"results", nlohmann::json::array()}};
+  document["results"].push_back(result);
+  scb::write_text_file_atomically(dir / "exhaustive.json.gz", document.dump());
+  const Outcome o = run("tune --replay " + (dir / "exhaustive.json.gz").string() +
+                        " --budget-fraction 0.5 --seeds 3 --replay-output " + (dir / "curves.json.gz").string());
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  for (const char* strategy : {"random", "anneal", "genetic", "bayes"})
+    EXPECT_NE(o.output.find(std::string("  ") + strategy), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("of 1 cases within 3%"), std::string::npos) << o.output;
+  EXPECT_EQ(scb::read_result_document(dir / "curves.json.gz")["results"].size(), 5u) << "exhaustive + 4 strategies";
+  scb::write_text_file_atomically(dir / "none.json.gz", R"({"environment": {}, "results": []})");
+  EXPECT_EQ(run("tune --replay " + (dir / "none.json.gz").string()).exit_code, 2);
+}
+
 TEST(Cli, TuneDryRunListsOnlyTheTunedCases) {
   const auto sweep = std::filesystem::path(SCBENCH_TEST_TMP) / "tune_dry.yaml";
   std::ofstream(sweep)

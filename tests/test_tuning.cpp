@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "harness/tune/replay.hpp"
 #include "harness/tune/strategy.hpp"
 
 namespace scb {
@@ -128,6 +129,42 @@ TEST(Strategies, ModelBasedAndAnnealingFindTheOptimumWithAFifthOfTheSpace) {
 TEST(Strategies, NamesParseBack) {
   for (const auto& name : strategy_names()) EXPECT_EQ(to_string(*parse_strategy(name)), name);
   EXPECT_FALSE(parse_strategy("hill_climb").has_value());
+}
+
+}  // namespace
+}  // namespace scb
+
+namespace scb {
+namespace {
+
+// A recorded exhaustive search of the synthetic space: replaying a strategy on it costs nothing, and its
+// gap to the optimum is exact.
+RecordedSearch recorded_synthetic() {
+  RecordedSearch search;
+  search.params = {{"a", numbers(10)}, {"b", numbers(10)}, {"c", numbers(3)}};
+  const SearchSpace space = synthetic_space();
+  CountingCost cost;
+  for (const auto& config : space.enumerate_allowed()) {
+    std::string failure;
+    const auto values = space.values(config);
+    search.medians[std::map<std::string, std::string>(values.begin(), values.end())] = cost(config, failure);
+  }
+  return search;
+}
+
+TEST(Replay, GapsAreExactAndAFullBudgetFindsTheOptimum) {
+  const RecordedSearch search = recorded_synthetic();
+  const auto full = replay(search, Strategy::random, {270, 0}, 1);
+  EXPECT_DOUBLE_EQ(full.optimum_us, 10.0);
+  EXPECT_DOUBLE_EQ(full.gap, 0.0) << "every recorded config was visited";
+  EXPECT_EQ(full.evaluations, 270);
+  const auto bayes = replay(search, Strategy::bayes, {40, 0}, 2);
+  EXPECT_EQ(bayes.evaluations, 40);
+  EXPECT_DOUBLE_EQ(bayes.gap, bayes.best_us / 10.0 - 1.0);
+  EXPECT_GE(bayes.gap, 0.0);
+  RecordedSearch none = search;
+  for (auto& [values, median] : none.medians) median.reset();
+  EXPECT_THROW(replay(none, Strategy::random, {10, 0}, 1), std::invalid_argument);
 }
 
 }  // namespace

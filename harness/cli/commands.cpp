@@ -9,6 +9,7 @@
 #include "harness/cli/crossover_command.hpp"
 #include "harness/cli/plan.hpp"
 #include "harness/cli/sweep_loop.hpp"
+#include "harness/cli/tune_replay.hpp"
 #include "harness/gpu/device.hpp"
 #include "harness/report/build_stamp.hpp"
 #include "harness/report/compare.hpp"
@@ -326,6 +327,20 @@ int run_cli(int argc, char** argv) {
                    "Then write the cache in Kernel Tuner's cache format (schema 1.1.0), one file per tuned case, "
                    "into this directory; without a sweep, only export");
   tune->add_option("--layers-dir", tune_args.layers_dir, "Directory of network YAML files");
+  ReplayArgs replay_args;
+  tune->add_option("--replay", replay_args.results,
+                   "Instead of tuning: replay every strategy on the exhaustive searches recorded in these result "
+                   "documents and print each one's gap to the optimum (no GPU needed)");
+  tune->add_option("--budget-fraction", replay_args.budget_fraction,
+                   "With --replay: evaluations per search, as a "
+                   "fraction of its configs")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  tune->add_option("--seeds", replay_args.seeds, "With --replay: seeds per strategy")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  tune->add_option("--replay-output", replay_args.output,
+                   "With --replay: the best-so-far curves as a result document, for report.py tuning");
   tune->add_flag("--dry-run", tune_args.dry_run, "Validate and print the tuned cases, then stop");
 
   CompareArgs compare_args;
@@ -393,7 +408,7 @@ int run_cli(int argc, char** argv) {
     return code == 0 ? 0 : kExitBadInput;
   }
   if (*run) return run_command(run_args);
-  if (*tune) return tune_command(tune_args);
+  if (*tune) return replay_args.results.empty() ? tune_command(tune_args) : tune_replay_command(replay_args);
   if (*compare) return compare_command(compare_args);
   if (*cross) return crossover_command(cross_args);
   if (*exporter) return export_command(export_args);

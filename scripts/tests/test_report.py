@@ -235,3 +235,24 @@ class CommittedResults(unittest.TestCase):
         plain = [os.path.join(d, f) for d, _, files in os.walk(root) for f in files
                  if f.endswith(".json") and f != "schema.json"]
         self.assertEqual(plain, [], "store result documents as .json.gz (scbench run -o NAME.json.gz)")
+
+
+class TuningPlot(unittest.TestCase):
+    def test_best_so_far_curves_are_drawn_and_untuned_results_refused(self):
+        def tuned(strategy, curve):
+            r = result("vgg19/conv4_2", 32, 0.9, "direct_sparse", "fp32", min(curve))
+            r["case"]["key"] += "{tune=%s}" % strategy
+            r["tuning"] = {"strategy": strategy, "best_so_far_us": curve, "evaluations_used": len(curve)}
+            return r
+        with tempfile.TemporaryDirectory() as d:
+            path = write(d, "t.json", [tuned("anneal", [50.0, 40.0, 40.0, 31.0]),
+                                       tuned("exhaustive", [60.0, 45.0, 30.0, 30.0, 30.0, 30.0])])
+            out = os.path.join(d, "tuning.png")
+            report.main(["tuning", path, "-o", out])
+            self.assertGreater(os.path.getsize(out), 1000)
+            import tuning_plot
+            runs = tuning_plot.tuning_runs([path])
+            self.assertEqual(len(runs), 1, "both strategies tuned the same case")
+            plain = write(d, "p.json", [result("vgg19/conv4_2", 32, 0.9, "cudnn", "fp32", 10.0)])
+            with self.assertRaises(SystemExit):
+                report.main(["tuning", plain, "-o", out])
