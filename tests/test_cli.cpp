@@ -11,7 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/gpu/device.hpp"
+#include "harness/cli/plan.hpp"
+#include "harness/cli/sharding.hpp"
 #include "harness/report/json_file.hpp"
+#include "harness/spec/sweep.hpp"
 #include "harness/tune/tuning_cache.hpp"
 
 namespace {
@@ -252,6 +255,48 @@ TEST(Cli, TuneReplayComparesStrategiesOnARecordedExhaustiveSearch) {
   EXPECT_EQ(scb::read_result_document(dir / "curves.json.gz")["results"].size(), 5u) << "exhaustive + 4 strategies";
   scb::write_text_file_atomically(dir / "none.json.gz", R"({"environment": {}, "results": []})");
   EXPECT_EQ(run("tune --replay " + (dir / "none.json.gz").string()).exit_code, 2);
+}
+
+// Two shards of a small sweep, run as a dry run, then their documents merged as a cluster's would be.
+TEST(Cli, ShardsSplitThePlanAndMergeJoinsTheirDocuments) {
+  const auto dir = std::filesystem::path(SCBENCH_TEST_TMP) / "shards";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto sweep_file = dir / "small.yaml";
+  std::ofstream(sweep_file) << "layers: [{network: lenet5}]\nbatch: [1, 8]\nweight_sparsity: [0.5, 0.9]\n"
+                               "precision: fp32\nbackends: [cudnn, im2col_cublas]\noutput: "
+                            << (dir / "small.json.gz").string() << "\n";
+  const Outcome first = run("run " + sweep_file.string() + " --dry-run --shard 0/2");
+  const Outcome second = run("run " + sweep_file.string() + " --dry-run --shard 1/2");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("small.shard-1-of-2.json.gz"), std::string::npos) << first.output;
+  EXPECT_NE(second.output.find("small.shard-2-of-2.json.gz"), std::string::npos) << second.output;
+  EXPECT_EQ(run("run " + sweep_file.string() + " --dry-run --shard 2/2").exit_code, 2);
+
+  const scb::Sweep sweep = scb::load_sweep(sweep_file);
+  const auto plan = scb::build_plan(sweep);
+  const auto shard_document = [&](int index) {
+    nlohmann::json results = nlohmann::json::array();
+    for (const auto& c : scb::shard_cases(plan.cases, {index, 2}))
+      results.push_back({{"case", {{"key", c.key()}}}, {"status", "ok"}});
+    return nlohmann::json{
+        {"tool", {{"version", SCBENCH_VERSION}}},
+        {"environment", {{"gpu", {{"name", "NVIDIA H200"}, {"uuid", "GPU-" + std::to_string(index)}}}}},
+        {"sweep", {{"path", sweep_file.string()}, {"hash", sweep.content_hash}}},
+        {"results", results}};
+  };
+  scb::write_text_file_atomically(dir / "s1.json.gz", shard_document(0).dump());
+  scb::write_text_file_atomically(dir / "s2.json.gz", shard_document(1).dump());
+  const Outcome merged = run("merge " + (dir / "s1.json.gz").string() + " " + (dir / "s2.json.gz").string() + " -o " +
+                             (dir / "all.json.gz").string());
+  EXPECT_EQ(merged.exit_code, 0) << merged.output;
+  EXPECT_NE(merged.output.find("complete: all " + std::to_string(plan.cases.size()) + " planned cases"),
+            std::string::npos)
+      << merged.output;
+  EXPECT_EQ(scb::read_result_document(dir / "all.json.gz")["results"].size(), plan.cases.size());
+  const Outcome partial = run("merge " + (dir / "s1.json.gz").string() + " -o " + (dir / "part.json.gz").string());
+  EXPECT_EQ(partial.exit_code, 1) << "a dead shard's cases are missing";
+  EXPECT_NE(partial.output.find("--resume"), std::string::npos) << partial.output;
 }
 
 TEST(Cli, TuneDryRunListsOnlyTheTunedCases) {

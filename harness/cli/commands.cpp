@@ -8,6 +8,7 @@
 #include "harness/backends/registry.hpp"
 #include "harness/cli/crossover_command.hpp"
 #include "harness/cli/plan.hpp"
+#include "harness/cli/sharding.hpp"
 #include "harness/cli/sweep_loop.hpp"
 #include "harness/cli/tune_replay.hpp"
 #include "harness/gpu/device.hpp"
@@ -15,6 +16,7 @@
 #include "harness/report/compare.hpp"
 #include "harness/report/gbench_export.hpp"
 #include "harness/report/json_file.hpp"
+#include "harness/report/merge.hpp"
 #include "harness/report/result_store.hpp"
 #include "harness/spec/network.hpp"
 #include "harness/spec/yaml_reader.hpp"
@@ -43,6 +45,13 @@ struct RunArgs {
   // scbench tune: only the tuned cases, chosen and cached, no final timing; optionally the cache exported.
   bool tune_only = false;
   std::string export_kernel_tuner;
+  std::string shard;  // "I/N": only that part of the plan
+};
+
+struct MergeArgs {
+  std::vector<std::string> inputs;
+  std::string output;
+  bool allow_mixed_gpus = false;
 };
 
 struct CompareArgs {
@@ -71,6 +80,8 @@ std::filesystem::path layers_dir_or_default(const std::string& dir) {
 int run_command(const RunArgs& args) {
   Sweep sweep;
   Plan plan;
+  ShardSpec shard;
+  nlohmann::json shard_json;
   try {
     std::optional<std::filesystem::path> layers_dir;
     if (!args.layers_dir.empty()) layers_dir = args.layers_dir;
@@ -89,6 +100,12 @@ int run_command(const RunArgs& args) {
         if (sweep.output.ends_with(".json")) sweep.output.resize(sweep.output.size() - 5);
         sweep.output += ".tuning.json.gz";
       }
+    }
+    if (!args.shard.empty()) {
+      shard = parse_shard(args.shard);
+      shard_json = {{"index", shard.index}, {"count", shard.count}, {"plan_case_count", plan.cases.size()}};
+      plan.cases = shard_cases(plan.cases, shard);
+      if (args.output.empty()) sweep.output = shard_output(sweep.output, shard);
     }
     if (!args.filter.empty()) {
       filter_plan(plan, args.filter);
@@ -121,6 +138,7 @@ int run_command(const RunArgs& args) {
   if (!args.tuning_cache.empty()) options.tuning.cache_file = args.tuning_cache;
   options.tuning.tune_on_miss = args.on_cache_miss == "tune";
   options.tuning.tune_only = args.tune_only;
+  options.shard = shard_json;
   options.verify_only = args.verify_only;
   try {
     return run_sweep(sweep, plan, options);
@@ -189,6 +207,52 @@ int list_command(const ListArgs& args) {
     std::fprintf(stderr, "%s\n", e.what());
     return kExitBadInput;
   }
+  return 0;
+}
+
+// The plan's case keys when the documents' sweep file is at hand and unchanged: then missing cases can be named.
+std::optional<std::vector<std::string>> planned_keys(const nlohmann::json& document) {
+  if (!document.contains("sweep") || !document["sweep"].contains("path")) return std::nullopt;
+  const std::string path = document["sweep"]["path"];
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  try {
+    const Sweep sweep = load_sweep(path);
+    if (sweep.content_hash != document["sweep"].value("hash", "")) return std::nullopt;
+    std::vector<std::string> keys;
+    for (const auto& c : build_plan(sweep).cases) keys.push_back(c.key());
+    return keys;
+  } catch (const SpecError&) {
+    return std::nullopt;
+  }
+}
+
+int merge_command(const MergeArgs& args) {
+  std::vector<MergeInput> inputs;
+  MergeOutcome outcome;
+  std::optional<std::vector<std::string>> keys;
+  try {
+    for (const auto& file : args.inputs) inputs.push_back({file, read_result_document(file)});
+    keys = planned_keys(inputs.front().document);
+    outcome = merge_documents(inputs, args.allow_mixed_gpus, keys ? &*keys : nullptr);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return kExitBadInput;
+  }
+  write_text_file_atomically(args.output, outcome.document.dump(1) + "\n");
+  std::printf("merged %zu documents, %zu results into %s\n", inputs.size(), outcome.document["results"].size(),
+              args.output.c_str());
+  for (const auto& key : outcome.duplicates) std::printf("duplicate (first kept): %s\n", key.c_str());
+  if (!keys) {
+    std::printf("the sweep file is missing or changed: missing cases cannot be listed\n");
+    return 0;
+  }
+  for (const auto& key : outcome.missing) std::printf("missing: %s\n", key.c_str());
+  if (!outcome.missing.empty()) {
+    std::printf("%zu of %zu planned cases are missing: run their shard again with --resume, then merge again\n",
+                outcome.missing.size(), keys->size());
+    return 1;
+  }
+  std::printf("complete: all %zu planned cases\n", keys->size());
   return 0;
 }
 
@@ -302,6 +366,9 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::IsMember({"on", "off"}));
   run->add_option("--layers-dir", run_args.layers_dir,
                   "Directory of network YAML files (default: the repository's layers/)");
+  run->add_option("--shard", run_args.shard,
+                  "Run only part I/N of the plan (0 <= I < N), balanced by estimated cost; the output gets "
+                  ".shard-(I+1)-of-N in its name unless -o is given; scbench merge joins the parts");
   run->add_option("--tuning-cache", run_args.tuning_cache,
                   "Tuning cache file for backends with tune: or params: auto (default: $SCBENCH_TUNING_CACHE, else "
                   "~/.cache/scbench/tuning.jsonl)");
@@ -327,6 +394,7 @@ int run_cli(int argc, char** argv) {
                    "Then write the cache in Kernel Tuner's cache format (schema 1.1.0), one file per tuned case, "
                    "into this directory; without a sweep, only export");
   tune->add_option("--layers-dir", tune_args.layers_dir, "Directory of network YAML files");
+  tune->add_option("--shard", tune_args.shard, "Tune only part I/N of the tuned cases (as run --shard)");
   ReplayArgs replay_args;
   tune->add_option("--replay", replay_args.results,
                    "Instead of tuning: replay every strategy on the exhaustive searches recorded in these result "
@@ -342,6 +410,18 @@ int run_cli(int argc, char** argv) {
   tune->add_option("--replay-output", replay_args.output,
                    "With --replay: the best-so-far curves as a result document, for report.py tuning");
   tune->add_flag("--dry-run", tune_args.dry_run, "Validate and print the tuned cases, then stop");
+
+  MergeArgs merge_args;
+  CLI::App* merge = app.add_subcommand("merge", "Join the result documents of a sweep's shards into one");
+  merge->add_option("inputs", merge_args.inputs, "Result documents (.json or .json.gz), one per shard")
+      ->required()
+      ->check(CLI::ExistingFile);
+  merge->add_option("-o,--output", merge_args.output, "The merged document (.json.gz: gzip'd)")->required();
+  merge->add_flag("--allow-mixed-gpus", merge_args.allow_mixed_gpus,
+                  "Merge documents measured on different GPU models (each result names its GPU)");
+  merge->footer(
+      "Refuses documents of different sweeps (content hash) or scbench versions. Lists duplicate cases, and, when "
+      "the sweep file is unchanged, the missing ones (exit 1).");
 
   CompareArgs compare_args;
   CLI::App* compare = app.add_subcommand("compare", "Compare two result files case by case (regression tracking)");
@@ -410,6 +490,7 @@ int run_cli(int argc, char** argv) {
   if (*run) return run_command(run_args);
   if (*tune) return replay_args.results.empty() ? tune_command(tune_args) : tune_replay_command(replay_args);
   if (*compare) return compare_command(compare_args);
+  if (*merge) return merge_command(merge_args);
   if (*cross) return crossover_command(cross_args);
   if (*exporter) return export_command(export_args);
   return list_command(list_args);

@@ -29,6 +29,7 @@ int run_sweep(const Sweep& sweep, const Plan& plan, const RunOptions& options) {
     std::fprintf(stderr, "note: hardware counters unavailable (%s); timing goes on\n",
                  runner.counters_missing().c_str());
   nlohmann::json document = result_document_header(runner.environment(), sweep_json(sweep, plan.cases.size()));
+  if (!options.shard.is_null()) document["sweep"]["shard"] = options.shard;
 
   ProgressLine progress(plan.cases.size());
   std::size_t skipped = 0;

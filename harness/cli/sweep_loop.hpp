@@ -15,6 +15,7 @@ struct RunOptions {
   bool accept_other_identity = false;  // with resume: keep results of another sweep hash or tool version
   bool verify_only = false;
   TuningOptions tuning;  // where tuned cases read and write their choices; scbench tune: tune only
+  nlohmann::json shard;  // {index, count, plan_case_count} when this run is one shard of the plan
 };
 
 // Returns the process exit code: 0 when every case is ok (or verified), 1 when any is incorrect or failed.
