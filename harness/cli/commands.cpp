@@ -17,6 +17,8 @@
 #include "harness/report/gbench_export.hpp"
 #include "harness/report/json_file.hpp"
 #include "harness/report/merge.hpp"
+#include "harness/report/document_header.hpp"
+#include "harness/report/environment.hpp"
 #include "harness/report/result_store.hpp"
 #include "harness/spec/network.hpp"
 #include "harness/spec/yaml_reader.hpp"
@@ -45,7 +47,8 @@ struct RunArgs {
   // scbench tune: only the tuned cases, chosen and cached, no final timing; optionally the cache exported.
   bool tune_only = false;
   std::string export_kernel_tuner;
-  std::string shard;  // "I/N": only that part of the plan
+  std::string shard;        // "I/N": only that part of the plan
+  std::string plan_output;  // with --dry-run: write the planned cases as a document (no GPU needed)
 };
 
 struct MergeArgs {
@@ -119,7 +122,21 @@ int run_command(const RunArgs& args) {
   }
   std::printf("%s", describe_plan(sweep, plan, args.dry_run).c_str());
   if (args.verify_only) std::printf("verify only: each case is checked against the reference; nothing is timed\n");
-  if (args.dry_run) return 0;
+  if (args.dry_run) {
+    if (args.plan_output.empty()) return 0;
+    // A document of planned cases, mergeable like results: how a cluster's wiring is tested without GPUs.
+    nlohmann::json planned = nlohmann::json::array();
+    for (const auto& c : plan.cases) planned.push_back({{"case", {{"key", c.key()}}}, {"status", "planned"}});
+    nlohmann::json section = sweep_json(sweep, plan.cases.size());
+    if (!shard_json.is_null()) section["shard"] = shard_json;
+    const nlohmann::json document = {{"tool", tool_info()},
+                                     {"environment", {{"gpu", {{"name", "none (dry run)"}, {"uuid", ""}}}}},
+                                     {"sweep", section},
+                                     {"results", planned}};
+    write_text_file_atomically(args.plan_output, document.dump(1) + "\n");
+    std::printf("plan of %zu cases in %s\n", plan.cases.size(), args.plan_output.c_str());
+    return 0;
+  }
   std::fflush(stdout);
 
   const GpuProbe gpu = probe_gpu();
@@ -342,6 +359,9 @@ int run_cli(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   run->add_flag("--dry-run", run_args.dry_run, "Validate and print the plan of cases, then stop (no GPU needed)");
+  run->add_option("--plan-output", run_args.plan_output,
+                  "With --dry-run: also write the planned cases as a document that scbench merge accepts "
+                  "(to test a cluster's wiring without GPUs)");
   run->add_option("--filter", run_args.filter, "Only cases whose key matches this regular expression (see --dry-run)");
   run->add_option(
       "-o,--output", run_args.output,
