@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <charconv>
+#include <sstream>
 
 #include "harness/backends/registry.hpp"
 #include "harness/cli/crossover_command.hpp"
@@ -49,7 +51,46 @@ struct RunArgs {
   std::string export_kernel_tuner;
   std::string shard;        // "I/N": only that part of the plan
   std::string plan_output;  // with --dry-run: write the planned cases as a document (no GPU needed)
+  std::string gpus;         // "all" or "0,2,3": one worker process per GPU
+  double case_timeout_s = 1800;
+  bool worker = false;  // the hidden `scbench worker`: cases by key on stdin, results on stdout
 };
+
+// "all" or a comma-separated list of device indices, each below `count`.
+std::vector<int> parse_gpus(const std::string& text, int count) {
+  std::vector<int> devices;
+  if (text == "all") {
+    for (int d = 0; d < count; ++d) devices.push_back(d);
+    return devices;
+  }
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    int device = -1;
+    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), device);
+    if (ec != std::errc() || end != item.data() + item.size() || device < 0 || device >= count)
+      throw SpecError({"--gpus", 0, 0},
+                      "'" + item + "' is not a GPU of this host (it has " + std::to_string(count) + ")",
+                      "use all, or device indices from 0 to " + std::to_string(count - 1) + ", e.g. --gpus 0,1");
+    if (std::find(devices.begin(), devices.end(), device) == devices.end()) devices.push_back(device);
+  }
+  return devices;
+}
+
+// The command line that starts a worker for the same sweep and settings.
+std::vector<std::string> worker_command(const RunArgs& args) {
+  std::vector<std::string> argv{std::filesystem::read_symlink("/proc/self/exe").string(), "worker", args.sweep};
+  const auto pass = [&](const char* flag, const std::string& value) {
+    if (!value.empty()) argv.insert(argv.end(), {flag, value});
+  };
+  pass("--layers-dir", args.layers_dir);
+  pass("--counters", args.counters);
+  pass("--kernel-scope", args.kernel_scope);
+  pass("--tuning-cache", args.tuning_cache);
+  pass("--on-cache-miss", args.on_cache_miss);
+  if (args.verify_only) argv.push_back("--verify-only");
+  if (args.tune_only) argv.push_back("--tune-only");
+  return argv;
+}
 
 struct MergeArgs {
   std::vector<std::string> inputs;
@@ -120,6 +161,19 @@ int run_command(const RunArgs& args) {
     std::fprintf(stderr, "%s\n", e.what());
     return kExitBadInput;
   }
+  if (args.worker) {  // stdout carries the results: nothing else may be printed there
+    RunOptions options;
+    options.verify_only = args.verify_only;
+    if (!args.tuning_cache.empty()) options.tuning.cache_file = args.tuning_cache;
+    options.tuning.tune_on_miss = args.on_cache_miss == "tune";
+    options.tuning.tune_only = args.tune_only;
+    try {
+      return run_worker(sweep, plan, options);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 1;
+    }
+  }
   std::printf("%s", describe_plan(sweep, plan, args.dry_run).c_str());
   if (args.verify_only) std::printf("verify only: each case is checked against the reference; nothing is timed\n");
   if (args.dry_run) {
@@ -158,6 +212,16 @@ int run_command(const RunArgs& args) {
   options.shard = shard_json;
   options.verify_only = args.verify_only;
   try {
+    if (!args.gpus.empty()) {
+      std::vector<int> devices;
+      try {
+        devices = parse_gpus(args.gpus, gpu.device_count);
+      } catch (const SpecError& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return kExitBadInput;
+      }
+      return run_sweep_on_gpus(sweep, plan, options, devices, worker_command(args), args.case_timeout_s);
+    }
     return run_sweep(sweep, plan, options);
   } catch (const ResultStoreError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
@@ -389,6 +453,13 @@ int run_cli(int argc, char** argv) {
   run->add_option("--shard", run_args.shard,
                   "Run only part I/N of the plan (0 <= I < N), balanced by estimated cost; the output gets "
                   ".shard-(I+1)-of-N in its name unless -o is given; scbench merge joins the parts");
+  run->add_option("--gpus", run_args.gpus,
+                  "Run on several GPUs of this host: all, or indices such as 0,2,3; one worker process per GPU, "
+                  "one progress line, one document; a worker that crashes or hangs is charged with its case and "
+                  "restarted");
+  run->add_option("--case-timeout-s", run_args.case_timeout_s, "With --gpus: a case running longer counts as a hang")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   run->add_option("--tuning-cache", run_args.tuning_cache,
                   "Tuning cache file for backends with tune: or params: auto (default: $SCBENCH_TUNING_CACHE, else "
                   "~/.cache/scbench/tuning.jsonl)");
@@ -430,6 +501,20 @@ int run_cli(int argc, char** argv) {
   tune->add_option("--replay-output", replay_args.output,
                    "With --replay: the best-so-far curves as a result document, for report.py tuning");
   tune->add_flag("--dry-run", tune_args.dry_run, "Validate and print the tuned cases, then stop");
+
+  RunArgs worker_args;
+  worker_args.worker = true;
+  CLI::App* worker =
+      app.add_subcommand("worker", "(internal) one GPU's worker of run --gpus: case keys in, results out");
+  worker->group("");  // not listed in --help
+  worker->add_option("sweep", worker_args.sweep)->required()->check(CLI::ExistingFile);
+  worker->add_option("--layers-dir", worker_args.layers_dir);
+  worker->add_option("--counters", worker_args.counters);
+  worker->add_option("--kernel-scope", worker_args.kernel_scope);
+  worker->add_option("--tuning-cache", worker_args.tuning_cache);
+  worker->add_option("--on-cache-miss", worker_args.on_cache_miss);
+  worker->add_flag("--verify-only", worker_args.verify_only);
+  worker->add_flag("--tune-only", worker_args.tune_only);
 
   MergeArgs merge_args;
   CLI::App* merge = app.add_subcommand("merge", "Join the result documents of a sweep's shards into one");
@@ -511,6 +596,7 @@ int run_cli(int argc, char** argv) {
   if (*tune) return replay_args.results.empty() ? tune_command(tune_args) : tune_replay_command(replay_args);
   if (*compare) return compare_command(compare_args);
   if (*merge) return merge_command(merge_args);
+  if (*worker) return run_command(worker_args);
   if (*cross) return crossover_command(cross_args);
   if (*exporter) return export_command(export_args);
   return list_command(list_args);
