@@ -39,25 +39,28 @@ DerivedFigures derive_figures(const Case& c, double weight_density, double activ
   return d;
 }
 
+nlohmann::json shape_to_json(const Layer& l) {
+  return {{"C", l.C},
+          {"H", l.H},
+          {"W", l.W},
+          {"K", l.K},
+          {"R", l.R},
+          {"S", l.S},
+          {"stride", {l.stride_h, l.stride_w}},
+          {"pad", {l.pad_h, l.pad_w}},
+          {"dilation", {l.dilation_h, l.dilation_w}},
+          {"groups", l.groups},
+          {"P", l.P()},
+          {"Q", l.Q()}};
+}
+
 nlohmann::json case_to_json(const Case& c) {
   const Layer& l = c.layer;
   return {
       {"key", c.key()},
       {"network", l.network},
       {"layer", l.name},
-      {"shape",
-       {{"C", l.C},
-        {"H", l.H},
-        {"W", l.W},
-        {"K", l.K},
-        {"R", l.R},
-        {"S", l.S},
-        {"stride", {l.stride_h, l.stride_w}},
-        {"pad", {l.pad_h, l.pad_w}},
-        {"dilation", {l.dilation_h, l.dilation_w}},
-        {"groups", l.groups},
-        {"P", l.P()},
-        {"Q", l.Q()}}},
+      {"shape", shape_to_json(l)},
       {"batch", c.batch},
       {"weight_sparsity", c.weight_sparsity},
       {"activation_sparsity", c.activation_sparsity},
@@ -75,6 +78,12 @@ nlohmann::json case_to_json(const Case& c) {
 
 namespace {
 
+// The statistics every timing shares, each with its unit in its name.
+nlohmann::json stats_json(const SampleStats& s) {
+  return {{"sample_count", s.count}, {"median_us", s.median}, {"mean_us", s.mean}, {"min_us", s.min},
+          {"max_us", s.max},         {"stdev_us", s.stdev},   {"p10_us", s.p10},   {"p90_us", s.p90}};
+}
+
 nlohmann::json kernel_timing_to_json(const KernelScope& k) {
   const SampleStats& s = k.stats;
   nlohmann::json kernels = nlohmann::json::array();
@@ -86,18 +95,12 @@ nlohmann::json kernel_timing_to_json(const KernelScope& k) {
                        {"static_shared_bytes", launch.static_shared_bytes},
                        {"dynamic_shared_bytes", launch.dynamic_shared_bytes},
                        {"duration_us", launch.duration_us}});
-  return {{"scope", "kernel"},
-          {"sample_count", s.count},
-          {"median_us", s.median},
-          {"mean_us", s.mean},
-          {"min_us", s.min},
-          {"max_us", s.max},
-          {"stdev_us", s.stdev},
-          {"p10_us", s.p10},
-          {"p90_us", s.p90},
-          {"samples_us", k.samples_us},
-          {"kernels_per_op", k.kernels.size()},
-          {"kernels", kernels}};
+  nlohmann::json j = stats_json(s);
+  j["scope"] = "kernel";
+  j["samples_us"] = k.samples_us;
+  j["kernels_per_op"] = k.kernels.size();
+  j["kernels"] = kernels;
+  return j;
 }
 
 nlohmann::json timing_to_json(const TimingResult& t) {
@@ -109,22 +112,15 @@ nlohmann::json timing_to_json(const TimingResult& t) {
     clock["sm_clock_max_mhz"] = t.clock.max_mhz;
     clock["throttled_samples"] = t.clock.throttled_samples;
   }
-  nlohmann::json j = {{"scope", to_string(t.scope)},
-                      {"l2", t.cold_l2 ? "cold" : "hot"},
-                      {"warmup_runs", t.warmup_runs},
-                      {"stop_reason", t.stop_reason},
-                      {"blocking_timeouts", t.blocking_timeouts},
-                      {"sample_count", s.count},
-                      {"median_us", s.median},
-                      {"mean_us", s.mean},
-                      {"min_us", s.min},
-                      {"max_us", s.max},
-                      {"stdev_us", s.stdev},
-                      {"p10_us", s.p10},
-                      {"p90_us", s.p90},
-                      {"median_noise", s.median_noise},
-                      {"clock", clock},
-                      {"samples_us", t.samples_us}};
+  nlohmann::json j = stats_json(s);
+  j.update({{"scope", to_string(t.scope)},
+            {"l2", t.cold_l2 ? "cold" : "hot"},
+            {"warmup_runs", t.warmup_runs},
+            {"stop_reason", t.stop_reason},
+            {"blocking_timeouts", t.blocking_timeouts},
+            {"median_noise", s.median_noise},
+            {"clock", clock},
+            {"samples_us", t.samples_us}});
   if (!t.launch.empty()) j["launch"] = t.launch;
   if (!t.graph_fallback.empty()) j["graph_fallback"] = t.graph_fallback;
   return j;

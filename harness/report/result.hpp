@@ -90,6 +90,7 @@ struct CaseResult {
 std::int64_t minimal_bytes(const Case& c, double weight_density);
 DerivedFigures derive_figures(const Case& c, double weight_density, double activation_density,
                               std::optional<double> median_us, const std::optional<DeviceCeilings>& ceilings = {});
+nlohmann::json shape_to_json(const Layer& layer);
 nlohmann::json case_to_json(const Case& c);
 nlohmann::json result_to_json(const CaseResult& result);
 

@@ -59,19 +59,7 @@ TuningKey CaseRunner::tuning_key(const Case& c) const {
                   environment_.value("cusparse", std::string());
   key.source_hash = build_source_hash();
   key.backend = c.backend;
-  const Layer& l = c.layer;
-  key.shape = {{"C", l.C},
-               {"H", l.H},
-               {"W", l.W},
-               {"K", l.K},
-               {"R", l.R},
-               {"S", l.S},
-               {"stride", {l.stride_h, l.stride_w}},
-               {"pad", {l.pad_h, l.pad_w}},
-               {"dilation", {l.dilation_h, l.dilation_w}},
-               {"groups", l.groups},
-               {"P", l.P()},
-               {"Q", l.Q()}};
+  key.shape = shape_to_json(c.layer);
   key.batch = c.batch;
   key.precision = to_string(c.precision);
   key.layout = to_string(c.layout);
