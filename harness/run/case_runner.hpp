@@ -58,6 +58,7 @@ class CaseRunner {
   const UploadedData& uploaded_for(const Case& c, const HostProblem& host);
   CaseResult run_with(const Case& c, const MeasureSettings& timing, bool extra_passes);
   CaseResult run_tuned(const Case& c);
+  CaseResult tune_then_run(const Case& c);
   TuningKey tuning_key(const Case& c) const;
   // `timing` times the verified op; `extra_passes`: also the kernel-scope, counters and energy passes.
   void verify_then_time(const Case& c, const PreparedData& data, const UploadedData& uploaded, CaseResult& result,

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "harness/backends/registry.hpp"
+#include "harness/gpu/cuda_check.hpp"
 #include "harness/report/build_stamp.hpp"
 #include "harness/run/case_runner.hpp"
 #include "harness/tune/search_space.hpp"
@@ -70,6 +71,20 @@ TuningKey CaseRunner::tuning_key(const Case& c) const {
 }
 
 CaseResult CaseRunner::run_tuned(const Case& c) {
+  try {
+    return tune_then_run(c);
+  } catch (const GpuError&) {
+    throw;                             // the context is gone: the sweep loop saves what it has and stops
+  } catch (const std::exception& e) {  // the search itself failed (a space it cannot walk, the cache unwritable)
+    CaseResult failed;
+    failed.c = c;
+    failed.status = CaseStatus::error;
+    failed.error = std::string("tuning failed: ") + e.what();
+    return failed;
+  }
+}
+
+CaseResult CaseRunner::tune_then_run(const Case& c) {
   const Backend* backend = find_backend(c.backend);
   const TuneSpec& spec = *c.tune;
   const TuningKey key = tuning_key(c);
