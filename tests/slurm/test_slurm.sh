@@ -26,6 +26,7 @@ stop() {
   rm -rf "$dir"
 }
 trap stop EXIT
+trap 'exit 143' TERM INT  # so that a killed test still stops its daemons (the EXIT trap runs)
 fail() {
   echo "FAILED: $*"
   for log in slurmctld.log slurmd.log; do echo "--- $log"; tail -20 "$dir/$log" 2>/dev/null; done
