@@ -172,12 +172,8 @@ const CaseRunner::UploadedData& CaseRunner::uploaded_for(const Case& c, const Ho
 
 // Each candidate timed by the run's own engine, with the run's L2 state and launch mode, in a short preset
 // (tune/ decides which to time fully); fastest first. One candidate: nothing to time.
-std::vector<std::size_t> CaseRunner::candidate_order(PreparedOp& op) {
-  candidate_timing_ = nlohmann::json::array();
-  if (op.candidate_count() <= 1) {
-    candidate_timing_ = nlohmann::json();
-    return {0};
-  }
+CaseRunner::CandidateOrder CaseRunner::candidate_order(PreparedOp& op) {
+  if (op.candidate_count() <= 1) return {{0}, nlohmann::json()};
   MeasureSettings warm_up = settings_;
   warm_up.scope = TimingScope::gpu;
   warm_up.warmup_runs = 1;
@@ -195,12 +191,12 @@ std::vector<std::size_t> CaseRunner::candidate_order(PreparedOp& op) {
   const auto ranked = rank_candidates(
       op.candidate_count(), [&](std::size_t i) { return time_with(warm_up, i); },
       [&](std::size_t i) { return time_with(median, i); });
-  std::vector<std::size_t> order;
+  CandidateOrder order{{}, nlohmann::json::array()};
   for (const auto& r : ranked) {
-    order.push_back(r.index);
+    order.indices.push_back(r.index);
     nlohmann::json entry = entries[r.index];
     entry[r.fully_timed ? "median_us" : "warmup_us"] = r.time_us;
-    candidate_timing_.push_back(entry);
+    order.timing.push_back(entry);
   }
   return order;
 }
@@ -221,7 +217,7 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
   // input once landed after the op's first run and zeroed its output (dong2020 vgg-conv2, N = 64).
   SCB_CUDA(cudaDeviceSynchronize());
   // The candidates' timing is the op's algorithm search: it counts as prepare.
-  const std::vector<std::size_t> order = candidate_order(*op);
+  const CandidateOrder order = candidate_order(*op);
   result.prepare_us =
       std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - prepare_start).count();
   pass_seconds_.prepare += *result.prepare_us * 1e-6;
@@ -237,7 +233,7 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
     // The fastest candidate whose output verifies (cuDNN's Winograd fails fp32 on 5x5 filters); the others
     // are recorded as rejected.
     nlohmann::json rejected = nlohmann::json::array();
-    for (const std::size_t candidate : order) {
+    for (const std::size_t candidate : order.indices) {
       op->use_candidate(candidate);
       // All-ones bytes are NaN in fp32, fp16 and bf16: any output the op does not write stays NaN.
       SCB_CUDA(cudaMemsetAsync(output.get(), 0xFF, output_bytes, gpu_.stream()));
@@ -248,14 +244,14 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
           compare_raw_output(data.reference.values, raw, c.batch, l.K, l.P(), l.Q(), c.layout, storage);
       result.verify.passed = within_tolerance(result.verify.metrics, result.verify.tolerance);
       if (result.verify.passed) break;
-      if (order.size() > 1) {
+      if (order.indices.size() > 1) {
         nlohmann::json entry = op->describe_candidate(candidate);
         entry["failure"] = describe_failure(result.verify.metrics, result.verify.tolerance);
         rejected.push_back(entry);
       }
     }
     result.backend_details = op->details();
-    if (!candidate_timing_.empty()) result.backend_details["own_timing"] = candidate_timing_;
+    if (!order.timing.is_null()) result.backend_details["own_timing"] = order.timing;
     if (!rejected.empty()) result.backend_details["rejected_algorithms"] = rejected;
   }
   if (!result.verify.passed) {

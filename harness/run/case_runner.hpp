@@ -64,7 +64,12 @@ class CaseRunner {
   void verify_then_time(const Case& c, const PreparedData& data, const UploadedData& uploaded, CaseResult& result,
                         const MeasureSettings& timing, bool extra_passes);
   void check_device_still_usable();
-  std::vector<std::size_t> candidate_order(PreparedOp& op);
+  // An op's candidates, fastest first, and their times (null when it has only one).
+  struct CandidateOrder {
+    std::vector<std::size_t> indices;
+    nlohmann::json timing;
+  };
+  CandidateOrder candidate_order(PreparedOp& op);
   nlohmann::json timing_floor();
 
   std::uint64_t seed_;
@@ -90,7 +95,6 @@ class CaseRunner {
   TuningCache cache_;
   nlohmann::json environment_;          // collected once: the tuning key's GPU and library versions
   std::vector<std::byte> output_host_;  // the op's output, copied back for verification
-  nlohmann::json candidate_timing_;     // the last case's candidates with their times, fastest first
 };
 
 }  // namespace scb
