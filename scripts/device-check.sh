@@ -3,10 +3,13 @@
 # compute-sanitizer.
 # Usage (from the repo root, via the device tool): GPU=h200 bash scripts/device-check.sh [stage...]
 #   GPU names the results folder (results/$GPU, default h200) whose committed checkpoints are resumed.
+#   FRESH=1 reruns sweeps whose committed NAME.json.gz would otherwise be taken as it is (a checkpoint is
+#   still resumed).
+#   RUN_ARGS is added to every resumable sweep's `scbench run` (e.g. "--gpus all" on a machine of several GPUs).
 #   stages: build cpu-tests gpu-tests quick schema sanitizer (the default set), and on request
 #           library-vgg19 library-resnet50 engine-probe kernel-report targets-smoke targets targets-escort
 #           targets-vgg19 engine-proof sanitizer-kernels crossover-twice regression-baseline papers energy
-#           profile pass-costs
+#           profile pass-costs library-gpus
 # Full logs and results (.json.gz) are written to a work folder and packed into $OUT/device-check.tgz at
 # exit (the device tool returns only a few files), also when the call is cut short: run it as
 #   timeout 540 bash scripts/device-check.sh STAGE...
@@ -31,14 +34,15 @@ fi
 resumable_run() {
   local name=$1; shift
   local resume=()
-  if [ -f "$GPU_DIR/$name.json.gz" ]; then
+  if [ -f "$GPU_DIR/$name.json.gz" ] && [ -z "${FRESH:-}" ]; then
     cp "$GPU_DIR/$name.json.gz" "$OUT/$name.json.gz"
     resume=(--retry-failed)
   elif [ -f "$GPU_DIR/$name.json.gz.partial.jsonl" ]; then
     cp "$GPU_DIR/$name.json.gz.partial.jsonl" "$OUT/$name.json.gz.partial.jsonl"
     resume=(--resume)
   fi
-  "$BUILD/scbench" run "$@" "${resume[@]}" -o "$OUT/$name.json.gz" > "$OUT/$name.log" 2>&1
+  # shellcheck disable=SC2086 # RUN_ARGS is a list of flags
+  "$BUILD/scbench" run "$@" ${RUN_ARGS:-} "${resume[@]}" -o "$OUT/$name.json.gz" > "$OUT/$name.log" 2>&1
   local status=$?
   tail -n 3 "$OUT/$name.log"
   return $status
@@ -127,6 +131,10 @@ for stage in "${stages[@]}"; do
       resumable_run "library.$net" configs/crossover/library.yaml --filter "^$net/"
       rc=$?
       python3 scripts/report.py library "$OUT/library.$net.json.gz"* 2>&1 | tee "$OUT/library.$net.md" ;;
+    library-gpus)
+      # Issue 21: the whole library sweep, one worker per GPU of the machine (run with GPU=h200x2).
+      resumable_run library configs/crossover/library.yaml --gpus all
+      rc=$? ;;
     profile)
       # Issue 5: direct_sparse's instruction mix, occupancy and stalls from the counters.
       "$BUILD/scbench" run configs/targets/direct_sparse_profile.yaml -o "$OUT/direct_sparse_profile.json.gz" \
