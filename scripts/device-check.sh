@@ -9,7 +9,7 @@
 #   stages: build cpu-tests gpu-tests quick schema sanitizer (the default set), and on request
 #           library-vgg19 library-resnet50 engine-probe kernel-report targets-smoke targets targets-escort
 #           targets-vgg19 engine-proof sanitizer-kernels crossover-twice regression-baseline papers energy
-#           profile pass-costs library-gpus
+#           profile pass-costs library-gpus gpus-proof
 # Full logs and results (.json.gz) are written to a work folder and packed into $OUT/device-check.tgz at
 # exit (the device tool returns only a few files), also when the call is cut short: run it as
 #   timeout 540 bash scripts/device-check.sh STAGE...
@@ -135,6 +135,21 @@ for stage in "${stages[@]}"; do
       # Issue 21: the whole library sweep, one worker per GPU of the machine (run with GPU=h200x2).
       resumable_run library configs/crossover/library.yaml --gpus all
       rc=$? ;;
+    gpus-proof)
+      # Issue 21: the same part of the library sweep (PROOF_FILTER) on one GPU, then one worker per GPU;
+      # the wall clock of each and a case-by-case comparison of the two documents (3% counts as a change).
+      rc=0
+      for run in one-gpu all-gpus; do
+        gpus=(); [ $run = all-gpus ] && gpus=(--gpus all)
+        begin=$(date +%s.%N)
+        "$BUILD/scbench" run configs/crossover/library.yaml --filter "${PROOF_FILTER:-.}" "${gpus[@]}" \
+          -o "$OUT/library.$run.json.gz" > "$OUT/library.$run.log" 2>&1 || rc=$?
+        echo "library.$run: $(echo "$(date +%s.%N) - $begin" | bc) s wall; $(tail -n 2 "$OUT/library.$run.log" | tr '\n' ' ')" |
+          tee -a "$OUT/gpus-proof.txt"
+      done
+      "$BUILD/scbench" compare --min-change 0.03 "$OUT/library.one-gpu.json.gz" "$OUT/library.all-gpus.json.gz" \
+        > "$OUT/gpus-compare.txt" 2>&1
+      tail -n 6 "$OUT/gpus-compare.txt" ;;
     profile)
       # Issue 5: direct_sparse's instruction mix, occupancy and stalls from the counters.
       "$BUILD/scbench" run configs/targets/direct_sparse_profile.yaml -o "$OUT/direct_sparse_profile.json.gz" \
