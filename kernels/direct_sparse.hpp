@@ -15,14 +15,11 @@
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
+#include "kernels/conv_shape.hpp"
+
 namespace scb::kernels {
 
-struct DirectSparseShape {
-  int N, C, H, W;  // input
-  int K, R, S, P, Q;
-  int groups;
-  int stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w;
-};
+using DirectSparseShape = ConvShape;
 
 // The tile choices (the backend's params).
 struct DirectSparseTiling {

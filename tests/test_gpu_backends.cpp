@@ -198,6 +198,18 @@ TEST(DirectSparse, MatchesReferenceAcrossDensities) {
 }
 
 // Always instantiated: where cuSPARSELt was not found at build time, these skip with the reason.
+// Generated kernels: the default block of 32 channels, the smallest and the largest, and uniform masks.
+INSTANTIATE_TEST_SUITE_P(
+    Codegen, BackendCorrectness,
+    ::testing::Values(
+        BackendCase{"codegen", Precision::fp32, Layout::nchw, {}, 0, false, false, true},
+        BackendCase{"codegen", Precision::fp32, Layout::nchw},
+        BackendCase{
+            "codegen", Precision::fp32, Layout::nchw, {{"channels", "8"}, {"threads", "64"}}, 0, false, false, true},
+        BackendCase{
+            "codegen", Precision::fp32, Layout::nchw, {{"channels", "64"}, {"threads", "256"}}, 0, false, false, true}),
+    name_of);
+
 INSTANTIATE_TEST_SUITE_P(Cusparselt, BackendCorrectness,
                          ::testing::Values(BackendCase{"cusparselt", Precision::fp16, Layout::nchw, {}, 0, true, true},
                                            BackendCase{"cusparselt", Precision::bf16, Layout::nchw, {}, 0, true, true}),

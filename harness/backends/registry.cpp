@@ -7,7 +7,8 @@
   X(im2col_cublas)                   \
   X(im2col_cusparse)                 \
   X(escort)                          \
-  X(direct_sparse)
+  X(direct_sparse)                   \
+  X(codegen)
 
 namespace scb {
 

@@ -1,0 +1,123 @@
+// Sparsity-aware code generation (Dong et al. 2020; SparseRT's idea): prepare writes one PTX kernel entry
+// per block of output channels with the layer's nonzero weights as FFMA immediates and the input offsets as
+// immediate displacements (kernels/codegen/), compiles them in parallel with nvJitLink through an on-disk
+// cubin cache, and loads them; the timed op launches every block's kernel. One thread per output pixel.
+#include <thread>
+
+#include "harness/backends/backend.hpp"
+#include "harness/backends/direct_sparse_tiling.hpp"
+#include "harness/gpu/cuda_check.hpp"
+#include "harness/gpu/gpu_context.hpp"
+#include "kernels/codegen/compiler.hpp"
+#include "kernels/codegen/loaded_kernels.hpp"
+#include "kernels/codegen/program.hpp"
+#include "kernels/codegen/ptx.hpp"
+
+namespace scb {
+
+namespace {
+
+// Above this many FFMAs in one block's kernel, compile time and code size stop paying (issue 17 measured
+// 4.5 s of ptxas for 29.5K): the block is refused, and fewer channels per block is the fix.
+constexpr long long kMaxNonzerosPerBlock = 65536;
+
+class CodegenOp final : public PreparedOp {
+ public:
+  CodegenOp(const Case& c, const DeviceProblem& data, int channels, int threads, const std::string& arch)
+      : data_(data), threads_(threads) {
+    const auto shape = direct_sparse_shape(c);
+    pixels_ = unsigned(c.batch) * unsigned(shape.P) * unsigned(shape.Q);
+    const auto programs = kernels::codegen::build_programs(shape, data.host.weights.data(), channels);
+    std::vector<std::string> ptx, entries;
+    long long nonzeros = 0, taps = 0, largest = 0;
+    std::size_t ptx_bytes = 0;
+    for (std::size_t i = 0; i < programs.size(); ++i) {
+      const long long block_nonzeros = programs[i].nonzeros();
+      if (block_nonzeros > kMaxNonzerosPerBlock)
+        throw std::runtime_error("codegen: block " + std::to_string(i) + " has " + std::to_string(block_nonzeros) +
+                                 " nonzeros, over " + std::to_string(kMaxNonzerosPerBlock) +
+                                 " per generated kernel: use fewer channels (param channels)");
+      entries.push_back("codegen_block" + std::to_string(i));
+      ptx.push_back(kernels::codegen::emit_ptx(shape, programs[i], entries.back(), {arch, threads}));
+      nonzeros += block_nonzeros;
+      taps += (long long)programs[i].taps.size();
+      largest = std::max(largest, block_nonzeros);
+      ptx_bytes += ptx.back().size();
+    }
+    const std::string cache_dir = kernels::codegen::default_cubin_cache_dir();
+    const auto modules = kernels::codegen::compile_modules(ptx, arch, cache_dir, std::thread::hardware_concurrency());
+    std::vector<std::vector<char>> cubins;
+    double compile_ms = 0.0;
+    std::size_t cached = 0, cubin_bytes = 0;
+    for (const auto& module : modules) {
+      compile_ms += module.compile_ms;
+      cached += module.from_cache;
+      cubin_bytes += module.cubin.size();
+      cubins.push_back(module.cubin);
+    }
+    kernels_ = std::make_unique<kernels::codegen::LoadedKernels>(cubins, entries);
+    details_ = {{"blocks", programs.size()},
+                {"channels_per_block", channels},
+                {"threads", threads},
+                {"arch", arch},
+                {"nonzeros", nonzeros},
+                {"loaded_taps", taps},
+                {"largest_block_nonzeros", largest},
+                {"ptx_bytes", ptx_bytes},
+                {"cubin_bytes", cubin_bytes},
+                {"compile_ms", compile_ms},
+                {"modules_from_cache", cached},
+                {"cache_dir", cache_dir},
+                {"registers", programs.empty() ? 0 : kernels_->registers(0)}};
+  }
+
+  void run(cudaStream_t stream) override {
+    SCB_CUDA(kernels_->launch_all(data_.input, data_.output, pixels_, threads_, stream));
+  }
+
+  nlohmann::json details() const override { return details_; }
+
+ private:
+  DeviceProblem data_;
+  int threads_;
+  unsigned pixels_ = 0;
+  std::unique_ptr<kernels::codegen::LoadedKernels> kernels_;
+  nlohmann::json details_;
+};
+
+class CodegenBackend final : public Backend {
+ public:
+  std::string name() const override { return "codegen"; }
+  std::string summary() const override {
+    return "our generated sparse conv: one PTX kernel per block of output channels with the nonzero weights as "
+           "FFMA immediates and immediate input offsets, compiled with nvJitLink (cached cubins); one thread per "
+           "output pixel; FP32";
+  }
+  std::vector<ParamDef> params() const override {
+    return {{"channels", {"32", "8", "16", "64"}, "output channels per generated kernel (accumulators per thread)"},
+            {"threads", {"128", "64", "256"}, "threads per block, one output pixel each"}};
+  }
+  std::optional<Unsupported> unsupported(const Case& c) const override {
+    if (c.layout != Layout::nchw) return Unsupported{"layout", "codegen reads NCHW input only"};
+    if (c.precision != Precision::fp32)
+      return Unsupported{"precision", "codegen generates FP32 kernels only so far: use precision fp32"};
+    const long long pixels = (long long)c.batch * c.layer.P() * c.layer.Q();
+    if (pixels > 0xffffffffLL) return Unsupported{"batch", "codegen numbers output pixels in 32 bits"};
+    const long long image_bytes = (long long)c.layer.C * c.layer.H * c.layer.W * 4;
+    const long long out_image_bytes = (long long)c.layer.K * c.layer.P() * c.layer.Q() * 4;
+    if (image_bytes > INT32_MAX || out_image_bytes > INT32_MAX)
+      return Unsupported{"layer", "codegen's immediate offsets address at most 2 GiB of one image"};
+    return std::nullopt;
+  }
+  std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const override {
+    const auto& p = gpu.properties();
+    return std::make_unique<CodegenOp>(c, data, std::stoi(param(c, "channels")), std::stoi(param(c, "threads")),
+                                       "sm_" + std::to_string(p.major * 10 + p.minor));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_codegen_backend() { return std::make_unique<CodegenBackend>(); }
+
+}  // namespace scb

@@ -1,0 +1,51 @@
+#include "kernels/codegen/program.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace scb::kernels::codegen {
+
+std::int64_t BlockProgram::nonzeros() const {
+  std::int64_t total = 0;
+  for (const auto& tap : taps) total += std::int64_t(tap.weights.size());
+  return total;
+}
+
+std::vector<BlockProgram> build_programs(const ConvShape& shape, const float* weights, int channels_per_block) {
+  if (channels_per_block < 1) throw std::invalid_argument("channels_per_block must be at least 1");
+  const int outputs = shape.K / shape.groups, channels = shape.C / shape.groups;
+  const std::int64_t rs = std::int64_t(shape.R) * shape.S, plane = std::int64_t(shape.H) * shape.W;
+  std::vector<BlockProgram> programs;
+  for (int group = 0; group < shape.groups; ++group)
+    for (int first = 0; first < outputs; first += channels_per_block) {
+      BlockProgram block;
+      block.group = group;
+      block.k_begin = group * outputs + first;
+      block.channels = std::min(channels_per_block, outputs - first);
+      for (int c = 0; c < channels; ++c)
+        for (int r = 0; r < shape.R; ++r)
+          for (int s = 0; s < shape.S; ++s) {
+            Tap tap{c,
+                    r,
+                    s,
+                    c * plane + std::int64_t(r) * shape.dilation_h * shape.W + std::int64_t(s) * shape.dilation_w,
+                    {}};
+            for (int k = 0; k < block.channels; ++k) {
+              const float w = weights[(std::int64_t(block.k_begin + k) * channels + c) * rs + r * shape.S + s];
+              if (w != 0.0f) tap.weights.push_back({k, w});
+            }
+            if (!tap.weights.empty()) block.taps.push_back(std::move(tap));
+          }
+      programs.push_back(std::move(block));
+    }
+  return programs;
+}
+
+std::int64_t base_offset(const ConvShape& shape, int group, int n, int p, int q) {
+  const std::int64_t plane = std::int64_t(shape.H) * shape.W;
+  const std::int64_t h0 = std::int64_t(p) * shape.stride_h - shape.pad_h;
+  const std::int64_t w0 = std::int64_t(q) * shape.stride_w - shape.pad_w;
+  return (std::int64_t(n) * shape.C + std::int64_t(group) * (shape.C / shape.groups)) * plane + h0 * shape.W + w0;
+}
+
+}  // namespace scb::kernels::codegen

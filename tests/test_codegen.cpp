@@ -1,0 +1,204 @@
+// The code generator without a GPU: its programs compute the convolution (run here exactly as the PTX
+// runs them: one base per thread, predicated loads, one FMA per nonzero), the PTX compiles with nvJitLink
+// with every weight an FFMA immediate, and the cubin cache hits on the second compile.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "harness/verify/reference.hpp"
+#include "kernels/codegen/compiler.hpp"
+#include "kernels/codegen/program.hpp"
+#include "kernels/codegen/ptx.hpp"
+#include "tests/test_layer_builder.hpp"
+
+namespace scb {
+namespace {
+
+using kernels::ConvShape;
+using kernels::codegen::BlockProgram;
+
+ConvShape shape_of(const Layer& l, int batch) {
+  return {batch, l.C,      l.H,        l.W,        l.K,     l.R,     l.S,          l.P(),
+          l.Q(), l.groups, l.stride_h, l.stride_w, l.pad_h, l.pad_w, l.dilation_h, l.dilation_w};
+}
+
+// Weights with the given density; output channel 1 (when there is one) is pruned entirely.
+std::vector<float> pruned_weights(const Layer& l, double density, std::mt19937& rng) {
+  std::vector<float> w(std::size_t(l.weight_count()));
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f), keep(0.0f, 1.0f);
+  const std::size_t per_channel = w.size() / std::size_t(l.K);
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = keep(rng) < density ? value(rng) : 0.0f;
+  if (l.K > 1) std::fill(w.begin() + per_channel, w.begin() + 2 * per_channel, 0.0f);
+  return w;
+}
+
+// What the generated kernels compute, step by step as the PTX does it.
+std::vector<double> run_programs(const ConvShape& s, const std::vector<BlockProgram>& programs,
+                                 const std::vector<float>& input, std::vector<int>& writes) {
+  std::vector<double> out(std::size_t(s.N) * s.K * s.P * s.Q, std::nan(""));
+  writes.assign(out.size(), 0);
+  for (const auto& block : programs)
+    for (int n = 0; n < s.N; ++n)
+      for (int p = 0; p < s.P; ++p)
+        for (int q = 0; q < s.Q; ++q) {
+          const std::int64_t base = kernels::codegen::base_offset(s, block.group, n, p, q);
+          const int h0 = p * s.stride_h - s.pad_h, w0 = q * s.stride_w - s.pad_w;
+          std::vector<double> acc(std::size_t(block.channels), 0.0);
+          for (const auto& tap : block.taps) {
+            const bool row_ok = unsigned(h0 + tap.r * s.dilation_h) < unsigned(s.H);
+            const bool col_ok = unsigned(w0 + tap.s * s.dilation_w) < unsigned(s.W);
+            const double x = row_ok && col_ok ? double(input.at(std::size_t(base + tap.offset))) : 0.0;
+            for (const auto& weight : tap.weights) acc[std::size_t(weight.channel)] += x * double(weight.value);
+          }
+          for (int k = 0; k < block.channels; ++k) {
+            const std::size_t at = ((std::size_t(n) * s.K + block.k_begin + k) * s.P + p) * s.Q + q;
+            out[at] = acc[std::size_t(k)];
+            ++writes[at];
+          }
+        }
+  return out;
+}
+
+struct GridCase {
+  Layer layer;
+  int batch;
+  double density;
+  int channels_per_block;
+};
+
+TEST(Codegen, ProgramsComputeTheConvolutionOnAwkwardShapes) {
+  using testing_support::make_layer;
+  const std::vector<GridCase> grid = {
+      {make_layer("3x3", 5, 9, 11, 7, 3, 3, 1, 1), 3, 0.3, 4},
+      {make_layer("stride2", 6, 13, 10, 9, 3, 3, 2, 1), 1, 0.5, 32},
+      {make_layer("stride4_11x11", 3, 31, 29, 5, 11, 11, 4, 2), 2, 0.2, 2},
+      {make_layer("5x5_pad2", 4, 8, 8, 6, 5, 5, 1, 2), 1, 1.0, 3},
+      {make_layer("1x1", 17, 6, 5, 33, 1, 1), 3, 0.05, 8},
+      {make_layer("groups", 8, 7, 7, 12, 3, 3, 1, 1, 4), 2, 0.6, 2},
+      {make_layer("dilation", 3, 12, 12, 4, 3, 3, 1, 2, 1, 2), 1, 0.7, 4},
+      {make_layer("empty", 4, 5, 5, 3, 3, 3, 1, 1), 1, 0.0, 2},
+  };
+  std::mt19937 rng(7);
+  for (const auto& g : grid) {
+    SCOPED_TRACE(g.layer.name);
+    const auto shape = shape_of(g.layer, g.batch);
+    const auto weights = pruned_weights(g.layer, g.density, rng);
+    std::vector<float> input(std::size_t(g.layer.input_count(g.batch)));
+    std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+    for (auto& x : input) x = value(rng);
+    const auto programs = kernels::codegen::build_programs(shape, weights.data(), g.channels_per_block);
+    std::int64_t nonzeros = 0;
+    for (const auto& block : programs) {
+      nonzeros += block.nonzeros();
+      EXPECT_LE(block.channels, g.channels_per_block);
+      // A block never crosses a group.
+      const int outputs = g.layer.outputs_per_group();
+      EXPECT_EQ(block.k_begin / outputs, (block.k_begin + block.channels - 1) / outputs);
+    }
+    EXPECT_EQ(nonzeros, std::count_if(weights.begin(), weights.end(), [](float w) { return w != 0.0f; }));
+    std::vector<int> writes;
+    const auto got = run_programs(shape, programs, input, writes);
+    const auto want = reference_conv_cpu(g.layer, g.batch, input, weights);
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      ASSERT_EQ(writes[i], 1) << "output " << i << " written " << writes[i] << " times";
+      ASSERT_NEAR(got[i], want[i], 1e-9 * (1.0 + std::abs(want[i]))) << "output " << i;
+    }
+  }
+}
+
+std::string temporary_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / (name + "." + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+TEST(Codegen, PtxCompilesWithEveryWeightAnFfmaImmediate) {
+  const Layer layer = testing_support::make_layer("small", 6, 10, 10, 8, 3, 3, 1, 1);
+  std::mt19937 rng(3);
+  const auto weights = pruned_weights(layer, 0.4, rng);
+  const auto shape = shape_of(layer, 2);
+  const auto programs = kernels::codegen::build_programs(shape, weights.data(), 8);
+  ASSERT_EQ(programs.size(), 1u);
+  const std::string ptx = kernels::codegen::emit_ptx(shape, programs[0], "codegen_block0", {"sm_90", 128});
+  const auto cubin = kernels::codegen::compile_ptx(ptx, "sm_90");
+  ASSERT_GT(cubin.size(), 0u);
+
+  const std::string cuobjdump = "/usr/local/cuda/bin/cuobjdump";
+  if (!std::filesystem::exists(cuobjdump)) GTEST_SKIP() << "no cuobjdump to read the SASS";
+  const std::string dir = temporary_dir("scbench-codegen-sass");
+  const std::string path = dir + "/block.cubin";
+  std::ofstream(path, std::ios::binary).write(cubin.data(), std::streamsize(cubin.size()));
+  FILE* pipe = popen((cuobjdump + " -sass " + path).c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string sass;
+  char buffer[4096];
+  while (fgets(buffer, sizeof buffer, pipe)) sass += buffer;
+  pclose(pipe);
+  std::filesystem::remove_all(dir);
+  // FFMA Rd, Ra, <immediate>, Rc: the weight is in the instruction, not a register or a constant bank.
+  const std::regex any_ffma(R"(\bFFMA\b)"), immediate_ffma(R"(\bFFMA R\d+, R\d+, -?[0-9.]+(e[-+]?\d+)?, R\d+)");
+  long ffma = 0, immediate = 0;
+  std::istringstream lines(sass);
+  for (std::string line; std::getline(lines, line);) {
+    ffma += std::regex_search(line, any_ffma);
+    immediate += std::regex_search(line, immediate_ffma);
+  }
+  EXPECT_EQ(ffma, programs[0].nonzeros()) << sass.substr(0, 4000);
+  EXPECT_EQ(immediate, ffma) << sass.substr(0, 4000);
+}
+
+TEST(Codegen, TheCubinCacheHitsOnTheSecondCompile) {
+  const Layer layer = testing_support::make_layer("cache", 3, 6, 6, 4, 3, 3, 1, 1);
+  std::mt19937 rng(5);
+  const auto weights = pruned_weights(layer, 0.5, rng);
+  const auto shape = shape_of(layer, 1);
+  const auto programs = kernels::codegen::build_programs(shape, weights.data(), 2);
+  std::vector<std::string> ptx;
+  for (std::size_t i = 0; i < programs.size(); ++i)
+    ptx.push_back(kernels::codegen::emit_ptx(shape, programs[i], "e" + std::to_string(i), {"sm_90", 64}));
+  const std::string dir = temporary_dir("scbench-cubin-cache");
+  const auto first = kernels::codegen::compile_modules(ptx, "sm_90", dir, 2);
+  const auto second = kernels::codegen::compile_modules(ptx, "sm_90", dir, 2);
+  ASSERT_EQ(first.size(), programs.size());
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    EXPECT_FALSE(first[i].from_cache);
+    EXPECT_GT(first[i].compile_ms, 0.0);
+    EXPECT_TRUE(second[i].from_cache);
+    EXPECT_EQ(second[i].compile_ms, 0.0);
+    EXPECT_EQ(first[i].cubin, second[i].cubin);
+  }
+  // Another target is another key: nothing is taken from the cache for it.
+  EXPECT_NE(kernels::codegen::cubin_cache_key(ptx[0], "sm_90"), kernels::codegen::cubin_cache_key(ptx[0], "sm_80"));
+  EXPECT_NE(kernels::codegen::cubin_cache_key(ptx[0], "sm_90"), kernels::codegen::cubin_cache_key(ptx[1], "sm_90"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Codegen, BadPtxFailsWithTheCompilersLog) {
+  try {
+    kernels::codegen::compile_ptx(".version 8.0\n.target sm_90\n.address_size 64\n.visible .entry broken() { bogus; }",
+                                  "sm_90");
+    FAIL() << "expected a compile error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("nvJitLink could not compile"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Codegen, OffsetsBeyondAnImmediateAreRefused) {
+  const ConvShape huge{1, 4096, 512, 512, 8, 3, 3, 510, 510, 1, 1, 1, 0, 0, 1, 1};
+  BlockProgram block;
+  block.channels = 1;
+  EXPECT_THROW(kernels::codegen::emit_ptx(huge, block, "e", {}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace scb
