@@ -146,6 +146,10 @@ int run_worker(const Sweep& sweep, const Plan& plan, const RunOptions& options) 
     std::printf("%s\n", result.dump().c_str());
     std::fflush(stdout);
   }
+  // Into the run's log (a worker's stderr is the parent's): where this worker's time went, to set beside a
+  // one-GPU run's closing line.
+  std::fprintf(stderr, "worker on %s: time by pass: %s\n", gpu.value("uuid", "?").c_str(),
+               describe(runner.pass_seconds()).c_str());
   return 0;
 }
 
