@@ -64,29 +64,57 @@ std::string exclude_hint(const Case& c, const Unsupported& why) {
   return "remove this backend, or skip such cases with 'exclude: [{" + fields + "}]'";
 }
 
-// Loads every mask file once, checks it, and labels its cases with the file's real sparsity: the sweep's
-// weight_sparsity value means nothing for a mask that comes from a file. Cases that then coincide merge.
-void resolve_mask_files(Plan& plan) {
-  std::map<std::string, double> sparsity_of;  // path + layer -> measured fraction of zeros
-  for (auto& c : plan.cases) {
-    if (c.mask.kind != MaskKind::file) continue;
-    const auto path = c.mask.path_for(c.layer);
-    const std::string id = path.string() + " " + c.layer.id();
+// The fraction of zeros in a real tensor.
+double zero_fraction(const std::vector<float>& values) {
+  if (values.empty()) return 0.0;
+  return double(std::count(values.begin(), values.end(), 0.0f)) / double(values.size());
+}
+
+// Loads every mask, weights and feature-map file once, checks it, and labels its cases with the file's real
+// sparsity: the sweep's sparsity values mean nothing for data that comes from a file. Cases that then
+// coincide merge.
+void resolve_data_files(Plan& plan) {
+  std::map<std::string, double> sparsity_of;  // what + path + layer (+ batch) -> measured fraction of zeros
+  const auto measured = [&](const std::string& id, const std::filesystem::path& path, const SourceMark& mark,
+                            const std::string& what, const std::string& shape_fix, const auto& load) {
     auto known = sparsity_of.find(id);
-    if (known == sparsity_of.end()) {
-      if (!std::filesystem::exists(path))
-        throw SpecError(c.mask.mark, "mask file " + path.string() + " for layer " + c.layer.id() + " does not exist",
-                        "create it (shape K x C/groups x R x S) or fix the path; {network} and {layer} are replaced");
-      Mask mask;
-      try {
-        mask = load_npy_mask(path, {c.layer.K, c.layer.channels_per_group(), c.layer.R, c.layer.S});
-      } catch (const NpyError& e) {
-        throw SpecError(c.mask.mark, e.what(), "regenerate the mask for layer " + c.layer.id());
-      }
-      const auto kept = std::count(mask.begin(), mask.end(), 1);
-      known = sparsity_of.emplace(id, 1.0 - double(kept) / double(mask.size())).first;
+    if (known != sparsity_of.end()) return known->second;
+    if (!std::filesystem::exists(path))
+      throw SpecError(mark, what + " file " + path.string() + " does not exist",
+                      "create it (" + shape_fix + ") or fix the path; {network} and {layer} are replaced");
+    try {
+      return sparsity_of.emplace(id, load(path)).first->second;
+    } catch (const NpyError& e) {
+      throw SpecError(mark, e.what(), "write it with shape " + shape_fix);
     }
-    c.weight_sparsity = known->second;
+  };
+  for (auto& c : plan.cases) {
+    const Layer& l = c.layer;
+    const std::vector<std::int64_t> weight_shape{l.K, l.channels_per_group(), l.R, l.S};
+    if (c.mask.kind == MaskKind::file) {
+      const auto path = c.mask.path_for(l);
+      c.weight_sparsity = measured("mask " + path.string() + " " + l.id(), path, c.mask.mark, "mask",
+                                   "K x C/groups x R x S", [&](const std::filesystem::path& p) {
+                                     const Mask mask = load_npy_mask(p, weight_shape);
+                                     return 1.0 - double(std::count(mask.begin(), mask.end(), 1)) / double(mask.size());
+                                   });
+    } else if (c.mask.kind == MaskKind::weights) {
+      const auto path = c.mask.path_for(l);
+      c.weight_sparsity = measured(
+          "weights " + path.string() + " " + l.id(), path, c.mask.mark, "weights", "K x C/groups x R x S, float32",
+          [&](const std::filesystem::path& p) { return zero_fraction(load_npy_values(p, weight_shape, "weights")); });
+    }
+    if (c.activation.from_file()) {
+      const auto path = c.activation.path_for(l);
+      const std::string shape_fix = "N x C x H x W = " + std::to_string(c.batch) + " x " + std::to_string(l.C) + " x " +
+                                    std::to_string(l.H) + " x " + std::to_string(l.W) +
+                                    ", float32; the sweep's batch must be the file's N";
+      c.activation_sparsity =
+          measured("features " + path.string() + " " + l.id() + " N=" + std::to_string(c.batch), path,
+                   c.activation.mark, "feature map", shape_fix, [&](const std::filesystem::path& p) {
+                     return zero_fraction(load_npy_values(p, {c.batch, l.C, l.H, l.W}, "feature map"));
+                   });
+    }
   }
   std::set<std::string> seen;
   std::erase_if(plan.cases, [&](const Case& c) {
@@ -108,7 +136,7 @@ Plan build_plan(const Sweep& sweep) {
     if (const auto why = find_backend(c.backend)->unsupported(c))
       throw SpecError(c.backend_mark, "backend '" + c.backend + "' cannot run case " + c.key() + ": " + why->reason,
                       exclude_hint(c, *why));
-  resolve_mask_files(plan);
+  resolve_data_files(plan);
   return plan;
 }
 

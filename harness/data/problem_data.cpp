@@ -91,7 +91,7 @@ float round_to_storage(float value, StorageType storage) {
 
 Mask build_weight_mask(const Case& c, std::uint64_t sweep_seed) {
   const MaskShape shape{c.layer.K, c.layer.reduction_length()};
-  if (c.mask.kind == MaskKind::file)
+  if (c.mask.kind == MaskKind::file || c.mask.kind == MaskKind::weights)
     return load_npy_mask(c.mask.path_for(c.layer), {c.layer.K, c.layer.channels_per_group(), c.layer.R, c.layer.S});
   // The mask does not depend on batch, precision or backend: every such case prunes the same weights.
   const std::string name = "mask " + c.layer.id() + " " + c.mask.label() + " " + format_fraction(c.weight_sparsity);
@@ -102,12 +102,17 @@ HostInput make_input(const Case& c, std::uint64_t sweep_seed) {
   const Layer& l = c.layer;
   const StorageType storage = storage_of(c.precision);
   HostInput input;
-  Rng input_rng(derive_seed(sweep_seed, "input " + l.id() + " N=" + std::to_string(c.batch)));
-  input.values.resize(std::size_t(l.input_count(c.batch)));
-  for (auto& value : input.values) value = round_to_storage(float(input_rng.uniform(-1.0, 1.0)), storage);
-  apply_activation_sparsity(
-      input.values, c.batch, l.C, l.H, l.W, c.activation_sparsity, c.activation_pattern,
-      derive_seed(sweep_seed, "activation zeros " + l.id() + " " + format_fraction(c.activation_sparsity)));
+  if (c.activation.from_file()) {
+    input.values = load_npy_values(c.activation.path_for(l), {c.batch, l.C, l.H, l.W}, "feature map");
+    for (auto& value : input.values) value = round_to_storage(value, storage);
+  } else {
+    Rng input_rng(derive_seed(sweep_seed, "input " + l.id() + " N=" + std::to_string(c.batch)));
+    input.values.resize(std::size_t(l.input_count(c.batch)));
+    for (auto& value : input.values) value = round_to_storage(float(input_rng.uniform(-1.0, 1.0)), storage);
+    apply_activation_sparsity(
+        input.values, c.batch, l.C, l.H, l.W, c.activation_sparsity, c.activation_pattern,
+        derive_seed(sweep_seed, "activation zeros " + l.id() + " " + format_fraction(c.activation_sparsity)));
+  }
   std::size_t nonzero = 0;
   for (const float value : input.values) nonzero += value != 0.0f;
   input.density = input.values.empty() ? 0.0 : double(nonzero) / double(input.values.size());
@@ -124,6 +129,20 @@ HostProblem make_problem(const Case& c, std::uint64_t sweep_seed, const HostInpu
   p.batch = c.batch;
   p.storage = storage_of(c.precision);
   p.mask_shape = {c.layer.K, c.layer.reduction_length()};
+  p.input = input.values;
+  p.activation_density = input.density;
+  if (c.mask.kind == MaskKind::weights) {
+    // Real weights: their values as stored, and their zeros (after rounding, as the GPU sees them) the mask.
+    p.weights = load_npy_values(c.mask.path_for(c.layer),
+                                {c.layer.K, c.layer.channels_per_group(), c.layer.R, c.layer.S}, "weights");
+    p.mask.resize(p.weights.size());
+    for (std::size_t i = 0; i < p.weights.size(); ++i) {
+      p.weights[i] = round_to_storage(p.weights[i], p.storage);
+      p.mask[i] = p.weights[i] != 0.0f ? 1 : 0;
+    }
+    p.weight_density = mask_density(p.mask);
+    return p;
+  }
   p.mask = build_weight_mask(c, sweep_seed);
   p.weight_density = mask_density(p.mask);
 
@@ -135,9 +154,6 @@ HostProblem make_problem(const Case& c, std::uint64_t sweep_seed, const HostInpu
     const float value = weight_rng.uniform01() < 0.5 ? -magnitude : magnitude;
     p.weights[i] = p.mask[i] ? round_to_storage(value, p.storage) : 0.0f;
   }
-
-  p.input = input.values;
-  p.activation_density = input.density;
   return p;
 }
 

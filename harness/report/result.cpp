@@ -56,7 +56,7 @@ nlohmann::json shape_to_json(const Layer& l) {
 
 nlohmann::json case_to_json(const Case& c) {
   const Layer& l = c.layer;
-  return {
+  nlohmann::json json = {
       {"key", c.key()},
       {"network", l.network},
       {"layer", l.name},
@@ -64,7 +64,7 @@ nlohmann::json case_to_json(const Case& c) {
       {"batch", c.batch},
       {"weight_sparsity", c.weight_sparsity},
       {"activation_sparsity", c.activation_sparsity},
-      {"activation_pattern", to_string(c.activation_pattern)},
+      {"activation_pattern", c.activation.from_file() ? "file" : to_string(c.activation_pattern)},
       {"mask", c.mask.label()},
       {"precision", to_string(c.precision)},
       {"layout", to_string(c.layout)},
@@ -74,6 +74,11 @@ nlohmann::json case_to_json(const Case& c) {
                                        {"cached", c.tune->cached}}
                       : nlohmann::json(nullptr)},
       {"params", c.params}};
+  // Real data: the files it came from (the sparsities above are then the files' own).
+  if (c.mask.kind == MaskKind::weights) json["weights_file"] = c.mask.path_for(l).string();
+  if (c.mask.kind == MaskKind::file) json["mask_file"] = c.mask.path_for(l).string();
+  if (c.activation.from_file()) json["activation_file"] = c.activation.path_for(l).string();
+  return json;
 }
 
 namespace {

@@ -66,7 +66,9 @@ TuningKey CaseRunner::tuning_key(const Case& c) const {
   key.layout = to_string(c.layout);
   key.mask_fingerprint = c.mask.label() + " ws=" + format_fraction(c.weight_sparsity) +
                          " as=" + format_fraction(c.activation_sparsity) + " seed=" + std::to_string(seed_) +
-                         (c.mask.kind == MaskKind::file ? " file=" + file_fingerprint(c.mask.path_for(c.layer)) : "");
+                         (c.mask.kind == MaskKind::file || c.mask.kind == MaskKind::weights
+                              ? " file=" + file_fingerprint(c.mask.path_for(c.layer))
+                              : "");
   return key;
 }
 

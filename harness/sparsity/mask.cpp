@@ -95,6 +95,7 @@ Mask generate_mask(const MaskSpec& spec, const MaskShape& shape, double sparsity
     case MaskKind::nm:
       return nm_mask(shape, spec.n, spec.m, rng);
     case MaskKind::file:
+    case MaskKind::weights:
       break;
   }
   throw std::logic_error("generate_mask: file masks are loaded, not generated");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <regex>
@@ -142,6 +143,50 @@ Mask read_npy_mask(std::istream& in, const std::string& name, const std::vector<
     mask[i] = nonzero ? 1 : 0;
   }
   return mask;
+}
+
+std::vector<float> read_npy_values(std::istream& in, const std::string& name,
+                                   const std::vector<std::int64_t>& expected_shape, const std::string& what) {
+  const NpyHeader header = read_npy_header(in, name);
+  if (header.dtype != "<f4" && header.dtype != "<f8")
+    throw NpyError(name + ": " + what + " dtype '" + header.dtype +
+                   "' is not supported (use float32 or float64, little-endian); re-save with "
+                   "numpy.save(path, array.astype(numpy.float32))");
+  if (header.fortran_order)
+    throw NpyError(name + ": " + what +
+                   " is in Fortran order; re-save with numpy.save(path, numpy.ascontiguousarray(a))");
+  if (header.shape != expected_shape)
+    throw NpyError(name + ": " + what + " shape " + shape_text(header.shape) + " does not match the expected " +
+                   shape_text(expected_shape));
+  std::int64_t count = 1;
+  for (const auto d : header.shape) count *= d;
+  const std::size_t item = header.dtype == "<f4" ? 4 : 8;
+  std::vector<unsigned char> raw(std::size_t(count) * item);
+  if (!in.read(reinterpret_cast<char*>(raw.data()), std::streamsize(raw.size())))
+    throw NpyError(name + ": file is shorter than its header says (" + std::to_string(count) + " elements)");
+  std::vector<float> values(static_cast<std::size_t>(count));
+  for (std::int64_t i = 0; i < count; ++i) {
+    double v;
+    if (item == 4) {
+      float f;
+      std::memcpy(&f, raw.data() + i * 4, 4);
+      v = f;
+    } else {
+      std::memcpy(&v, raw.data() + i * 8, 8);
+    }
+    if (!std::isfinite(v) || std::abs(v) > 3.0e38)
+      throw NpyError(name + ": " + what + " element " + std::to_string(i) + " is " + std::to_string(v) +
+                     ", not a finite float32; fix the file");
+    values[std::size_t(i)] = float(v);
+  }
+  return values;
+}
+
+std::vector<float> load_npy_values(const std::filesystem::path& path, const std::vector<std::int64_t>& expected_shape,
+                                   const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw NpyError(path.string() + ": cannot open the " + what + " file");
+  return read_npy_values(in, path.string(), expected_shape, what);
 }
 
 }  // namespace scb

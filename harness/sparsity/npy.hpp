@@ -31,6 +31,12 @@ NpyHeader read_npy_header(std::istream& in, const std::string& name);
 // Nonzero entries are kept weights. The array's shape must equal `expected_shape`.
 Mask load_npy_mask(const std::filesystem::path& path, const std::vector<std::int64_t>& expected_shape);
 Mask read_npy_mask(std::istream& in, const std::string& name, const std::vector<std::int64_t>& expected_shape);
+// Real tensors (weights K x C/groups x R x S, feature maps N x C x H x W): float32 or float64, finite, of
+// `expected_shape`; `what` names the tensor in errors.
+std::vector<float> load_npy_values(const std::filesystem::path& path, const std::vector<std::int64_t>& expected_shape,
+                                   const std::string& what);
+std::vector<float> read_npy_values(std::istream& in, const std::string& name,
+                                   const std::vector<std::int64_t>& expected_shape, const std::string& what);
 std::string shape_text(const std::vector<std::int64_t>& shape);
 
 }  // namespace scb

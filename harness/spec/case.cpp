@@ -21,12 +21,17 @@ std::string Case::params_text() const {
 std::string Case::data_key() const {
   return layer.id() + " N=" + std::to_string(batch) + " ws=" + format_fraction(weight_sparsity) +
          " as=" + format_fraction(activation_sparsity) +
-         (activation_pattern == ActivationPattern::clustered ? "c" : "") + " mask=" + mask.label();
+         (activation.from_file()                               ? "f"
+          : activation_pattern == ActivationPattern::clustered ? "c"
+                                                               : "") +
+         " mask=" + mask.label();
 }
 
 std::string Case::input_key() const {
   return layer.id() + " N=" + std::to_string(batch) + " as=" + format_fraction(activation_sparsity) +
-         (activation_pattern == ActivationPattern::clustered ? "c" : "");
+         (activation.from_file()                               ? "f"
+          : activation_pattern == ActivationPattern::clustered ? "c"
+                                                               : "");
 }
 
 std::string Case::key() const {
@@ -75,6 +80,7 @@ Plan expand_cases(const Sweep& sweep) {
                                                                   : ws.resolve(layer.default_weight_sparsity);
                     c.activation_sparsity = as.resolve(layer.default_activation_sparsity);
                     c.activation_pattern = sweep.activation_pattern;
+                    c.activation = sweep.activation;
                     c.precision = precision;
                     c.layout = layout;
                     c.backend = backend.name;

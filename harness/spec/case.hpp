@@ -15,6 +15,7 @@ struct Case {
   double weight_sparsity = 0.0;
   double activation_sparsity = 0.0;
   ActivationPattern activation_pattern = ActivationPattern::uniform;
+  ActivationSource activation;  // from a file: activation_sparsity is then the file's real fraction of zeros
   MaskSpec mask;
   Precision precision = Precision::fp32;
   Layout layout = Layout::nchw;

@@ -21,6 +21,8 @@ const std::vector<std::string> kSweepKeys{"name",
                                           "weight_sparsity",
                                           "activation_sparsity",
                                           "activation_pattern",
+                                          "activation",
+                                          "weights",
                                           "mask",
                                           "precision",
                                           "layout",
@@ -39,6 +41,10 @@ const std::vector<std::string> kSpeedupKeys{"sparse", "baseline", "layer", "batc
 const std::vector<std::string> kMeasureKeys{"scope",        "l2",          "launch",    "warmup_runs",
                                             "min_samples",  "max_samples", "max_noise", "max_time_s",
                                             "kernel_scope", "kernel_runs", "energy_s",  "counters"};
+
+const char kWeightsFix[] =
+    "give the sweep 'weights: {kind: file, path: \"weights/{network}_{layer}.npy\"}' instead of a mask: the "
+    "weights' zeros are the mask";
 
 std::string option_suffix(const OptionValues& chosen) {
   if (chosen.empty()) return "";
@@ -95,10 +101,36 @@ class SweepParser {
     return values;
   }
 
+  // `key: random` (generated, the default) or `key: {kind: file, path: ...}`; the path (relative to the sweep
+  // file), or empty for generated data.
+  std::string read_file_source(const YAML::Node& node, const std::string& key, const std::string& example) const {
+    const std::string fix = "write " + key + ": {kind: file, path: \"" + example + "\"} (quoted: braces are YAML " +
+                            "syntax), or " + key + ": random";
+    if (node.IsScalar()) {
+      if (node.Scalar() != "random") reader_.fail(node, "unknown " + key + " source '" + node.Scalar() + "'", fix);
+      return "";
+    }
+    reader_.check_keys(node, {"kind", "path"}, key);
+    reader_.require_key(node, "kind", key, "kind: file");
+    const std::string kind = reader_.read_string(node["kind"], key + " kind");
+    if (kind == "random") {
+      if (node["path"]) reader_.fail(node["path"], "a path does not apply to random " + key, "remove it");
+      return "";
+    }
+    if (kind != "file") reader_.fail(node["kind"], "unknown " + key + " kind '" + kind + "'", fix);
+    reader_.require_key(node, "path", key + " from a file", "path: \"" + example + "\"");
+    std::string path = reader_.read_string(node["path"], key + " path");
+    if (std::filesystem::path(path).is_relative())
+      path = (std::filesystem::path(reader_.file()).parent_path() / path).string();
+    return path;
+  }
+
   MaskSpec read_mask(const YAML::Node& node) const {
     MaskSpec mask;
     mask.mark = reader_.mark(node);
-    const std::string kinds = join(mask_kind_names(), ", ");
+    std::vector<std::string> kind_names = mask_kind_names();
+    std::erase(kind_names, "weights");  // real weights come through the sweep's 'weights:' key
+    const std::string kinds = join(kind_names, ", ");
     if (node.IsScalar()) {
       const auto kind = parse_mask_kind(node.Scalar());
       if (!kind) reader_.fail(node, "unknown mask kind '" + node.Scalar() + "'", "use one of: " + kinds);
@@ -106,6 +138,7 @@ class SweepParser {
       if (mask.kind == MaskKind::block)
         reader_.fail(node, "mask kind 'block' needs a block size", "write {kind: block, size: 16}");
       if (mask.kind == MaskKind::nm) reader_.fail(node, "mask kind 'nm' needs n and m", "write {kind: nm, n: 2, m: 4}");
+      if (mask.kind == MaskKind::weights) reader_.fail(node, "real weights are not a mask kind", kWeightsFix);
       if (mask.kind == MaskKind::file)
         reader_.fail(node, "mask kind 'file' needs a path",
                      "write {kind: file, path: \"masks/{network}_{layer}.npy\"} (quoted: braces are YAML syntax)");
@@ -116,6 +149,7 @@ class SweepParser {
     const auto kind = parse_mask_kind(reader_.read_string(node["kind"], "mask kind"));
     if (!kind) reader_.fail(node["kind"], "unknown mask kind '" + node["kind"].Scalar() + "'", "use one of: " + kinds);
     mask.kind = *kind;
+    if (mask.kind == MaskKind::weights) reader_.fail(node["kind"], "real weights are not a mask kind", kWeightsFix);
     const auto forbid_others = [&](const std::vector<std::string>& keys) {
       for (const auto& entry : node) {
         const std::string key = reader_.read_key(entry.first);
@@ -398,8 +432,9 @@ std::string MaskSpec::label() const {
   }
 }
 
-std::filesystem::path MaskSpec::path_for(const Layer& layer) const {
-  std::string path = path_template;
+namespace {
+
+std::filesystem::path expand_path(std::string path, const Layer& layer) {
   const auto replace = [&](const std::string& token, const std::string& value) {
     for (auto at = path.find(token); at != std::string::npos; at = path.find(token, at + value.size()))
       path.replace(at, token.size(), value);
@@ -409,6 +444,12 @@ std::filesystem::path MaskSpec::path_for(const Layer& layer) const {
   replace("{layer}", layer.name);
   return path;
 }
+
+}  // namespace
+
+std::filesystem::path MaskSpec::path_for(const Layer& layer) const { return expand_path(path_template, layer); }
+
+std::filesystem::path ActivationSource::path_for(const Layer& layer) const { return expand_path(path_template, layer); }
 
 std::string fnv1a_hex(const std::string& bytes) {
   std::uint64_t hash = 1469598103934665603ull;
@@ -468,6 +509,30 @@ Sweep sweep_from_text(const std::string& text, const std::string& file_name,
     for (const auto& item : reader.read_list(root["mask"], "mask")) sweep.masks.push_back(parser.read_mask(item));
   } else {
     sweep.masks.push_back(MaskSpec{});
+  }
+  if (root["weights"]) {
+    const std::string path = parser.read_file_source(root["weights"], "weights", "weights/{network}_{layer}.npy");
+    if (!path.empty()) {
+      for (const char* key : {"mask", "weight_sparsity"})
+        if (root[key])
+          reader.fail(root[key], std::string("'") + key + "' does not apply to weights read from a file",
+                      "remove it: the file's zeros are the mask, and its real sparsity labels the cases");
+      MaskSpec mask;
+      mask.kind = MaskKind::weights;
+      mask.path_template = path;
+      mask.mark = reader.mark(root["weights"]);
+      sweep.masks = {mask};
+    }
+  }
+  if (root["activation"]) {
+    sweep.activation.path_template =
+        parser.read_file_source(root["activation"], "activation", "features/{network}_{layer}.npy");
+    sweep.activation.mark = reader.mark(root["activation"]);
+    if (sweep.activation.from_file())
+      for (const char* key : {"activation_sparsity", "activation_pattern"})
+        if (root[key])
+          reader.fail(root[key], std::string("'") + key + "' does not apply to feature maps read from a file",
+                      "remove it: the file's real fraction of zeros labels the cases");
   }
   sweep.precisions =
       read_enum_list<Precision>(reader, root["precision"], "precision", parse_precision, precision_names());

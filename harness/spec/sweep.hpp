@@ -18,10 +18,19 @@ struct MaskSpec {
   MaskKind kind = MaskKind::uniform;
   int block_size = 0;         // block: b x b blocks of the K x (C/g*R*S) weight matrix
   int n = 0, m = 0;           // nm: n nonzeros in every m consecutive weights along C/g*R*S
-  std::string path_template;  // file: .npy path; {network} and {layer} are replaced
+  std::string path_template;  // file, weights: .npy path; {network} and {layer} are replaced
   SourceMark mark;
   // Short, unique name used in case keys: uniform, block16, nm2:4, file.
   std::string label() const;
+  std::filesystem::path path_for(const Layer& layer) const;
+};
+
+// Where a case's input comes from: generated (the activation_sparsity axis), or an .npy feature map
+// (N x C x H x W; N is the batch) given by the sweep's `activation: {kind: file, path: ...}`.
+struct ActivationSource {
+  std::string path_template;  // empty: generated; {network} and {layer} are replaced
+  SourceMark mark;
+  bool from_file() const { return !path_template.empty(); }
   std::filesystem::path path_for(const Layer& layer) const;
 };
 
@@ -92,6 +101,7 @@ struct Sweep {
   std::vector<SparsityValue> weight_sparsities;
   std::vector<SparsityValue> activation_sparsities;
   ActivationPattern activation_pattern = ActivationPattern::uniform;
+  ActivationSource activation;
   std::vector<MaskSpec> masks;
   std::vector<Precision> precisions;
   std::vector<Layout> layouts;

@@ -8,7 +8,8 @@ namespace scb {
 
 enum class Precision { fp32, tf32, fp16, bf16 };
 enum class Layout { nchw, nhwc };
-enum class MaskKind { uniform, channel_imbalanced, block, nm, file };
+// weights: the mask is the zeros of real weights read from a file (the sweep's `weights:` key).
+enum class MaskKind { uniform, channel_imbalanced, block, nm, file, weights };
 enum class ActivationPattern { uniform, clustered };
 
 // How values are stored in memory: tf32 is fp32 storage computed on tensor cores.
