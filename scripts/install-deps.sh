@@ -39,7 +39,7 @@ if ! command -v nvcc >/dev/null 2>&1; then
 fi
 
 # Python packages for scripts/ and the schema test (pinned in scripts/requirements.txt).
-if ! python3 -c "import jsonschema, numpy, pandas, matplotlib" 2>/dev/null; then
+if ! python3 -c "import jsonschema, numpy, pandas, matplotlib, onnx, onnxruntime" 2>/dev/null; then
   python3 -m pip install -q -r scripts/requirements.txt ||
     echo "warning: could not install scripts/requirements.txt; the Python tests will fail" >&2
 fi
