@@ -4,7 +4,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "harness/backends/registry.hpp"
 #include "harness/cli/plan.hpp"
+#include "harness/run/case_runner.hpp"
 #include "harness/spec/case.hpp"
 #include "harness/spec/network.hpp"
 #include "harness/spec/sweep.hpp"
@@ -208,6 +210,42 @@ TEST(SweepTuning, BadTuningSpecsSayWhatToWrite) {
                "outside [1, 100000]");
   expect_error(head + "  - {name: direct_sparse, tune: {strategy: random, budget: {minutes: 5}}}\n", 5,
                "unknown key 'minutes'", "seconds");
+}
+
+TEST(SweepTuning, ASpaceRestrictsTheSearchAndTheOtherParamsKeepTheirDefaults) {
+  const std::string text = R"(layers: [{network: lenet5, names: [conv2]}]
+batch: 1
+precision: fp32
+backends:
+  - {name: direct_sparse, tune: {strategy: exhaustive, space: {pixels: [1, 2], warps: [2, 4, 8]}}}
+)";
+  const Plan plan = build_plan(parse_sweep(text, "t.yaml"));
+  ASSERT_EQ(plan.cases.size(), 1u);
+  const Case& c = plan.cases[0];
+  EXPECT_NE(c.key().find("direct_sparse{tune=exhaustive,space=pixels=1|2;warps=2|4|8}"), std::string::npos) << c.key();
+  const SearchSpace space = search_space_of(*find_backend("direct_sparse"), c);
+  std::size_t searched = 0;
+  for (const auto& param : space.params()) {
+    if (param.name == "pixels") EXPECT_EQ(param.values, (std::vector<std::string>{"1", "2"}));
+    if (param.name == "warps") EXPECT_EQ(param.values, (std::vector<std::string>{"2", "4", "8"}));
+    if (param.name != "pixels" && param.name != "warps") {
+      EXPECT_EQ(param.values.size(), 1u) << param.name << " is not in the space: its default only";
+      EXPECT_EQ(param.values.front(), find_backend("direct_sparse")->param(c, param.name));
+    }
+    searched += param.values.size() > 1;
+  }
+  EXPECT_EQ(searched, 2u);
+  EXPECT_EQ(space.enumerate_allowed().size(), 6u);
+}
+
+TEST(SweepTuning, ASpaceWithAnIllegalValueIsAnError) {
+  const std::string head = "layers: [{network: lenet5, names: [conv2]}]\nbatch: 1\nprecision: fp32\nbackends:\n";
+  expect_error(head + "  - {name: direct_sparse, tune: {strategy: exhaustive, space: {pixels: [1, 3]}}}\n", 5,
+               "tuning space:", "legal values");
+  expect_error(head + "  - {name: direct_sparse, tune: {strategy: exhaustive, space: {pixel: [1]}}}\n", 5,
+               "tuning space:");
+  expect_error(head + "  - {name: direct_sparse, tune: {strategy: exhaustive, space: [1, 2]}}\n", 5,
+               "maps params to lists of values");
 }
 
 TEST(Sweep, PublishedSpeedupsAreReadAndChecked) {

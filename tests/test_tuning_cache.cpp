@@ -58,12 +58,15 @@ TEST(TuningCache, TheKeyChangesWithEverythingAChoiceDependsOn) {
       [](TuningKey& k) { k.precision = "fp16"; },
       [](TuningKey& k) { k.layout = "NHWC"; },
       [](TuningKey& k) { k.mask_fingerprint = "channel_imbalanced 0.9500 seed 1"; },
+      [](TuningKey& k) { k.space = "pixels=1|2"; },
   };
   for (const auto& change : changes) {
     TuningKey changed = sample_key();
     change(changed);
     EXPECT_TRUE(hashes.insert(changed.hash()).second) << changed.to_json().dump();
   }
+  // The full space writes no "space": keys written before spaces existed still hit.
+  EXPECT_FALSE(base.to_json().contains("space"));
 }
 
 TEST(TuningCache, LookupTakesTheFastestChoiceOfTheKeyOnly) {

@@ -36,6 +36,11 @@ void check_backends(const Sweep& sweep) {
       if (backend->params().empty())
         throw SpecError(spec.tune->mark, "backend '" + spec.name + "' has no params to tune",
                         "remove 'tune:' and 'params: auto' for it; 'scbench list backends' shows the tunable ones");
+      for (const auto& [name, values] : spec.tune->space)
+        for (const auto& value : values)
+          if (const auto problem = backend->check_params({{name, value}}))
+            throw SpecError(spec.tune->space_mark, "tuning space: " + *problem,
+                            "see 'scbench list backends' for each backend's params and legal values");
     }
   }
 }

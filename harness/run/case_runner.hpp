@@ -13,6 +13,7 @@
 #include "harness/measure/counters.hpp"
 #include "harness/measure/timing_engine.hpp"
 #include "harness/report/result.hpp"
+#include "harness/tune/search_space.hpp"
 #include "harness/tune/tuning_cache.hpp"
 #include "harness/spec/case.hpp"
 #include "harness/data/problem_data.hpp"
@@ -20,6 +21,10 @@
 namespace scb {
 
 // Wall seconds a run spent in each pass, over all its cases: says what a sweep's time goes to.
+// What a tuned case searches: the backend's params over their legal values, or over the sweep's `space:`
+// (params it leaves out keep their defaults), with the backend's rules.
+SearchSpace search_space_of(const Backend& backend, const Case& c);
+
 struct PassSeconds {
   double data = 0;  // inputs, weights, masks and the FP64 reference
   double prepare = 0, verify = 0, timing = 0, kernel_scope = 0, counters = 0, energy = 0;

@@ -14,13 +14,20 @@
 
 namespace scb {
 
-namespace {
-
-// The backend's params with their legal values; a config may run when its params obey the backend's
-// rules and the backend can run the case with them.
+// The backend's params with their legal values (or the sweep's space); a config may run when its params
+// obey the backend's rules and the backend can run the case with them.
 SearchSpace search_space_of(const Backend& backend, const Case& c) {
   std::vector<SearchParam> params;
-  for (const auto& def : backend.params()) params.push_back({def.name, def.values});
+  const auto& space = c.tune->space;
+  for (const auto& def : backend.params()) {
+    if (space.empty()) {
+      params.push_back({def.name, def.values});
+    } else if (const auto it = space.find(def.name); it != space.end()) {
+      params.push_back({def.name, it->second});
+    } else {
+      params.push_back({def.name, {def.values.front()}});  // not in the space: its default
+    }
+  }
   return SearchSpace(params, [&backend, c](const SearchSpace::Values& values) {
     Case with = c;
     with.params = Params(values.begin(), values.end());
@@ -28,6 +35,8 @@ SearchSpace search_space_of(const Backend& backend, const Case& c) {
     return !backend.check_params(with.params) && !backend.unsupported(with);
   });
 }
+
+namespace {
 
 nlohmann::json params_json(const Params& params) {
   nlohmann::json j = nlohmann::json::object();
@@ -64,6 +73,7 @@ TuningKey CaseRunner::tuning_key(const Case& c) const {
   key.batch = c.batch;
   key.precision = to_string(c.precision);
   key.layout = to_string(c.layout);
+  key.space = c.tune ? c.tune->space_text() : "";
   key.mask_fingerprint = c.mask.label() + " ws=" + format_fraction(c.weight_sparsity) +
                          " as=" + format_fraction(c.activation_sparsity) + " seed=" + std::to_string(seed_) +
                          (c.mask.kind == MaskKind::file || c.mask.kind == MaskKind::weights

@@ -12,7 +12,10 @@ std::string format_fraction(double value) {
 }
 
 std::string Case::params_text() const {
-  if (tune) return tune->cached ? "auto" : "tune=" + tune->strategy;
+  if (tune) {
+    const std::string space = tune->space.empty() ? "" : ",space=" + tune->space_text();
+    return (tune->cached ? "auto" : "tune=" + tune->strategy) + space;
+  }
   std::string text;
   for (const auto& [name, value] : params) text += (text.empty() ? "" : ",") + name + "=" + value;
   return text;

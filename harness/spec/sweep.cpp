@@ -33,7 +33,7 @@ const std::vector<std::string> kSweepKeys{"name",
 const std::vector<std::string> kSelectionKeys{"network", "names", "tags", "options"};
 const std::vector<std::string> kMaskKeys{"kind", "size", "n", "m", "path"};
 const std::vector<std::string> kBackendKeys{"name", "params", "tune"};
-const std::vector<std::string> kTuneKeys{"strategy", "budget"};
+const std::vector<std::string> kTuneKeys{"strategy", "budget", "space"};
 const std::vector<std::string> kBudgetKeys{"evaluations", "seconds"};
 const std::vector<std::string> kExcludeKeys{"backend", "precision", "layout", "mask", "network", "layer", "batch"};
 const std::vector<std::string> kPublishedKeys{"source", "speedups"};
@@ -202,7 +202,11 @@ class SweepParser {
     if (node["tune"]) spec.tune = read_tune(node["tune"]);
     const bool auto_params = node["params"] && node["params"].IsScalar() && node["params"].Scalar() == "auto";
     if (auto_params) {
-      if (!spec.tune) spec.tune = TuneSpec{"bayes", 30, 0, false, reader_.mark(node["params"])};
+      if (!spec.tune) {
+        spec.tune = TuneSpec{};
+        spec.tune->evaluations = 30;
+        spec.tune->mark = reader_.mark(node["params"]);
+      }
       spec.tune->cached = true;
     }
     if (spec.tune && node["params"] && !auto_params)
@@ -237,6 +241,18 @@ class SweepParser {
       if (node["budget"]["seconds"]) {
         tune.seconds = reader_.read_double(node["budget"]["seconds"], "seconds");
         if (tune.seconds <= 0) reader_.fail(node["budget"]["seconds"], "seconds must be positive", "use e.g. 60");
+      }
+    }
+    if (node["space"]) {
+      const YAML::Node space = node["space"];
+      tune.space_mark = reader_.mark(space);
+      if (!space.IsMap() || space.size() == 0)
+        reader_.fail(space, "a tuning space maps params to lists of values", "write space: {pixels: [1, 2, 4]}");
+      for (const auto& entry : space) {
+        auto& values = tune.space[reader_.read_key(entry.first)];
+        for (const auto& value : reader_.read_list(entry.second, "space values"))
+          values.push_back(reader_.read_string(value, "space value"));
+        if (values.empty()) reader_.fail(entry.second, "a param of the space needs at least one value", "list them");
       }
     }
     if (tune.strategy != "exhaustive" && tune.evaluations == 0 && tune.seconds == 0)
@@ -420,6 +436,15 @@ std::vector<T> read_enum_list(const YamlReader& reader, const YAML::Node& node, 
 }
 
 }  // namespace
+
+std::string TuneSpec::space_text() const {
+  std::string text;
+  for (const auto& [name, values] : space) {
+    text += (text.empty() ? "" : ";") + name + "=";
+    for (std::size_t i = 0; i < values.size(); ++i) text += (i ? "|" : "") + values[i];
+  }
+  return text;
+}
 
 std::string MaskSpec::label() const {
   switch (kind) {

@@ -56,6 +56,12 @@ struct TuneSpec {
   double seconds = 0;
   bool cached = false;  // params: auto
   SourceMark mark;
+  // space: {param: [values]}: tune only these params over these values; the others keep their defaults.
+  // Empty: every param over all its legal values.
+  std::map<std::string, std::vector<std::string>> space;
+  SourceMark space_mark;
+  // "pixels=1|2|4;warps=2|4": the space in case keys and tuning-cache keys; empty for the full space.
+  std::string space_text() const;
 };
 
 struct BackendSpec {

@@ -49,17 +49,19 @@ std::string file_fingerprint(const std::filesystem::path& file) {
 }
 
 nlohmann::json TuningKey::to_json() const {
-  return {{"gpu", {{"name", gpu_name}, {"sm_count", sm_count}, {"memory_clock_mhz", memory_clock_mhz}}},
-          {"driver", driver},
-          {"cuda", cuda},
-          {"libraries", libraries},
-          {"source_hash", source_hash},
-          {"backend", backend},
-          {"shape", shape},
-          {"batch", batch},
-          {"precision", precision},
-          {"layout", layout},
-          {"mask", mask_fingerprint}};
+  nlohmann::json json = {{"gpu", {{"name", gpu_name}, {"sm_count", sm_count}, {"memory_clock_mhz", memory_clock_mhz}}},
+                         {"driver", driver},
+                         {"cuda", cuda},
+                         {"libraries", libraries},
+                         {"source_hash", source_hash},
+                         {"backend", backend},
+                         {"shape", shape},
+                         {"batch", batch},
+                         {"precision", precision},
+                         {"layout", layout},
+                         {"mask", mask_fingerprint}};
+  if (!space.empty()) json["space"] = space;  // absent for the full space: older keys stay valid
+  return json;
 }
 
 // nlohmann::json keeps object keys sorted: the dump is canonical.

@@ -27,6 +27,7 @@ struct TuningKey {
   int batch = 1;
   std::string precision, layout;
   std::string mask_fingerprint;  // kind, sparsity and seed; or the hash of a mask file
+  std::string space;             // the searched space when a sweep restricted it (TuneSpec::space_text)
 
   nlohmann::json to_json() const;
   // A short stable name of the whole key (FNV-1a of its canonical JSON).
