@@ -179,6 +179,30 @@ double zero_neighbour_fraction(const std::vector<float>& v, int h, int w) {
   return double(paired) / double(zeros);
 }
 
+TEST(Activations, ChannelPatternZeroesWholeChannelsOfEachImage) {
+  const int n = 3, c = 10, h = 8, w = 8;
+  std::vector<float> values(std::size_t(n) * c * h * w);
+  Rng rng(2);
+  for (auto& v : values) v = float(rng.uniform(0.1, 1.0));
+  auto base = values;
+  apply_activation_sparsity(values, n, c, h, w, 0.75, ActivationPattern::channel, 9);
+  EXPECT_NEAR(zero_fraction(values), 0.75, 0.03);
+  std::vector<int> dead_per_image(std::size_t(n), 0);
+  for (int image = 0; image < n; ++image)
+    for (int channel = 0; channel < c; ++channel) {
+      const auto first = values.begin() + (std::ptrdiff_t(image) * c + channel) * h * w;
+      dead_per_image[std::size_t(image)] += std::all_of(first, first + h * w, [](float v) { return v == 0.0f; });
+    }
+  // 7 whole channels of 10 in every image (floor of 7.5); the other half channel falls on the rest.
+  for (const int dead : dead_per_image) EXPECT_EQ(dead, 7);
+  auto again = base;
+  apply_activation_sparsity(again, n, c, h, w, 0.75, ActivationPattern::channel, 9);
+  EXPECT_EQ(again, values);
+  auto other_seed = base;
+  apply_activation_sparsity(other_seed, n, c, h, w, 0.75, ActivationPattern::channel, 10);
+  EXPECT_NE(other_seed, values) << "the dead channels are drawn, not fixed";
+}
+
 TEST(Activations, UniformAndClusteredSparsity) {
   const int n = 2, c = 4, h = 32, w = 32;
   std::vector<float> base(std::size_t(n) * c * h * w);

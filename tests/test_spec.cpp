@@ -248,6 +248,21 @@ TEST(SweepTuning, ASpaceWithAnIllegalValueIsAnError) {
                "maps params to lists of values");
 }
 
+TEST(Sweep, TheChannelActivationPatternIsReadAndNamedInKeys) {
+  const Plan plan =
+      build_plan(parse_sweep("layers: [{network: lenet5, names: [conv2]}]\nbatch: 1\nprecision: fp32\n"
+                             "backends: [cudnn]\nactivation_sparsity: [0.5]\n"
+                             "activation_pattern: channel\n",
+                             "t.yaml"));
+  ASSERT_EQ(plan.cases.size(), 1u);
+  EXPECT_EQ(plan.cases[0].activation_pattern, ActivationPattern::channel);
+  EXPECT_NE(plan.cases[0].key().find(" as=0.5000ch "), std::string::npos) << plan.cases[0].key();
+  expect_error(
+      "layers: [{network: lenet5, names: [conv2]}]\nbatch: 1\nprecision: fp32\nbackends: [cudnn]\n"
+      "activation_pattern: planes\n",
+      5, "unknown activation_pattern", "channel");
+}
+
 TEST(Sweep, PublishedSpeedupsAreReadAndChecked) {
   const std::string published =
       "published:\n  source: \"A paper\"\n  speedups:\n"

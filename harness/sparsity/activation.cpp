@@ -39,6 +39,23 @@ void apply_activation_sparsity(std::vector<float>& input, int batch, int channel
       if (rng.uniform01() < sparsity) value = 0.0f;
     return;
   }
+  if (pattern == ActivationPattern::channel) {
+    // Per image: floor(sparsity * C) whole channels, drawn at random, are zero; the rest of the target
+    // fraction falls uniformly on the other channels.
+    const int dead = std::min(channels, int(std::floor(sparsity * channels + 1e-9)));
+    const double rest = dead < channels ? (sparsity * channels - dead) / double(channels - dead) : 0.0;
+    std::vector<int> order(static_cast<std::size_t>(channels));
+    for (int n = 0; n < batch; ++n) {
+      for (int c = 0; c < channels; ++c) order[std::size_t(c)] = c;
+      for (int c = channels - 1; c > 0; --c) std::swap(order[std::size_t(c)], order[rng.below(std::uint64_t(c) + 1)]);
+      for (int i = 0; i < channels; ++i) {
+        float* values = input.data() + (std::size_t(n) * channels + order[std::size_t(i)]) * plane;
+        for (std::size_t j = 0; j < plane; ++j)
+          if (i < dead || rng.uniform01() < rest) values[j] = 0.0f;
+      }
+    }
+    return;
+  }
   const int cell = std::max(2, std::min(height, width) / 8);
   for (std::size_t p = 0; p < std::size_t(batch) * channels; ++p) {
     const auto field = smooth_field(height, width, cell, rng);

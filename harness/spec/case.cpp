@@ -21,20 +21,25 @@ std::string Case::params_text() const {
   return text;
 }
 
+std::string Case::pattern_suffix() const {
+  if (activation.from_file()) return "f";
+  switch (activation_pattern) {
+    case ActivationPattern::clustered:
+      return "c";
+    case ActivationPattern::channel:
+      return "ch";
+    default:
+      return "";
+  }
+}
+
 std::string Case::data_key() const {
   return layer.id() + " N=" + std::to_string(batch) + " ws=" + format_fraction(weight_sparsity) +
-         " as=" + format_fraction(activation_sparsity) +
-         (activation.from_file()                               ? "f"
-          : activation_pattern == ActivationPattern::clustered ? "c"
-                                                               : "") +
-         " mask=" + mask.label();
+         " as=" + format_fraction(activation_sparsity) + pattern_suffix() + " mask=" + mask.label();
 }
 
 std::string Case::input_key() const {
-  return layer.id() + " N=" + std::to_string(batch) + " as=" + format_fraction(activation_sparsity) +
-         (activation.from_file()                               ? "f"
-          : activation_pattern == ActivationPattern::clustered ? "c"
-                                                               : "");
+  return layer.id() + " N=" + std::to_string(batch) + " as=" + format_fraction(activation_sparsity) + pattern_suffix();
 }
 
 std::string Case::key() const {

@@ -32,6 +32,8 @@ struct Case {
   // in their weights share it.
   std::string input_key() const;
   std::string params_text() const;
+  // After "as=0.5000" in keys: "f" a feature-map file, "c" clustered, "ch" channel, "" uniform.
+  std::string pattern_suffix() const;
 };
 
 struct Plan {

@@ -527,7 +527,8 @@ Sweep sweep_from_text(const std::string& text, const std::string& file_name,
                                     : std::vector<SparsityValue>{{false, 0.0}};
   if (root["activation_pattern"]) {
     const auto pattern = parse_activation_pattern(reader.read_string(root["activation_pattern"], "activation_pattern"));
-    if (!pattern) reader.fail(root["activation_pattern"], "unknown activation_pattern", "use uniform or clustered");
+    if (!pattern)
+      reader.fail(root["activation_pattern"], "unknown activation_pattern", "use uniform, clustered or channel");
     sweep.activation_pattern = *pattern;
   }
   if (root["mask"]) {

@@ -38,8 +38,10 @@ constexpr std::array<std::pair<MaskKind, const char*>, 6> kMaskKinds{
      {MaskKind::nm, "nm"},
      {MaskKind::file, "file"},
      {MaskKind::weights, "weights"}}};
-constexpr std::array<std::pair<ActivationPattern, const char*>, 2> kPatterns{
-    {{ActivationPattern::uniform, "uniform"}, {ActivationPattern::clustered, "clustered"}}};
+constexpr std::array<std::pair<ActivationPattern, const char*>, 3> kPatterns{
+    {{ActivationPattern::uniform, "uniform"},
+     {ActivationPattern::clustered, "clustered"},
+     {ActivationPattern::channel, "channel"}}};
 constexpr std::array<std::pair<StorageType, const char*>, 3> kStorage{
     {{StorageType::fp32, "fp32"}, {StorageType::fp16, "fp16"}, {StorageType::bf16, "bf16"}}};
 

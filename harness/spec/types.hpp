@@ -10,7 +10,8 @@ enum class Precision { fp32, tf32, fp16, bf16 };
 enum class Layout { nchw, nhwc };
 // weights: the mask is the zeros of real weights read from a file (the sweep's `weights:` key).
 enum class MaskKind { uniform, channel_imbalanced, block, nm, file, weights };
-enum class ActivationPattern { uniform, clustered };
+// channel: whole channels of an image zero, as ReLU leaves dead channels in deep layers.
+enum class ActivationPattern { uniform, clustered, channel };
 
 // How values are stored in memory: tf32 is fp32 storage computed on tensor cores.
 enum class StorageType { fp32, fp16, bf16 };
