@@ -9,6 +9,7 @@ Writes, under --root (default: the repository):
   data/NAME/weights/LAYER.npy         each Conv's weights (K x C/groups x R x S, float32; zeros = pruned)
   data/NAME/features/LAYER.npy        with --inputs: each Conv's real input feature map, from onnxruntime
   configs/real/NAME.yaml              a sweep over the model's convs with those weights (and feature maps)
+  configs/real/NAME.synthetic.yaml    the same convs with synthetic masks at their real sparsities
 
 Shapes come from ONNX shape inference. A model whose convs have no static shapes, or a dynamic batch
 without --batch, is an error. Nodes that are not convolutions are listed and skipped; convs that scbench
@@ -40,7 +41,8 @@ class ModelError(Exception):
 
 def layer_name(node, index, used):
     """A YAML-safe, unique layer name from the node's name (or its position)."""
-    base = re.sub(r"[^A-Za-z0-9_]+", "_", node.name or "").strip("_") or "conv%d" % index
+    base = re.sub(r"[^A-Za-z0-9_]+", "_", node.name or "").strip("_")
+    base = re.sub(r"_Conv$", "", base) or "conv%d" % index  # PyTorch's exports name nodes "/conv1/Conv"
     name, n = base, 2
     while name in used:
         name, n = "%s_%d" % (base, n), n + 1
@@ -218,6 +220,7 @@ def import_model(path, name, root, inputs=None, batch=None, out=sys.stdout):
         "weights": os.path.join(root, "data", name, "weights"),
         "features": os.path.join(root, "data", name, "features"),
         "sweep": os.path.join(root, "configs", "real", name + ".yaml"),
+        "synthetic_sweep": os.path.join(root, "configs", "real", name + ".synthetic.yaml"),
     }
     os.makedirs(os.path.dirname(paths["layers"]), exist_ok=True)
     os.makedirs(paths["weights"], exist_ok=True)
@@ -243,6 +246,18 @@ def import_model(path, name, root, inputs=None, batch=None, out=sys.stdout):
                 % (name, rel(os.path.join(root, "layers")), name))
         f.write("layers:\n  - {network: %s}\nbatch: [%d]\n" % (name, n))
         f.write("weights: {kind: file, path: \"%s\"}\n" % rel(os.path.join(paths["weights"], "{layer}.npy")))
+        if features_in is not None:
+            f.write("activation: {kind: file, path: \"%s\"}\n" % rel(os.path.join(paths["features"], "{layer}.npy")))
+        f.write("precision: [fp32]\nbackends: [%s]\n" % ", ".join(BACKENDS))
+    # The same layers with synthetic masks at each layer's real sparsity (the layer file's weight_sparsity):
+    # what a pattern-sensitive backend gains or loses on real masks shows against it.
+    with open(paths["synthetic_sweep"], "w") as f:
+        f.write("# The convs of %s with synthetic masks at their real sparsities, to compare with %s.yaml.\n"
+                % (name, name))
+        f.write("name: synthetic_%s\nlayers_dir: %s\nseed: 1\noutput: results/local/synthetic_%s.json.gz\n"
+                % (name, rel(os.path.join(root, "layers")), name))
+        f.write("layers:\n  - {network: %s}\nbatch: [%d]\nweight_sparsity: [default]\n"
+                "mask: [uniform, channel_imbalanced]\n" % (name, n))
         if features_in is not None:
             f.write("activation: {kind: file, path: \"%s\"}\n" % rel(os.path.join(paths["features"], "{layer}.npy")))
         f.write("precision: [fp32]\nbackends: [%s]\n" % ", ".join(BACKENDS))

@@ -185,8 +185,29 @@ def block_energy(gpu_dir):
             "1 s back to back per case):\n\n" + targets.energy(report.load([path])))
 
 
+def block_lenet5_fashion(gpu_dir):
+    """The pruned LeNet-5's accuracy and sparsities, from the pipeline's own record (no GPU result)."""
+    import json
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models", "lenet5_fashion.json")
+    if not os.path.exists(path):
+        raise SystemExit(f"{path} is missing: run python3 scripts/models/lenet5_fashion.py")
+    with open(path) as f:
+        record = json.load(f)
+    dense, pruned = record["test_accuracy_dense"], record["test_accuracy_pruned"]
+    lines = [f"`models/lenet5_fashion.json` ({record['dataset']}, {record['epochs']} epochs dense, "
+             f"{record['pruning_steps']} pruning steps of {record['fine_tuning_epochs_per_step']} fine-tuning epochs; "
+             f"PyTorch {record['torch']} on {record['device']}):", "",
+             "| | test accuracy |", "|---|---|", f"| dense | {dense:.2f}% |",
+             f"| pruned | {pruned:.2f}% ({pruned - dense:+.2f} points) |", "",
+             "| layer | weight sparsity | Han et al. (LeNet-5) |", "|---|---|---|"]
+    for name, target in record["target_sparsity"].items():
+        lines.append(f"| {name} | {record['weight_sparsity'][name]:.3f} | {target:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
 BLOCKS = {"quick": block_quick, "library": block_library, "escort": block_escort, "papers": block_papers,
-          "crossover": block_crossover, "targets": block_targets, "energy": block_energy}
+          "crossover": block_crossover, "targets": block_targets, "energy": block_energy,
+          "lenet5_fashion": block_lenet5_fashion}
 PATTERN = re.compile(r"(<!-- generated:(\w+) -->\n)(.*?)(<!-- /generated:\2 -->)", re.S)
 
 

@@ -109,12 +109,12 @@ class ImportOnnxTest(unittest.TestCase):
         with open(paths["layers"]) as f:
             text = f.read()
         self.assertIn("network: small", text)
-        self.assertIn("{name: conv_a_Conv, C: 3, H: 16, W: 16, K: 8, R: 3, pad: 1, weight_sparsity:", text)
+        self.assertIn("{name: conv_a, C: 3, H: 16, W: 16, K: 8, R: 3, pad: 1, weight_sparsity:", text)
         self.assertIn("pool: {size: 2, stride: 2}}", text)
-        self.assertIn("{name: conv_b_Conv, C: 8, H: 8, W: 8, K: 8, R: 3, stride: 2, pad: 1, groups: 2,", text)
-        self.assertIn("{name: conv_c_Conv, C: 8, H: 4, W: 4, K: 4, R: 3, pad: 2, dilation: 2,", text)
+        self.assertIn("{name: conv_b, C: 8, H: 8, W: 8, K: 8, R: 3, stride: 2, pad: 1, groups: 2,", text)
+        self.assertIn("{name: conv_c, C: 8, H: 4, W: 4, K: 4, R: 3, pad: 2, dilation: 2,", text)
         self.assertIn("weight_sparsity: %s" % round(float(np.mean(wb == 0)), 4), text)
-        for name, w in (("conv_a_Conv", wa), ("conv_b_Conv", wb), ("conv_c_Conv", wc)):
+        for name, w in (("conv_a", wa), ("conv_b", wb), ("conv_c", wc)):
             saved = np.load(os.path.join(paths["weights"], name + ".npy"))
             self.assertEqual(saved.dtype, np.float32)
             np.testing.assert_array_equal(saved, w)
@@ -134,12 +134,12 @@ class ImportOnnxTest(unittest.TestCase):
         ap = a.reshape(2, 8, 8, 2, 8, 2).max(axis=(3, 5))
         b = conv_ref(ap, wb, stride=2, pad=1, groups=2)
         features = {name: np.load(os.path.join(paths["features"], name + ".npy"))
-                    for name in ("conv_a_Conv", "conv_b_Conv", "conv_c_Conv")}
-        np.testing.assert_array_equal(features["conv_a_Conv"], x)
-        np.testing.assert_allclose(features["conv_b_Conv"], ap, rtol=1e-5, atol=1e-5)
-        np.testing.assert_allclose(features["conv_c_Conv"], b, rtol=1e-5, atol=1e-5)
+                    for name in ("conv_a", "conv_b", "conv_c")}
+        np.testing.assert_array_equal(features["conv_a"], x)
+        np.testing.assert_allclose(features["conv_b"], ap, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(features["conv_c"], b, rtol=1e-5, atol=1e-5)
         # ReLU then max-pool: the second conv's input has real zeros.
-        self.assertGreater(float(np.mean(features["conv_b_Conv"] == 0)), 0.0)
+        self.assertGreater(float(np.mean(features["conv_b"] == 0)), 0.0)
         with open(paths["sweep"]) as f:
             self.assertIn('activation: {kind: file, path: "../../data/small/features/{layer}.npy"}', f.read())
 
@@ -147,9 +147,15 @@ class ImportOnnxTest(unittest.TestCase):
         if binary:
             plan = subprocess.run([binary, "run", paths["sweep"], "--dry-run"], capture_output=True, text=True)
             self.assertEqual(plan.returncode, 0, plan.stdout + plan.stderr)
-            sparsity = float(np.mean(features["conv_b_Conv"] == 0))
-            self.assertIn("small/conv_b_Conv N=2 ws=%.4f as=%.4ff mask=weights" % (np.mean(wb == 0), sparsity),
+            sparsity = float(np.mean(features["conv_b"] == 0))
+            self.assertIn("small/conv_b N=2 ws=%.4f as=%.4ff mask=weights" % (np.mean(wb == 0), sparsity),
                           plan.stdout)
+            # The synthetic twin: the same sparsity (rounded as the layer file has it), generated masks.
+            plan = subprocess.run([binary, "run", paths["synthetic_sweep"], "--dry-run"], capture_output=True,
+                                  text=True)
+            self.assertEqual(plan.returncode, 0, plan.stdout + plan.stderr)
+            self.assertIn("small/conv_b N=2 ws=%.4f as=%.4ff mask=channel_imbalanced" % (
+                round(float(np.mean(wb == 0)), 4), sparsity), plan.stdout)
 
     def test_a_model_without_shapes_is_an_error(self):
         model, _ = build_model(with_shapes=False)
@@ -176,7 +182,7 @@ class ImportOnnxTest(unittest.TestCase):
         with open(paths["layers"]) as f:
             text = f.read()
         self.assertNotIn("conv_a", text)
-        self.assertIn("conv_b_Conv", text)
+        self.assertIn("conv_b", text)
 
     def test_the_command_line_reports_errors_with_exit_2(self):
         path = os.path.join(self.root, "not_a_model.onnx")
