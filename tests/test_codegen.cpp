@@ -157,6 +157,26 @@ TEST(Codegen, PtxCompilesWithEveryWeightAnFfmaImmediate) {
   EXPECT_EQ(immediate, ffma) << sass.substr(0, 4000);
 }
 
+TEST(Codegen, Fp16AndBf16KernelsCompileWithHalfWidthOffsets) {
+  const Layer layer = testing_support::make_layer("half", 4, 9, 9, 6, 3, 3, 2, 1);
+  std::mt19937 rng(11);
+  const auto weights = pruned_weights(layer, 0.5, rng);
+  const auto shape = shape_of(layer, 3);
+  const auto programs = kernels::codegen::build_programs(shape, weights.data(), 6);
+  ASSERT_EQ(programs.size(), 1u);
+  const auto& last_tap = programs[0].taps.back();
+  for (const auto element : {kernels::codegen::Element::f16, kernels::codegen::Element::bf16}) {
+    const std::string ptx = kernels::codegen::emit_ptx(shape, programs[0], "e", {"sm_90", 128, element});
+    // Offsets count 2-byte elements; every load is widened, every store narrowed.
+    EXPECT_NE(ptx.find("[%base+" + std::to_string(last_tap.offset * 2) + "]"), std::string::npos);
+    EXPECT_EQ(ptx.find("ld.global.nc.f32"), std::string::npos);
+    EXPECT_NE(ptx.find(element == kernels::codegen::Element::f16 ? "cvt.f32.f16" : "cvt.f32.bf16"), std::string::npos);
+    EXPECT_NE(ptx.find(element == kernels::codegen::Element::f16 ? "cvt.rn.f16.f32" : "cvt.rn.bf16.f32"),
+              std::string::npos);
+    EXPECT_GT(kernels::codegen::compile_ptx(ptx, "sm_90").size(), 0u);
+  }
+}
+
 TEST(Codegen, TheCubinCacheHitsOnTheSecondCompile) {
   const Layer layer = testing_support::make_layer("cache", 3, 6, 6, 4, 3, 3, 1, 1);
   std::mt19937 rng(5);

@@ -197,8 +197,8 @@ TEST(DirectSparse, MatchesReferenceAcrossDensities) {
       }
 }
 
-// Always instantiated: where cuSPARSELt was not found at build time, these skip with the reason.
-// Generated kernels: the default block of 32 channels, the smallest and the largest, and uniform masks.
+// Generated kernels: the default block of 32 channels, the smallest and the largest, uniform masks, and
+// fp16/bf16 storage.
 INSTANTIATE_TEST_SUITE_P(
     Codegen, BackendCorrectness,
     ::testing::Values(
@@ -207,9 +207,12 @@ INSTANTIATE_TEST_SUITE_P(
         BackendCase{
             "codegen", Precision::fp32, Layout::nchw, {{"channels", "8"}, {"threads", "64"}}, 0, false, false, true},
         BackendCase{
-            "codegen", Precision::fp32, Layout::nchw, {{"channels", "64"}, {"threads", "256"}}, 0, false, false, true}),
+            "codegen", Precision::fp32, Layout::nchw, {{"channels", "64"}, {"threads", "256"}}, 0, false, false, true},
+        BackendCase{"codegen", Precision::fp16, Layout::nchw, {}, 0, false, false, true},
+        BackendCase{"codegen", Precision::bf16, Layout::nchw, {}, 0, false, false, true}),
     name_of);
 
+// Always instantiated: where cuSPARSELt was not found at build time, these skip with the reason.
 INSTANTIATE_TEST_SUITE_P(Cusparselt, BackendCorrectness,
                          ::testing::Values(BackendCase{"cusparselt", Precision::fp16, Layout::nchw, {}, 0, true, true},
                                            BackendCase{"cusparselt", Precision::bf16, Layout::nchw, {}, 0, true, true}),

@@ -25,6 +25,9 @@ class CodegenOp final : public PreparedOp {
  public:
   CodegenOp(const Case& c, const DeviceProblem& data, int channels, int threads, const std::string& arch)
       : data_(data), threads_(threads) {
+    const auto element = c.precision == Precision::fp16   ? kernels::codegen::Element::f16
+                         : c.precision == Precision::bf16 ? kernels::codegen::Element::bf16
+                                                          : kernels::codegen::Element::f32;
     const auto shape = direct_sparse_shape(c);
     pixels_ = unsigned(c.batch) * unsigned(shape.P) * unsigned(shape.Q);
     const auto programs = kernels::codegen::build_programs(shape, data.host.weights.data(), channels);
@@ -38,7 +41,7 @@ class CodegenOp final : public PreparedOp {
                                  " nonzeros, over " + std::to_string(kMaxNonzerosPerBlock) +
                                  " per generated kernel: use fewer channels (param channels)");
       entries.push_back("codegen_block" + std::to_string(i));
-      ptx.push_back(kernels::codegen::emit_ptx(shape, programs[i], entries.back(), {arch, threads}));
+      ptx.push_back(kernels::codegen::emit_ptx(shape, programs[i], entries.back(), {arch, threads, element}));
       nonzeros += block_nonzeros;
       taps += (long long)programs[i].taps.size();
       largest = std::max(largest, block_nonzeros);
@@ -91,7 +94,7 @@ class CodegenBackend final : public Backend {
   std::string summary() const override {
     return "our generated sparse conv: one PTX kernel per block of output channels with the nonzero weights as "
            "FFMA immediates and immediate input offsets, compiled with nvJitLink (cached cubins); one thread per "
-           "output pixel; FP32";
+           "output pixel; fp32, or fp16/bf16 storage with FP32 accumulation";
   }
   std::vector<ParamDef> params() const override {
     return {{"channels", {"32", "8", "16", "64"}, "output channels per generated kernel (accumulators per thread)"},
@@ -99,12 +102,13 @@ class CodegenBackend final : public Backend {
   }
   std::optional<Unsupported> unsupported(const Case& c) const override {
     if (c.layout != Layout::nchw) return Unsupported{"layout", "codegen reads NCHW input only"};
-    if (c.precision != Precision::fp32)
-      return Unsupported{"precision", "codegen generates FP32 kernels only so far: use precision fp32"};
+    if (c.precision == Precision::tf32)
+      return Unsupported{"precision", "codegen computes in FP32 on CUDA cores: use precision fp32"};
     const long long pixels = (long long)c.batch * c.layer.P() * c.layer.Q();
     if (pixels > 0xffffffffLL) return Unsupported{"batch", "codegen numbers output pixels in 32 bits"};
-    const long long image_bytes = (long long)c.layer.C * c.layer.H * c.layer.W * 4;
-    const long long out_image_bytes = (long long)c.layer.K * c.layer.P() * c.layer.Q() * 4;
+    const int size = c.precision == Precision::fp32 ? 4 : 2;
+    const long long image_bytes = (long long)c.layer.C * c.layer.H * c.layer.W * size;
+    const long long out_image_bytes = (long long)c.layer.K * c.layer.P() * c.layer.Q() * size;
     if (image_bytes > INT32_MAX || out_image_bytes > INT32_MAX)
       return Unsupported{"layer", "codegen's immediate offsets address at most 2 GiB of one image"};
     return std::nullopt;

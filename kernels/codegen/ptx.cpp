@@ -46,15 +46,19 @@ class Writer {
 
 std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::string& entry,
                      const PtxOptions& options) {
+  const int size = options.element == Element::f32 ? 4 : 2;  // bytes per stored element
   const std::int64_t plane = std::int64_t(s.H) * s.W, pq = std::int64_t(s.P) * s.Q;
-  const std::int64_t image_bytes = std::int64_t(s.C) * plane * 4,
-                     group_bytes = std::int64_t(block.group) * (s.C / s.groups) * plane * 4;
-  const std::int64_t out_image_bytes = std::int64_t(s.K) * pq * 4;
+  const std::int64_t image_bytes = std::int64_t(s.C) * plane * size;
+  const std::int64_t group_bytes = std::int64_t(block.group) * (s.C / s.groups) * plane * size;
+  const std::int64_t out_image_bytes = std::int64_t(s.K) * pq * size;
   check_immediate(image_bytes, INT32_MAX, "one input image's bytes");
   check_immediate(out_image_bytes, INT32_MAX, "one output image's bytes");
   check_immediate(group_bytes + image_bytes, INT32_MAX, "the group's input offset");
-  check_immediate((std::int64_t(block.k_begin) + block.channels) * pq * 4, INT32_MAX,
+  check_immediate((std::int64_t(block.k_begin) + block.channels) * pq * size, INT32_MAX,
                   "the last channel's output offset");
+  // fp16/bf16: a 16-bit load widened to FP32, and the FP32 sum rounded to the element on the way out.
+  const char* widen = options.element == Element::f16 ? "cvt.f32.f16" : "cvt.f32.bf16";
+  const char* narrow = options.element == Element::f16 ? "cvt.rn.f16.f32" : "cvt.rn.bf16.f32";
 
   Writer w;
   w.text().reserve(std::size_t(200 + 60 * block.taps.size() + 60 * block.nonzeros()));
@@ -72,6 +76,7 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   w.line("  .reg .b32 %%pix, %%n, %%rem, %%p, %%q, %%h0, %%w0, %%v, %%lim;");
   w.line("  .reg .b64 %%in, %%out, %%base, %%obase, %%tmp;");
   w.line("  .reg .f32 %%x;");
+  if (size == 2) w.line("  .reg .b16 %%h;");
   w.line("  .reg .f32 %%acc<%d>;", block.channels);
   w.line("  ld.param.u64 %%in, [input_ptr];");
   w.line("  ld.param.u64 %%out, [output_ptr];");
@@ -105,26 +110,39 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   // base = input + n * image + group offset + (h0 * W + w0) * 4, in bytes.
   w.line("  mul.wide.u32 %%base, %%n, %lld;", (long long)image_bytes);
   w.line("  mad.lo.s32 %%v, %%h0, %d, %%w0;", s.W);
-  w.line("  mul.wide.s32 %%tmp, %%v, 4;");
+  w.line("  mul.wide.s32 %%tmp, %%v, %d;", size);
   w.line("  add.s64 %%base, %%base, %%tmp;");
   w.line("  add.s64 %%base, %%base, %%in;");
   if (group_bytes) w.line("  add.s64 %%base, %%base, %lld;", (long long)group_bytes);
   for (int k = 0; k < block.channels; ++k) w.line("  mov.f32 %%acc%d, 0f00000000;", k);
   for (const auto& tap : block.taps) {
     w.line("  and.pred %%t, %%row%d, %%col%d;", tap.r, tap.s);
-    w.line("  mov.f32 %%x, 0f00000000;");
-    w.line("  @%%t ld.global.nc.f32 %%x, [%%base+%lld];", (long long)(tap.offset * 4));
+    if (size == 4) {
+      w.line("  mov.f32 %%x, 0f00000000;");
+      w.line("  @%%t ld.global.nc.f32 %%x, [%%base+%lld];", (long long)(tap.offset * 4));
+    } else {
+      w.line("  mov.b16 %%h, 0;");
+      w.line("  @%%t ld.global.nc.b16 %%h, [%%base+%lld];", (long long)(tap.offset * 2));
+      w.line("  %s %%x, %%h;", widen);
+    }
     for (const auto& weight : tap.weights)
       w.line("  fma.rn.f32 %%acc%d, %%x, %s, %%acc%d;", weight.channel, float_literal(weight.value).c_str(),
              weight.channel);
   }
   // output + n * out_image + rem * 4; channel k at (k_begin + k) * P * Q * 4.
   w.line("  mul.wide.u32 %%obase, %%n, %lld;", (long long)out_image_bytes);
-  w.line("  mul.wide.u32 %%tmp, %%rem, 4;");
+  w.line("  mul.wide.u32 %%tmp, %%rem, %d;", size);
   w.line("  add.s64 %%obase, %%obase, %%tmp;");
   w.line("  add.s64 %%obase, %%obase, %%out;");
-  for (int k = 0; k < block.channels; ++k)
-    w.line("  st.global.f32 [%%obase+%lld], %%acc%d;", (long long)((block.k_begin + k) * pq * 4), k);
+  for (int k = 0; k < block.channels; ++k) {
+    const long long offset = (long long)((block.k_begin + k) * pq * size);
+    if (size == 4) {
+      w.line("  st.global.f32 [%%obase+%lld], %%acc%d;", offset, k);
+    } else {
+      w.line("  %s %%h, %%acc%d;", narrow, k);
+      w.line("  st.global.b16 [%%obase+%lld], %%h;", offset);
+    }
+  }
   w.line("$Ldone:");
   w.line("  ret;");
   w.line("}");
