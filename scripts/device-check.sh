@@ -9,7 +9,7 @@
 #   stages: build cpu-tests gpu-tests quick schema sanitizer (the default set), and on request
 #           library-vgg19 library-resnet50 engine-probe kernel-report targets-smoke targets targets-escort
 #           targets-vgg19 engine-proof sanitizer-kernels crossover-twice regression-baseline papers energy
-#           profile pass-costs library-gpus gpus-proof
+#           profile pass-costs library-gpus gpus-proof real tuning-exhaustive codegen-targets targets-tuned
 # Full logs and results (.json.gz) are written to a work folder and packed into $OUT/device-check.tgz at
 # exit (the device tool returns only a few files), also when the call is cut short: run it as
 #   timeout 540 bash scripts/device-check.sh STAGE...
@@ -135,6 +135,30 @@ for stage in "${stages[@]}"; do
       # Issue 21: the whole library sweep, one worker per GPU of the machine (run with GPU=h200x2).
       resumable_run library configs/crossover/library.yaml --gpus all
       rc=$? ;;
+    real)
+      # Issue 20: the imported pruned LeNet-5 with its real weights and feature maps, and its synthetic twin.
+      rc=0
+      resumable_run real_lenet5_fashion configs/real/lenet5_fashion.yaml || rc=$?
+      resumable_run synthetic_lenet5_fashion configs/real/lenet5_fashion.synthetic.yaml || rc=$? ;;
+    tuning-exhaustive)
+      # Issue 18 target 1: every config of the space on ten layers, then every strategy replayed on it.
+      "$BUILD/scbench" tune configs/tuning/direct_sparse_exhaustive.yaml -o "$OUT/tuning_exhaustive.json.gz" \
+        > "$OUT/tuning_exhaustive.log" 2>&1
+      rc=$?; tail -n 3 "$OUT/tuning_exhaustive.log"
+      "$BUILD/scbench" tune --replay "$OUT/tuning_exhaustive.json.gz" --replay-output "$OUT/tuning_replay.json.gz" \
+        2>&1 | tee "$OUT/tuning_replay.txt" | tail -n 12
+      python3 scripts/report.py tuning "$OUT/tuning_replay.json.gz" -o "$OUT/tuning.png" > /dev/null 2>&1 || rc=$? ;;
+    codegen-targets)
+      # Issue 17: the generated kernels on the Escort set and on VGG-19 (first compiles fill the cubin cache).
+      rc=0
+      resumable_run codegen_targets configs/targets/codegen.yaml || rc=$?
+      resumable_run codegen_targets_vgg19 configs/targets/codegen_vgg19.yaml || rc=$?
+      python3 scripts/report.py targets "$OUT"/codegen_targets*.json.gz* 2>&1 | tee "$OUT/codegen_targets.md" ;;
+    targets-tuned)
+      # Issue 18 target 2: the Escort-set targets with direct_sparse tuned by the run (params: auto).
+      resumable_run direct_sparse_targets_tuned configs/targets/direct_sparse_tuned.yaml
+      rc=$?
+      python3 scripts/report.py targets "$OUT/direct_sparse_targets_tuned.json.gz"* 2>&1 | tee "$OUT/targets_tuned.md" ;;
     gpus-proof)
       # Issue 21: the same part of the library sweep (PROOF_FILTER) on one GPU, then one worker per GPU;
       # the wall clock of each and a case-by-case comparison of the two documents (3% counts as a change).

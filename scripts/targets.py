@@ -1,4 +1,4 @@
-"""Answers to the issues' questions from result files: issue 5's direct_sparse targets
+"""Answers to the issues' questions from result files: issue 5's direct_sparse targets, issue 17's codegen targets
 (configs/targets/*.yaml), issue 4's library table (configs/crossover/library.yaml), and the
 per-kernel counter table (instruction mix, occupancy, stalls) of any result with counters.
 
@@ -97,23 +97,7 @@ def report(frame):
         if len(rows):
             tf = float(rows["tflops_useful"].max())
             add(4, "useful TFLOP/s, VGG-19 conv4_2, 90%, N=32", ">= 25", f"{tf:.1f}", tf >= 25, f"{25 / tf:.2f}x short")
-        cudnn32 = best(vgg, "cudnn", "fp32")
-        crossings = []
-        for layer in VGG_CROSSOVER_LAYERS:
-            s = ours32[ours32.index.get_level_values("layer") == layer]
-            d = cudnn32[cudnn32.index.get_level_values("layer") == layer]
-            r = ratio(d, s)  # > 1: sparse wins
-            if not len(r):
-                continue
-            sparsities = list(r.index.get_level_values("weight_sparsity"))
-            wins = list(r.values > 1)
-            # The crossover: the lowest swept sparsity from which sparse wins at every higher one.
-            point = None
-            for i in range(len(sparsities)):
-                if all(wins[i:]):
-                    point = sparsities[i]
-                    break
-            crossings.append((layer, point, sparsities[0], sparsities[-1], r.values[-1]))
+        crossings = vgg_crossings(ours32, best(vgg, "cudnn", "fp32"))
         if crossings:
             ok = [c for c in crossings if c[1] is not None and c[1] <= 0.6 + 1e-9]
             text = ", ".join(f"{c[0].split('/')[1]} {('none' if c[1] is None else f'{c[1]:g}')}" for c in crossings)
@@ -133,9 +117,80 @@ def report(frame):
                        markdown(at95.reset_index(name="speedup")))
     if "mj_per_op" in frame and frame["mj_per_op"].notna().any():
         details.append("Energy at N=32 (median us and mJ per inference = mJ per op / N, same run):\n\n" + energy(frame))
-    if len(lines) == 2 and not details:
-        raise SystemExit("no direct_sparse results of the target sweeps in these files")
-    return "\n".join(lines) + "\n\n" + "\n\n".join(details) + "\n"
+    codegen = codegen_report(frame)
+    if len(lines) == 2 and not details and not codegen:
+        raise SystemExit("no direct_sparse or codegen results of the target sweeps in these files")
+    text = ""
+    if len(lines) > 2 or details:
+        text = "\n".join(lines) + "\n\n" + "\n\n".join(details) + "\n"
+    return text + ("\n" if text and codegen else "") + codegen
+
+
+def vgg_crossings(sparse, dense):
+    """(layer, crossover or None, ...) per VGG-19 conv3_1..conv5_4: the lowest swept sparsity from which
+    `sparse` is faster than `dense` at every higher one."""
+    crossings = []
+    for layer in VGG_CROSSOVER_LAYERS:
+        s = sparse[sparse.index.get_level_values("layer") == layer]
+        d = dense[dense.index.get_level_values("layer") == layer]
+        r = ratio(d, s)  # > 1: sparse wins
+        if not len(r):
+            continue
+        sparsities = list(r.index.get_level_values("weight_sparsity"))
+        wins = list(r.values > 1)
+        point = None
+        for i in range(len(sparsities)):
+            if all(wins[i:]):
+                point = sparsities[i]
+                break
+        crossings.append((layer, point, sparsities[0], sparsities[-1], r.values[-1]))
+    return crossings
+
+
+def codegen_report(frame):
+    """Issue 17's targets for the generated kernels; empty when the files hold no codegen result."""
+    rows = frame[(frame["backend"] == "codegen") & (frame["precision"] == "fp32")]
+    if not len(rows):
+        return ""
+    lines = ["codegen targets (issue 17):", "", "| # | target | goal | reached | met | gap |", "|---|---|---|---|---|---|"]
+
+    def add(number, target, goal, reached, met, gap):
+        lines.append(f"| {number} | {target} | {goal} | {reached} | {'yes' if met else 'NO'} | {gap if not met else '-'} |")
+
+    vgg = frame[frame["layer"].str.startswith("vgg19/")]
+    ours = best(vgg, "codegen", "fp32")
+    key = ours.index[(ours.index.get_level_values("layer") == "vgg19/conv4_2") &
+                     (ours.index.get_level_values("batch") == 32) &
+                     (np.isclose(ours.index.get_level_values("weight_sparsity"), 0.9))]
+    if len(key):
+        sel = vgg[(vgg["backend"] == "codegen") & (vgg["precision"] == "fp32") & (vgg["layer"] == "vgg19/conv4_2") &
+                  (vgg["batch"] == 32) & np.isclose(vgg["weight_sparsity"], 0.9)]
+        tf = float(sel["tflops_useful"].max())
+        add(1, "useful TFLOP/s, VGG-19 conv4_2, 90%, N=32", ">= 40", f"{tf:.1f}", tf >= 40, f"{40 / tf:.2f}x short")
+    crossings = vgg_crossings(ours, best(vgg, "cudnn", "fp32")) if len(ours) else []
+    if crossings:
+        ok = [c for c in crossings if c[1] is not None and c[1] <= 0.75 + 1e-9]
+        text = ", ".join(f"{c[0].split('/')[1]} {('none' if c[1] is None else f'{c[1]:g}')}" for c in crossings)
+        add(2, "crossover vs best cuDNN fp32, VGG-19 conv3_1..conv5_4, N=32", "<= 0.75 each",
+            f"{len(ok)}/{len(crossings)} layers; {text}", len(ok) == len(crossings),
+            f"{len(crossings) - len(ok)} layers cross above 0.75")
+    escort = escort_set_rows(frame)
+    mine = best(escort, "codegen", "fp32")
+    for number, baseline, goals in ((3, "cudnn", ((32, 3.0), (1, 2.0))), (4, "im2col_cusparse", ((32, 3.0), (1, 1.5)))):
+        over = ratio(best(escort, baseline, "fp32"), mine)
+        for batch, goal in goals:
+            sel = over[over.index.get_level_values("batch") == batch]
+            if len(sel):
+                g = geomean(sel)
+                add(number, f"geomean over best {baseline} fp32, Escort set, N={batch}", f">= {goal:g}x",
+                    f"{g:.2f}x ({len(sel)} layers)", g >= goal, f"{goal / g:.2f}x short")
+    over_escort = ratio(best(escort, "escort", "fp32"), mine)
+    if len(over_escort):
+        losing = over_escort[over_escort < 1]
+        add(8, "codegen at least as fast as escort (Escort set)", "every layer",
+            f"{len(over_escort) - len(losing)}/{len(over_escort)}; min {over_escort.min():.2f}x",
+            len(losing) == 0, f"{len(losing)} slower")
+    return "\n".join(lines) + "\n"
 
 
 def energy(frame):

@@ -173,6 +173,36 @@ class TargetsTest(unittest.TestCase):
         self.assertIn("conv3_1 0.6", rows["5"])  # loses at 0.5, wins from 0.6 up
         self.assertIn("| yes |", rows["5"])
         self.assertIn("1/1", rows["6"])
+        self.assertNotIn("codegen targets", text)  # no codegen result: no codegen table
+
+    def test_codegen_targets_have_their_own_goals(self):
+        rows = []
+        for layer in ("caffenet/conv2", "resnet50/res2a_branch2b"):
+            for batch in (1, 32):
+                rows += [result(layer, batch, 0.9, "codegen", "fp32", 10.0),
+                         result(layer, batch, 0.9, "escort", "fp32", 9.0),   # escort wins: target 8 missed
+                         result(layer, batch, 0.9, "im2col_cusparse", "fp32", 40.0),
+                         result(layer, batch, 0.9, "cudnn", "fp32", 25.0)]
+        for sparsity, ours in ((0.75, 150.0), (0.9, 60.0), (0.95, 40.0)):
+            rows += [result("vgg19/conv4_2", 32, sparsity, "codegen", "fp32", ours),
+                     result("vgg19/conv4_2", 32, sparsity, "cudnn", "fp32", 100.0)]
+        with tempfile.TemporaryDirectory() as d:
+            frame = report.load([write(d, "c.json", rows)])
+        import targets
+        text = targets.report(frame)
+        self.assertIn("codegen targets (issue 17)", text)
+        table = {}
+        for line in text.splitlines():
+            if line.startswith("| ") and not line.startswith("| #"):
+                table.setdefault(line.split(" | ")[0].strip("| "), []).append(line)
+        # 1e9 * 0.1 useful FLOPs (the test helper) over 60 us: 1.67 TFLOP/s, far from 40.
+        self.assertIn("1.7", table["1"][0])
+        self.assertIn("| NO |", table["1"][0])
+        self.assertIn("conv4_2 0.9", table["2"][0])  # loses at 0.75, wins from 0.9 up: above 0.75
+        self.assertIn("| NO |", table["2"][0])
+        self.assertIn("2.50x", table["3"][0])  # cuDNN 25 us / codegen 10 us
+        self.assertIn("4.00x", table["4"][0])
+        self.assertIn("0/4", table["8"][0])
 
 
 class LibraryTest(unittest.TestCase):
