@@ -55,6 +55,7 @@ struct BackendCase {
   bool nm_2_4 = false;            // a 2:4 mask
   bool skip_unsupported = false;  // for backends with shape limits: skip, but still run >= 18 cases
   bool imbalanced = false;        // a channel_imbalanced mask
+  double activation = 0.0;        // activation sparsity of the generated inputs
 };
 
 // Shapes whose K/groups and C/groups*R*S are multiples of 16, for blocked-ELL.
@@ -70,6 +71,7 @@ std::string case_name(const BackendCase& bc) {
   std::string name = bc.backend + "_" + to_string(bc.precision) + "_" + to_string(bc.layout);
   for (const auto& [key, value] : bc.params) name += "_" + key + value;
   if (bc.imbalanced) name += "_imbalanced";
+  if (bc.activation > 0) name += "_act" + std::to_string(int(bc.activation * 100));
   return name;  // no spaces: ctest test names
 }
 
@@ -93,6 +95,7 @@ TEST_P(BackendCorrectness, MatchesReferenceOnAwkwardShapes) {
         c.layer = layer;
         c.batch = batch;
         c.weight_sparsity = sparsity;
+        c.activation_sparsity = bc.activation;
         c.precision = bc.precision;
         c.layout = bc.layout;
         c.backend = bc.backend;
@@ -210,6 +213,14 @@ INSTANTIATE_TEST_SUITE_P(
             "codegen", Precision::fp32, Layout::nchw, {{"channels", "64"}, {"threads", "256"}}, 0, false, false, true},
         BackendCase{"codegen", Precision::fp16, Layout::nchw, {}, 0, false, false, true},
         BackendCase{"codegen", Precision::bf16, Layout::nchw, {}, 0, false, false, true}),
+    name_of);
+
+// ECR skips zero inputs: dense inputs, half zeros, and nearly all zeros.
+INSTANTIATE_TEST_SUITE_P(
+    Ecr, BackendCorrectness,
+    ::testing::Values(BackendCase{"ecr", Precision::fp32, Layout::nchw},
+                      BackendCase{"ecr", Precision::fp32, Layout::nchw, {}, 0, false, false, false, 0.5},
+                      BackendCase{"ecr", Precision::fp32, Layout::nchw, {}, 0, false, false, true, 0.99}),
     name_of);
 
 // Always instantiated: where cuSPARSELt was not found at build time, these skip with the reason.

@@ -8,7 +8,8 @@
   X(im2col_cusparse)                 \
   X(escort)                          \
   X(direct_sparse)                   \
-  X(codegen)
+  X(codegen)                         \
+  X(ecr)
 
 namespace scb {
 
