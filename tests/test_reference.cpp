@@ -67,6 +67,28 @@ TEST(CpuReference, SmallProblemsStayOnTheCpuAndSayWhere) {
   EXPECT_EQ(out.values, reference_conv_cpu(small, 1, iota(50), std::vector<float>(54, 0.5f)));
 }
 
+TEST(CpuReference, ReluThenMaxPoolWithCaffesWindows) {
+  using testing_support::make_layer;
+  Layer l = make_layer("pooled", 1, 4, 4, 1, 1, 1);
+  l.pool = PoolShape{2, 2, 0};
+  // A 4 x 4 map (1x1 conv of 1 channel: the conv output is the map itself).
+  const std::vector<double> conv = {1,  -2, 3,  0.5,  //
+                                    -1, 4,  -3, -4,   //
+                                    -5, -6, 2,  2.5,  //
+                                    -7, -8, 1,  -1};
+  EXPECT_EQ(relu_max_pool(conv, l, 1), (std::vector<double>{4, 3, 0, 2.5}));  // all-negative window: ReLU gives 0
+  // 3x3 windows, stride 2, on 4x4: Caffe's ceil mode gives 2 x 2 windows, the last ones clipped to the map.
+  l.pool = PoolShape{3, 2, 0};
+  ASSERT_EQ(l.pooled_P(), 2);
+  EXPECT_EQ(relu_max_pool(conv, l, 1), (std::vector<double>{4, 3, 2, 2.5}));
+  // Padding never wins: a window reaching into it takes the max of the map part only.
+  l.pool = PoolShape{2, 2, 1};
+  ASSERT_EQ(l.pooled_P(), 3);
+  EXPECT_EQ(relu_max_pool(conv, l, 1), (std::vector<double>{1, 3, 0.5, 0, 4, 2.5, 0, 1, 0}));
+  Layer no_pool = make_layer("plain", 1, 4, 4, 1, 1, 1);
+  EXPECT_THROW(relu_max_pool(conv, no_pool, 1), std::invalid_argument);
+}
+
 TEST(Compare, MetricsAndNaNDetection) {
   const std::vector<double> ref{3, 4, 0};
   auto m = compare_outputs(ref, {3, 4, 0});

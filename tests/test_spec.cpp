@@ -263,6 +263,39 @@ TEST(Sweep, TheChannelActivationPatternIsReadAndNamedInKeys) {
       5, "unknown activation_pattern", "channel");
 }
 
+TEST(Sweep, FuseTimesConvPlusPoolOnlyWhereTheLayerHasAPoolAndABackendFusesIt) {
+  // lenet5/conv2 has a pool; resnet50/res2a_branch2b has none. cudnn and the ECR baseline time conv alone.
+  const std::string head =
+      "layers: [{network: lenet5, names: [conv2]}, {network: resnet50, names: [res2a_branch2b]}]\n"
+      "batch: 1\nprecision: fp32\nfuse: [none, pool]\n";
+  expect_error(head + "backends: [ecr]\n", 5, "times the convolution alone", "exclude: [{backend: ecr, fuse: pool}]");
+  const Plan plan =
+      build_plan(parse_sweep(head + "backends: [ecr]\nexclude: [{backend: ecr, fuse: pool}]\n", "t.yaml"));
+  ASSERT_EQ(plan.cases.size(), 2u);
+  EXPECT_EQ(plan.unfusable, 1u) << "res2a_branch2b has no pool to fuse";
+  EXPECT_EQ(plan.excluded, 1u);
+  for (const auto& c : plan.cases) {
+    EXPECT_EQ(c.fuse, Fuse::none);
+    EXPECT_EQ(c.key().find("fuse="), std::string::npos) << "unfused keys stay as they were: " << c.key();
+  }
+  Case fused = plan.cases[0];
+  fused.fuse = Fuse::pool;
+  EXPECT_NE(fused.key().find(" mask=uniform fuse=pool "), std::string::npos) << fused.key();
+  EXPECT_NE(fused.data_key(), plan.cases[0].data_key()) << "another reference output";
+  EXPECT_EQ(fused.input_key(), plan.cases[0].input_key()) << "the same input";
+  // lenet5/conv2: 8 x 8 output, pooled 2/2 to 4 x 4.
+  EXPECT_EQ(fused.output_height(), 4);
+  EXPECT_EQ(fused.output_count(), 50 * 4 * 4);
+  expect_error(
+      "layers: [{network: resnet50, names: [res2a_branch2b]}]\nbatch: 1\nprecision: fp32\nfuse: [pool]\n"
+      "backends: [ecr]\n",
+      0, "no layer of the sweep has a pool");
+  expect_error(
+      "layers: [{network: lenet5, names: [conv2]}]\nbatch: 1\nprecision: fp32\nfuse: [both]\n"
+      "backends: [ecr]\n",
+      4, "unknown fuse 'both'", "none, pool");
+}
+
 TEST(Sweep, PublishedSpeedupsAreReadAndChecked) {
   const std::string published =
       "published:\n  source: \"A paper\"\n  speedups:\n"

@@ -69,6 +69,9 @@ class Backend {
   virtual std::string summary() const = 0;
   virtual std::vector<ParamDef> params() const { return {}; }
   virtual std::vector<ParamConstraint> constraints() const { return {}; }
+  // Whether it can time fuse: pool cases (conv, ReLU and the layer's max-pool as one op, writing the pooled
+  // output); the plan refuses such cases for every other backend.
+  virtual bool fuses_pool() const { return false; }
   // Why this backend cannot run the case, decided without a GPU; nothing if it can.
   virtual std::optional<Unsupported> unsupported(const Case& c) const = 0;
   // May leave work queued on any stream, the legacy default one included: the caller synchronizes the

@@ -56,12 +56,14 @@ std::string exclude_hint(const Case& c, const Unsupported& why) {
     value = to_string(c.mask.kind);
   else if (why.field == "batch")
     value = std::to_string(c.batch);
+  else if (why.field == "fuse")
+    value = to_string(c.fuse);
   else if (why.field == "backend")
     value = "";
   else
     value = c.layer.name;  // "layer", and any field an exclude rule cannot name
   const std::string field = why.field == "precision" || why.field == "layout" || why.field == "mask" ||
-                                    why.field == "batch" || why.field == "backend"
+                                    why.field == "batch" || why.field == "backend" || why.field == "fuse"
                                 ? why.field
                                 : "layer";
   std::string fields = "backend: " + c.backend;
@@ -134,13 +136,22 @@ void resolve_data_files(Plan& plan) {
 Plan build_plan(const Sweep& sweep) {
   check_backends(sweep);
   Plan plan = expand_cases(sweep);
+  if (plan.cases.empty() && plan.unfusable)
+    throw SpecError({sweep.file, 0, 0}, "no layer of the sweep has a pool, and 'fuse' asks for conv+pool only",
+                    "add 'none' to 'fuse', or choose layers with a 'pool:' in their network file");
   if (plan.cases.empty())
     throw SpecError({sweep.file, 0, 0}, "the sweep expands to no case (every case is excluded)",
                     "loosen the 'exclude' rules");
-  for (const auto& c : plan.cases)
-    if (const auto why = find_backend(c.backend)->unsupported(c))
+  for (const auto& c : plan.cases) {
+    const Backend* backend = find_backend(c.backend);
+    if (c.fuse == Fuse::pool && !backend->fuses_pool())
+      throw SpecError(c.backend_mark,
+                      "backend '" + c.backend + "' times the convolution alone; it cannot run case " + c.key(),
+                      exclude_hint(c, Unsupported{"fuse", ""}));
+    if (const auto why = backend->unsupported(c))
       throw SpecError(c.backend_mark, "backend '" + c.backend + "' cannot run case " + c.key() + ": " + why->reason,
                       exclude_hint(c, *why));
+  }
   resolve_data_files(plan);
   return plan;
 }
@@ -169,6 +180,7 @@ std::string describe_plan(const Sweep& sweep, const Plan& plan, bool list_cases)
     text += "; " + std::to_string(plan.nm_collapsed) + " merged (an N:M mask fixes the weight sparsity)";
   if (plan.file_mask_merged)
     text += "; " + std::to_string(plan.file_mask_merged) + " merged (a mask file fixes the weight sparsity)";
+  if (plan.unfusable) text += "; " + std::to_string(plan.unfusable) + " without a pool to fuse";
   text += "\nmeasure: scope " + to_string(sweep.measure.scope) + ", L2 " + (sweep.measure.cold_l2 ? "cold" : "hot") +
           ", >= " + std::to_string(sweep.measure.min_samples) +
           " samples, median noise <= " + format_fraction(sweep.measure.max_noise) + " or " +

@@ -17,8 +17,8 @@ std::string to_string(CaseStatus status) {
 }
 
 std::int64_t minimal_bytes(const Case& c, double weight_density) {
-  const double elements = double(c.layer.input_count(c.batch)) + double(c.layer.output_count(c.batch)) +
-                          double(c.layer.weight_count()) * weight_density;
+  const double elements =
+      double(c.layer.input_count(c.batch)) + double(c.output_count()) + double(c.layer.weight_count()) * weight_density;
   return std::int64_t(elements * double(bytes_per_element(storage_of(c.precision))) + 0.5);
 }
 
@@ -68,6 +68,7 @@ nlohmann::json case_to_json(const Case& c) {
       {"mask", c.mask.label()},
       {"precision", to_string(c.precision)},
       {"layout", to_string(c.layout)},
+      {"fuse", to_string(c.fuse)},
       {"backend", c.backend},
       {"tune", c.tune ? nlohmann::json{{"strategy", c.tune->strategy},
                                        {"budget", {{"evaluations", c.tune->evaluations}, {"seconds", c.tune->seconds}}},

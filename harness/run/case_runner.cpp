@@ -145,6 +145,7 @@ const CaseRunner::PreparedData& CaseRunner::data_for(const Case& c) {
     if (input == inputs_.end()) input = inputs_.emplace(storage, make_input(c, seed_)).first;
     PreparedData prepared{make_problem(c, seed_, input->second), {}};
     prepared.reference = reference_conv(c.layer, c.batch, prepared.host.input, prepared.host.weights, true);
+    if (c.fuse == Fuse::pool) prepared.reference.values = relu_max_pool(prepared.reference.values, c.layer, c.batch);
     it = data_.emplace(storage, std::move(prepared)).first;
   }
   return it->second;
@@ -205,7 +206,7 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
                                   CaseResult& result, const MeasureSettings& timing, bool extra_passes) {
   const Layer& l = c.layer;
   const StorageType storage = storage_of(c.precision);
-  const std::size_t output_bytes = std::size_t(l.output_count(c.batch)) * bytes_per_element(storage);
+  const std::size_t output_bytes = std::size_t(c.output_count()) * bytes_per_element(storage);
   DeviceBuffer output(output_bytes);
   const DeviceProblem problem{data.host, uploaded.input, uploaded.weights.get(), output.get()};
   const Backend* backend = find_backend(c.backend);
@@ -240,8 +241,8 @@ void CaseRunner::verify_then_time(const Case& c, const PreparedData& data, const
       op->run(gpu_.stream());
       SCB_CUDA(cudaStreamSynchronize(gpu_.stream()));
       SCB_CUDA(cudaMemcpy(raw.data(), output.get(), output_bytes, cudaMemcpyDeviceToHost));
-      result.verify.metrics =
-          compare_raw_output(data.reference.values, raw, c.batch, l.K, l.P(), l.Q(), c.layout, storage);
+      result.verify.metrics = compare_raw_output(data.reference.values, raw, c.batch, l.K, c.output_height(),
+                                                 c.output_width(), c.layout, storage);
       result.verify.passed = within_tolerance(result.verify.metrics, result.verify.tolerance);
       if (result.verify.passed) break;
       if (order.indices.size() > 1) {

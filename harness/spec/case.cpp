@@ -35,8 +35,13 @@ std::string Case::pattern_suffix() const {
 
 std::string Case::data_key() const {
   return layer.id() + " N=" + std::to_string(batch) + " ws=" + format_fraction(weight_sparsity) +
-         " as=" + format_fraction(activation_sparsity) + pattern_suffix() + " mask=" + mask.label();
+         " as=" + format_fraction(activation_sparsity) + pattern_suffix() + " mask=" + mask.label() +
+         (fuse == Fuse::pool ? " fuse=pool" : "");
 }
+
+int Case::output_height() const { return fuse == Fuse::pool ? layer.pooled_P() : layer.P(); }
+int Case::output_width() const { return fuse == Fuse::pool ? layer.pooled_Q() : layer.Q(); }
+std::int64_t Case::output_count() const { return std::int64_t(batch) * layer.K * output_height() * output_width(); }
 
 std::string Case::input_key() const {
   return layer.id() + " N=" + std::to_string(batch) + " as=" + format_fraction(activation_sparsity) + pattern_suffix();
@@ -55,6 +60,8 @@ bool rule_matches(const ExcludeRule& rule, const Case& c) {
       actual = to_string(c.precision);
     else if (field == "layout")
       actual = to_string(c.layout);
+    else if (field == "fuse")
+      actual = to_string(c.fuse);
     else if (field == "mask")
       actual = value == to_string(c.mask.kind) ? value : c.mask.label();
     else if (field == "network")
@@ -78,36 +85,42 @@ Plan expand_cases(const Sweep& sweep) {
           for (const auto& as : sweep.activation_sparsities)
             for (const auto precision : sweep.precisions)
               for (const auto layout : sweep.layouts)
-                for (const auto& backend : sweep.backends)
-                  for (const auto& params : backend.param_sets) {
-                    Case c;
-                    c.layer = layer;
-                    c.batch = batch;
-                    c.mask = mask;
-                    c.weight_sparsity = mask.kind == MaskKind::nm ? 1.0 - double(mask.n) / mask.m
-                                                                  : ws.resolve(layer.default_weight_sparsity);
-                    c.activation_sparsity = as.resolve(layer.default_activation_sparsity);
-                    c.activation_pattern = sweep.activation_pattern;
-                    c.activation = sweep.activation;
-                    c.precision = precision;
-                    c.layout = layout;
-                    c.backend = backend.name;
-                    c.params = params.values;
-                    c.tune = backend.tune;
-                    c.backend_mark = backend.tune ? backend.tune->mark : params.mark;
-                    bool excluded = false;
-                    for (const auto& rule : sweep.excludes) excluded = excluded || rule_matches(rule, c);
-                    if (excluded) {
-                      ++plan.excluded;
-                      continue;
+                for (const auto fuse : sweep.fuses)
+                  for (const auto& backend : sweep.backends)
+                    for (const auto& params : backend.param_sets) {
+                      if (fuse == Fuse::pool && !layer.pool) {
+                        ++plan.unfusable;
+                        continue;
+                      }
+                      Case c;
+                      c.fuse = fuse;
+                      c.layer = layer;
+                      c.batch = batch;
+                      c.mask = mask;
+                      c.weight_sparsity = mask.kind == MaskKind::nm ? 1.0 - double(mask.n) / mask.m
+                                                                    : ws.resolve(layer.default_weight_sparsity);
+                      c.activation_sparsity = as.resolve(layer.default_activation_sparsity);
+                      c.activation_pattern = sweep.activation_pattern;
+                      c.activation = sweep.activation;
+                      c.precision = precision;
+                      c.layout = layout;
+                      c.backend = backend.name;
+                      c.params = params.values;
+                      c.tune = backend.tune;
+                      c.backend_mark = backend.tune ? backend.tune->mark : params.mark;
+                      bool excluded = false;
+                      for (const auto& rule : sweep.excludes) excluded = excluded || rule_matches(rule, c);
+                      if (excluded) {
+                        ++plan.excluded;
+                        continue;
+                      }
+                      // Repeats arise when axis values coincide (two 'default' entries, or N:M masks).
+                      if (!seen.insert(c.key()).second) {
+                        if (mask.kind == MaskKind::nm) ++plan.nm_collapsed;
+                        continue;
+                      }
+                      plan.cases.push_back(std::move(c));
                     }
-                    // Repeats arise when axis values coincide (two 'default' entries, or N:M masks).
-                    if (!seen.insert(c.key()).second) {
-                      if (mask.kind == MaskKind::nm) ++plan.nm_collapsed;
-                      continue;
-                    }
-                    plan.cases.push_back(std::move(c));
-                  }
   return plan;
 }
 

@@ -19,6 +19,7 @@ struct Case {
   MaskSpec mask;
   Precision precision = Precision::fp32;
   Layout layout = Layout::nchw;
+  Fuse fuse = Fuse::none;
   std::string backend;
   Params params;
   std::optional<TuneSpec> tune;  // params chosen by the tuner (then `params` is empty)
@@ -32,6 +33,10 @@ struct Case {
   // in their weights share it.
   std::string input_key() const;
   std::string params_text() const;
+  // The op's output: N x K x P x Q of the convolution, or of the pool when fused.
+  int output_height() const;
+  int output_width() const;
+  std::int64_t output_count() const;
   // After "as=0.5000" in keys: "f" a feature-map file, "c" clustered, "ch" channel, "" uniform.
   std::string pattern_suffix() const;
 };
@@ -41,6 +46,7 @@ struct Plan {
   std::size_t excluded = 0;          // dropped by the sweep's exclude rules
   std::size_t file_mask_merged = 0;  // likewise for masks read from files (labelled with their real sparsity)
   std::size_t nm_collapsed = 0;      // N:M masks fix the sparsity, so the sparsity axis is not crossed with them
+  std::size_t unfusable = 0;         // fuse: pool on layers without a pool
 };
 
 Plan expand_cases(const Sweep& sweep);

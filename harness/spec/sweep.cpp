@@ -26,6 +26,7 @@ const std::vector<std::string> kSweepKeys{"name",
                                           "mask",
                                           "precision",
                                           "layout",
+                                          "fuse",
                                           "backends",
                                           "exclude",
                                           "measure",
@@ -35,7 +36,8 @@ const std::vector<std::string> kMaskKeys{"kind", "size", "n", "m", "path"};
 const std::vector<std::string> kBackendKeys{"name", "params", "tune"};
 const std::vector<std::string> kTuneKeys{"strategy", "budget", "space"};
 const std::vector<std::string> kBudgetKeys{"evaluations", "seconds"};
-const std::vector<std::string> kExcludeKeys{"backend", "precision", "layout", "mask", "network", "layer", "batch"};
+const std::vector<std::string> kExcludeKeys{"backend", "precision", "layout", "mask",
+                                            "network", "layer",     "batch",  "fuse"};
 const std::vector<std::string> kPublishedKeys{"source", "speedups"};
 const std::vector<std::string> kSpeedupKeys{"sparse", "baseline", "layer", "batch", "speedup", "note"};
 const std::vector<std::string> kMeasureKeys{"scope",        "l2",          "launch",    "warmup_runs",
@@ -565,6 +567,8 @@ Sweep sweep_from_text(const std::string& text, const std::string& file_name,
   sweep.layouts = root["layout"]
                       ? read_enum_list<Layout>(reader, root["layout"], "layout", parse_layout, layout_names())
                       : std::vector<Layout>{Layout::nchw};
+  sweep.fuses = root["fuse"] ? read_enum_list<Fuse>(reader, root["fuse"], "fuse", parse_fuse, fuse_names())
+                             : std::vector<Fuse>{Fuse::none};
   for (const auto& item : reader.read_list(root["backends"], "backends"))
     sweep.backends.push_back(parser.read_backend(item));
   if (root["exclude"]) {

@@ -111,6 +111,7 @@ struct Sweep {
   std::vector<MaskSpec> masks;
   std::vector<Precision> precisions;
   std::vector<Layout> layouts;
+  std::vector<Fuse> fuses;  // pool: conv + ReLU + the layer's max-pool as one op (layers with a pool: only)
   std::vector<BackendSpec> backends;
   std::vector<ExcludeRule> excludes;
   MeasureSettings measure;

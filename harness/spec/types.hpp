@@ -12,6 +12,8 @@ enum class Layout { nchw, nhwc };
 enum class MaskKind { uniform, channel_imbalanced, block, nm, file, weights };
 // channel: whole channels of an image zero, as ReLU leaves dead channels in deep layers.
 enum class ActivationPattern { uniform, clustered, channel };
+// What a case times: the convolution alone, or convolution, ReLU and the layer's max-pool as one op.
+enum class Fuse { none, pool };
 
 // How values are stored in memory: tf32 is fp32 storage computed on tensor cores.
 enum class StorageType { fp32, fp16, bf16 };
@@ -20,17 +22,20 @@ std::size_t bytes_per_element(StorageType storage);
 
 std::string to_string(Precision value);
 std::string to_string(Layout value);
+std::string to_string(Fuse value);
 std::string to_string(MaskKind value);
 std::string to_string(ActivationPattern value);
 std::string to_string(StorageType value);
 
 std::optional<Precision> parse_precision(const std::string& text);
 std::optional<Layout> parse_layout(const std::string& text);
+std::optional<Fuse> parse_fuse(const std::string& text);
 std::optional<MaskKind> parse_mask_kind(const std::string& text);
 std::optional<ActivationPattern> parse_activation_pattern(const std::string& text);
 
 std::vector<std::string> precision_names();
 std::vector<std::string> layout_names();
+std::vector<std::string> fuse_names();
 std::vector<std::string> mask_kind_names();
 
 }  // namespace scb

@@ -24,4 +24,8 @@ struct ReferenceOutput {
 ReferenceOutput reference_conv(const Layer& layer, int batch, const std::vector<float>& input,
                                const std::vector<float>& weights, bool gpu_available);
 
+// ReLU, then the layer's max-pool (Caffe's windows: clipped to the map, padding never wins), of an
+// N x K x P x Q convolution output; N x K x pooled_P x pooled_Q, in FP64.
+std::vector<double> relu_max_pool(const std::vector<double>& conv, const Layer& layer, int batch);
+
 }  // namespace scb

@@ -1,5 +1,8 @@
 #include "harness/verify/reference.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace scb {
 
 std::vector<double> reference_conv_cpu(const Layer& l, int batch, const std::vector<float>& input,
@@ -38,6 +41,30 @@ ReferenceOutput reference_conv(const Layer& layer, int batch, const std::vector<
   if (gpu_available && macs > kCpuReferenceMaxMacs)
     return {reference_conv_gpu(layer, batch, input, weights), "gpu_fp64"};
   return {reference_conv_cpu(layer, batch, input, weights), "cpu_fp64"};
+}
+
+std::vector<double> relu_max_pool(const std::vector<double>& conv, const Layer& l, int batch) {
+  if (!l.pool) throw std::invalid_argument("relu_max_pool: layer " + l.id() + " has no pool");
+  const PoolShape& pool = *l.pool;
+  const int P = l.P(), Q = l.Q(), PP = l.pooled_P(), PQ = l.pooled_Q();
+  std::vector<double> out(std::size_t(batch) * l.K * PP * PQ);
+  std::size_t o = 0;
+  for (int n = 0; n < batch; ++n)
+    for (int k = 0; k < l.K; ++k) {
+      const double* map = conv.data() + (std::size_t(n) * l.K + k) * P * Q;
+      for (int y = 0; y < PP; ++y)
+        for (int x = 0; x < PQ; ++x, ++o) {
+          const int y0 = std::max(0, y * pool.stride - pool.pad),
+                    y1 = std::min(P, y * pool.stride - pool.pad + pool.size);
+          const int x0 = std::max(0, x * pool.stride - pool.pad),
+                    x1 = std::min(Q, x * pool.stride - pool.pad + pool.size);
+          double best = 0.0;  // ReLU: nothing below zero
+          for (int yy = y0; yy < y1; ++yy)
+            for (int xx = x0; xx < x1; ++xx) best = std::max(best, map[std::size_t(yy) * Q + xx]);
+          out[o] = best;
+        }
+    }
+  return out;
 }
 
 }  // namespace scb
