@@ -33,6 +33,36 @@ TEST(BackendRules, EscortIsFp32AndNchwOnly) {
   EXPECT_TRUE(escort->unsupported(nhwc).has_value());
 }
 
+TEST(BackendRules, OnlyPecrAndCudnnFuseAPoolAndCudnnOnlyWhereItsRoundingAgrees) {
+  for (const auto& backend : all_backends())
+    EXPECT_EQ(backend->fuses_pool(), backend->name() == "pecr" || backend->name() == "cudnn") << backend->name();
+  Case c = case_for("pecr");
+  EXPECT_EQ(find_backend("pecr")->unsupported(c)->field, "fuse") << "pecr times conv+pool only";
+  c.fuse = Fuse::pool;
+  c.layer.pool = PoolShape{2, 2, 0};  // 28 x 28 -> 14 x 14
+  EXPECT_FALSE(find_backend("pecr")->unsupported(c).has_value());
+  c.backend = "cudnn";
+  EXPECT_FALSE(find_backend("cudnn")->unsupported(c).has_value());
+  // A 27 x 27 map pooled 2/2: Caffe rounds up to 14, cuDNN down to 13.
+  c.layer = make_layer("odd", 64, 27, 27, 96, 3, 3, 1, 1, 1);
+  c.layer.pool = PoolShape{2, 2, 0};
+  const auto why = find_backend("cudnn")->unsupported(c);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_EQ(why->field, "layer");
+  EXPECT_NE(why->reason.find("rounds down"), std::string::npos) << why->reason;
+  EXPECT_FALSE(find_backend("pecr")->unsupported(c).has_value()) << "pecr pools with the layer's own windows";
+}
+
+TEST(BackendRules, EcrIsFp32AndNchwOnly) {
+  const Backend* ecr = find_backend("ecr");
+  ASSERT_NE(ecr, nullptr);
+  EXPECT_FALSE(ecr->unsupported(case_for("ecr")).has_value());
+  EXPECT_EQ(ecr->unsupported(case_for("ecr", Precision::fp16))->field, "precision");
+  Case nhwc = case_for("ecr");
+  nhwc.layout = Layout::nhwc;
+  EXPECT_EQ(ecr->unsupported(nhwc)->field, "layout");
+}
+
 TEST(BackendRules, DirectSparseTakesFp32Fp16Bf16ButNotTf32) {
   const Backend* direct = find_backend("direct_sparse");
   ASSERT_NE(direct, nullptr);

@@ -124,6 +124,58 @@ TEST_P(BackendCorrectness, MatchesReferenceOnAwkwardShapes) {
 
 std::string name_of(const ::testing::TestParamInfo<BackendCase>& info) { return case_name(info.param); }
 
+// Layers with a pool, for fuse: pool (conv, ReLU, max-pool as one op): 2x2/2 and 3x3/2 (Caffe's rounding up
+// and cuDNN's down agree on these maps), odd sizes, stride, padding, groups.
+std::vector<Layer> pooled_layers() {
+  std::vector<Layer> layers = {
+      make_layer("pool2_c3", 3, 10, 10, 5, 3, 3, 1, 1, 1),             // conv 10x10, pooled 5x5
+      make_layer("pool3_stride2_conv", 8, 25, 25, 12, 3, 3, 2, 1, 2),  // conv 13x13, pooled 3/2 to 6x6
+      make_layer("pool2_5x5_pad2", 4, 16, 16, 6, 5, 5, 1, 2, 1),       // conv 16x16, pooled 8x8
+  };
+  layers[0].pool = PoolShape{2, 2, 0};
+  layers[1].pool = PoolShape{3, 2, 0};
+  layers[2].pool = PoolShape{2, 2, 0};
+  return layers;
+}
+
+class FusedCorrectness : public ::testing::TestWithParam<BackendCase> {};
+
+TEST_P(FusedCorrectness, ConvReluPoolMatchesReference) {
+  SCB_REQUIRE_GPU();
+  const BackendCase& bc = GetParam();
+  CaseRunner runner(7, quick_settings());
+  const Backend* backend = find_backend(bc.backend);
+  ASSERT_NE(backend, nullptr) << bc.backend;
+  ASSERT_TRUE(backend->fuses_pool());
+  int ran = 0;
+  for (const Layer& layer : pooled_layers())
+    for (const int batch : {1, 3, 32})
+      for (const double activation : {0.0, 0.5, 0.99}) {
+        Case c;
+        c.layer = layer;
+        c.batch = batch;
+        c.weight_sparsity = 0.8;
+        c.activation_sparsity = activation;
+        c.precision = bc.precision;
+        c.layout = bc.layout;
+        c.fuse = Fuse::pool;
+        c.backend = bc.backend;
+        c.mask.kind = MaskKind::channel_imbalanced;
+        ASSERT_FALSE(backend->unsupported(c).has_value()) << c.key() << ": " << backend->unsupported(c)->reason;
+        ++ran;
+        const CaseResult r = runner.run(c);
+        EXPECT_EQ(r.status, CaseStatus::ok) << c.key() << ": " << r.error;
+        EXPECT_TRUE(r.verify.checked && r.verify.passed) << c.key();
+      }
+  EXPECT_EQ(ran, 27);
+}
+
+INSTANTIATE_TEST_SUITE_P(Pooled, FusedCorrectness,
+                         ::testing::Values(BackendCase{"pecr", Precision::fp32, Layout::nchw},
+                                           BackendCase{"cudnn", Precision::fp32, Layout::nchw},
+                                           BackendCase{"cudnn", Precision::fp16, Layout::nhwc}),
+                         name_of);
+
 INSTANTIATE_TEST_SUITE_P(Cudnn, BackendCorrectness,
                          ::testing::Values(BackendCase{"cudnn", Precision::fp32, Layout::nchw},
                                            BackendCase{"cudnn", Precision::tf32, Layout::nchw},

@@ -72,6 +72,11 @@ struct CudnnDescriptor {
 using TensorDescriptor = CudnnDescriptor<cudnnTensorDescriptor_t, cudnnDestroyTensorDescriptor>;
 using FilterDescriptor = CudnnDescriptor<cudnnFilterDescriptor_t, cudnnDestroyFilterDescriptor>;
 using ConvolutionDescriptor = CudnnDescriptor<cudnnConvolutionDescriptor_t, cudnnDestroyConvolutionDescriptor>;
+using ActivationDescriptor = CudnnDescriptor<cudnnActivationDescriptor_t, cudnnDestroyActivationDescriptor>;
+using PoolingDescriptor = CudnnDescriptor<cudnnPoolingDescriptor_t, cudnnDestroyPoolingDescriptor>;
+
+// cuDNN's pooled size rounds down; Caffe's (the layer files') rounds up, and the two differ on some maps.
+int cudnn_pooled_size(int input, const PoolShape& pool) { return (input + 2 * pool.pad - pool.size) / pool.stride + 1; }
 
 class CudnnOp final : public PreparedOp {
  public:
@@ -96,6 +101,7 @@ class CudnnOp final : public PreparedOp {
       throw BackendError("cuDNN computes output " + std::to_string(p) + "x" + std::to_string(q) +
                          ", the layer expects " + std::to_string(l.P()) + "x" + std::to_string(l.Q()));
     SCB_CUDNN(cudnnSetTensor4dDescriptor(y_.handle, format, type, n, k, p, q));
+    if (c.fuse == Fuse::pool) set_up_relu_and_pool(c, format, type);
 
     if (forced_algo == "auto") {
       find_algorithms(c.precision);
@@ -136,11 +142,17 @@ class CudnnOp final : public PreparedOp {
     details_["workspace_bytes"] = workspace_bytes_;
   }
 
+  // Unfused: the convolution into the output. Fused: the convolution into its own buffer, ReLU in place,
+  // then the max-pool into the output, one op.
   void run(cudaStream_t stream) override {
     SCB_CUDNN(cudnnSetStream(handle_, stream));
     const float alpha = 1.0f, beta = 0.0f;
+    void* conv_out = fused_ ? conv_out_.get() : data_.output;
     SCB_CUDNN(cudnnConvolutionForward(handle_, &alpha, x_.handle, data_.input, w_.handle, data_.weights, conv_.handle,
-                                      algorithm_, workspace_.get(), workspace_bytes_, &beta, y_.handle, data_.output));
+                                      algorithm_, workspace_.get(), workspace_bytes_, &beta, y_.handle, conv_out));
+    if (!fused_) return;
+    SCB_CUDNN(cudnnActivationForward(handle_, relu_.handle, &alpha, y_.handle, conv_out, &beta, y_.handle, conv_out));
+    SCB_CUDNN(cudnnPoolingForward(handle_, pool_.handle, &alpha, y_.handle, conv_out, &beta, z_.handle, data_.output));
   }
 
   nlohmann::json details() const override { return details_; }
@@ -149,6 +161,27 @@ class CudnnOp final : public PreparedOp {
   // cudnnFind runs every algorithm once (cuDNN allocates its own scratch). Its own ranking is not used: it
   // times each algorithm once and its pick flipped between runs among algorithms up to 4x apart; the
   // runner times the candidates again, as it times cases.
+  void set_up_relu_and_pool(const Case& c, cudnnTensorFormat_t format, cudnnDataType_t type) {
+    const Layer& l = c.layer;
+    const PoolShape& pool = *l.pool;
+    fused_ = true;
+    SCB_CUDNN(cudnnCreateActivationDescriptor(&relu_.handle));
+    SCB_CUDNN(cudnnSetActivationDescriptor(relu_.handle, CUDNN_ACTIVATION_RELU, CUDNN_NOT_PROPAGATE_NAN, 0.0));
+    SCB_CUDNN(cudnnCreatePoolingDescriptor(&pool_.handle));
+    // After ReLU every value is >= 0, so whether the padding counts as zero or is skipped cannot change a max.
+    SCB_CUDNN(cudnnSetPooling2dDescriptor(pool_.handle, CUDNN_POOLING_MAX, CUDNN_NOT_PROPAGATE_NAN, pool.size,
+                                          pool.size, pool.pad, pool.pad, pool.stride, pool.stride));
+    int n = 0, k = 0, p = 0, q = 0;
+    SCB_CUDNN(cudnnGetPooling2dForwardOutputDim(pool_.handle, y_.handle, &n, &k, &p, &q));
+    if (p != c.output_height() || q != c.output_width())
+      throw BackendError("cuDNN pools to " + std::to_string(p) + "x" + std::to_string(q) + ", the layer expects " +
+                         std::to_string(c.output_height()) + "x" + std::to_string(c.output_width()));
+    SCB_CUDNN(cudnnCreateTensorDescriptor(&z_.handle));
+    SCB_CUDNN(cudnnSetTensor4dDescriptor(z_.handle, format, type, n, k, p, q));
+    conv_out_ = DeviceBuffer(std::size_t(c.batch) * l.K * l.P() * l.Q() * bytes_per_element(storage_of(c.precision)));
+    details_["fused"] = "cudnnConvolutionForward, cudnnActivationForward (ReLU, in place), cudnnPoolingForward (max)";
+  }
+
   void find_algorithms(Precision precision) {
     std::array<cudnnConvolutionFwdAlgoPerf_t, CUDNN_CONVOLUTION_FWD_ALGO_COUNT> results{};
     int returned = 0;
@@ -179,6 +212,11 @@ class CudnnOp final : public PreparedOp {
   std::size_t workspace_bytes_ = 0;
   DeviceBuffer workspace_;
   std::vector<cudnnConvolutionFwdAlgoPerf_t> candidates_;  // in cudnnFind's order; forced: the one algorithm
+  bool fused_ = false;  // fuse: pool: the conv writes conv_out_, ReLU and the pool write the output (z_)
+  TensorDescriptor z_;
+  ActivationDescriptor relu_;
+  PoolingDescriptor pool_;
+  DeviceBuffer conv_out_;
   nlohmann::json details_ = nlohmann::json::object();
 };
 
@@ -187,7 +225,7 @@ class CudnnBackend final : public Backend {
   std::string name() const override { return "cudnn"; }
   std::string summary() const override {
     return "cuDNN forward convolution; fastest algorithm per case, cudnnFind's candidates re-timed (fp32 = FMA only, "
-           "no TF32)";
+           "no TF32); with fuse: pool, then ReLU and max-pooling in the same op";
   }
   std::vector<ParamDef> params() const override {
     ParamDef algo{
@@ -198,9 +236,21 @@ class CudnnBackend final : public Backend {
     for (const auto& [a, name] : kAlgorithms) algo.values.push_back(name);
     return {algo};
   }
+  // Fused, it is the dense conv + pool baseline: cuDNN's convolution, ReLU and max-pool timed as one op.
+  bool fuses_pool() const override { return true; }
   // cuDNN takes every precision, layout and groups value a sweep can name; an algorithm that
   // refuses a shape at run time is recorded as that case's error.
-  std::optional<Unsupported> unsupported(const Case&) const override { return std::nullopt; }
+  std::optional<Unsupported> unsupported(const Case& c) const override {
+    if (c.fuse == Fuse::pool) {
+      const PoolShape& pool = *c.layer.pool;
+      if (cudnn_pooled_size(c.layer.P(), pool) != c.output_height() ||
+          cudnn_pooled_size(c.layer.Q(), pool) != c.output_width())
+        return Unsupported{"layer", "cuDNN's pooled size rounds down and the layer's (Caffe's) rounds up here: " +
+                                        std::to_string(c.output_height()) + "x" + std::to_string(c.output_width()) +
+                                        " pooled outputs"};
+    }
+    return std::nullopt;
+  }
   std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const override {
     return std::make_unique<CudnnOp>(gpu, c, data, param(c, "algo"));
   }

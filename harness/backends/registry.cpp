@@ -9,7 +9,8 @@
   X(escort)                          \
   X(direct_sparse)                   \
   X(codegen)                         \
-  X(ecr)
+  X(ecr)                             \
+  X(pecr)
 
 namespace scb {
 
