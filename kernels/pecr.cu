@@ -19,7 +19,8 @@ __global__ void pecr_kernel(const float* __restrict__ input, const float* __rest
   const int n = blockIdx.z / s.K, k = blockIdx.z % s.K;
   const int channels = s.C / s.groups, group = k / (s.K / s.groups);
   // This thread's convolution output inside the pooling window; windows clipped to the map, padding never wins.
-  const int p = blockIdx.y * pool.stride - pool.pad + threadIdx.y, q = blockIdx.x * pool.stride - pool.pad + threadIdx.x;
+  const int p = blockIdx.y * pool.stride - pool.pad + threadIdx.y,
+            q = blockIdx.x * pool.stride - pool.pad + threadIdx.x;
   float value = -FLT_MAX;
   if (p >= 0 && p < s.P && q >= 0 && q < s.Q) {
     const int h0 = p * s.stride_h - s.pad_h, w0 = q * s.stride_w - s.pad_w;

@@ -28,9 +28,12 @@ def results_of(path):
 
 
 def label_of(case):
-    """One backend configuration as the tables name it: 'cudnn fp32', 'im2col_cusparse{format=csr} fp32'."""
+    """One backend configuration as the tables name it: 'cudnn fp32', 'im2col_cusparse{format=csr} fp32',
+    'pecr+pool fp32' (fuse: pool)."""
     params = case.get("params") or {}
     text = case["backend"]
     if params:
         text += "{" + ",".join(f"{k}={v}" for k, v in sorted(params.items())) + "}"
+    if case.get("fuse") == "pool":
+        text += "+pool"  # conv + ReLU + max-pool as one op: compared only with other fused cases
     return f"{text} {case['precision']}"

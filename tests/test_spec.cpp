@@ -294,6 +294,13 @@ TEST(Sweep, FuseTimesConvPlusPoolOnlyWhereTheLayerHasAPoolAndABackendFusesIt) {
       "layers: [{network: lenet5, names: [conv2]}]\nbatch: 1\nprecision: fp32\nfuse: [both]\n"
       "backends: [ecr]\n",
       4, "unknown fuse 'both'", "none, pool");
+  // A published speedup of fused cases names them with +pool.
+  const Sweep with_published =
+      parse_sweep(head +
+                      "backends: [pecr, cudnn]\npublished: {source: x, speedups: [{sparse: \"pecr+pool fp32\", "
+                      "baseline: \"cudnn+pool fp16\", speedup: 4.3}]}\n",
+                  "t.yaml");
+  EXPECT_EQ(with_published.published.speedups.at(0).sparse, "pecr+pool fp32");
 }
 
 TEST(Sweep, PublishedSpeedupsAreReadAndChecked) {

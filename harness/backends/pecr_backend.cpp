@@ -23,7 +23,8 @@ class PecrOp final : public PreparedOp {
   }
 
   nlohmann::json details() const override {
-    return {{"threads_per_block", pool_.size * pool_.size}, {"blocks", (long long)pool_.P * pool_.Q * shape_.N * shape_.K}};
+    return {{"threads_per_block", pool_.size * pool_.size},
+            {"blocks", (long long)pool_.P * pool_.Q * shape_.N * shape_.K}};
   }
 
  private:

@@ -263,13 +263,15 @@ class SweepParser {
     return tune;
   }
 
-  // A label is "backend{params} precision"; its backend must be one the sweep runs.
+  // A label is "backend{params}+pool precision" (+pool: a fuse: pool case); its backend must be one the sweep
+  // runs.
   void check_label(const YAML::Node& node, const std::string& label, const Sweep& sweep) const {
     const auto space = label.rfind(' ');
     if (space == std::string::npos || !parse_precision(label.substr(space + 1)))
       reader_.fail(node, "'" + label + "' is not a result label",
-                   "write 'backend precision' or 'backend{name=value} precision', e.g. 'cudnn fp32'");
-    const std::string backend = label.substr(0, std::min(label.find('{'), space));
+                   "write 'backend precision' or 'backend{name=value} precision', e.g. 'cudnn fp32' "
+                   "(with +pool for fused conv + pool: 'cudnn+pool fp16')");
+    const std::string backend = label.substr(0, std::min({label.find('{'), label.find('+'), space}));
     for (const auto& b : sweep.backends)
       if (b.name == backend) return;
     reader_.fail(node, "published speedup names backend '" + backend + "', which this sweep does not run",

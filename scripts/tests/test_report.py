@@ -60,6 +60,13 @@ class ReportTest(unittest.TestCase):
         frame = report.load([self.path])
         self.assertEqual(sorted(frame["label"].unique()), ["cudnn fp32", "im2col_cusparse{format=csr} fp32"])
 
+    def test_fused_cases_are_labelled_apart(self):
+        from results_io import label_of
+        case = {"backend": "cudnn", "precision": "fp16", "params": {}}
+        self.assertEqual(label_of(case), "cudnn fp16")
+        self.assertEqual(label_of(dict(case, fuse="none")), "cudnn fp16")
+        self.assertEqual(label_of(dict(case, fuse="pool")), "cudnn+pool fp16")
+
     def test_filter_keeps_only_matching_keys(self):
         frame = report.load([self.path], "conv5_1 N=1 ")
         self.assertEqual(set(frame["layer"]), {"vgg19/conv5_1"})
