@@ -41,6 +41,7 @@ def load(paths, key_filter=None):
                 "layer": f"{c['network']}/{c['layer']}",
                 "batch": c["batch"],
                 "weight_sparsity": round(c["weight_sparsity"], 4),
+                "activation_sparsity": round(c.get("activation_sparsity", 0.0), 4),
                 "mask": c["mask"],
                 "layout": c["layout"],
                 "label": label_of(c),
@@ -63,6 +64,9 @@ def load(paths, key_filter=None):
 def speedup_table(frame, baseline=None):
     """Rows: layer, batch, sparsity; columns: labels; cells: median us (and speedup vs baseline)."""
     index = ["layer", "batch", "weight_sparsity"]
+    # Activation-sparsity sweeps (ECR, PECR) vary the input at one weight sparsity.
+    if frame["activation_sparsity"].nunique() > 1:
+        index.append("activation_sparsity")
     # The sparse 2:4 rows share the layer with uniform rows: keep the mask in the row key.
     if frame["mask"].nunique() > 1:
         index.append("mask")
@@ -149,7 +153,7 @@ def our_speedups(frame, sparse, baseline, layer=None, batch=None):
         rows = rows[rows["layer"] == layer]
     if batch:
         rows = rows[rows["batch"] == batch]
-    key = ["layer", "batch", "weight_sparsity", "mask"]
+    key = ["layer", "batch", "weight_sparsity", "activation_sparsity", "mask"]
     s = rows[rows["label"] == sparse].set_index(key)["median_us"]
     b = rows[rows["label"] == baseline].set_index(key)["median_us"]
     common = s.index.intersection(b.index)

@@ -67,6 +67,18 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(label_of(dict(case, fuse="none")), "cudnn fp16")
         self.assertEqual(label_of(dict(case, fuse="pool")), "cudnn+pool fp16")
 
+    def test_activation_sparsity_keeps_pairs_apart(self):
+        rows = []
+        for activation, ecr_us in ((0.5, 40.0), (0.9, 10.0)):
+            for backend, us in (("ecr", ecr_us), ("cudnn", 20.0)):
+                r = result("vgg19/conv4_2", 32, 0.0, backend, "fp32", us)
+                r["case"]["activation_sparsity"] = activation
+                r["case"]["key"] += f" as={activation}"
+                rows.append(r)
+        with tempfile.TemporaryDirectory() as d:
+            frame = report.load([write(d, "a.json", rows)])
+        self.assertEqual(sorted(report.our_speedups(frame, "ecr fp32", "cudnn fp32")), [0.5, 2.0])
+
     def test_filter_keeps_only_matching_keys(self):
         frame = report.load([self.path], "conv5_1 N=1 ")
         self.assertEqual(set(frame["layer"]), {"vgg19/conv5_1"})
