@@ -139,7 +139,9 @@ for stage in "${stages[@]}"; do
       # Issue 20: the imported pruned LeNet-5 with its real weights and feature maps, and its synthetic twin.
       rc=0
       resumable_run real_lenet5_fashion configs/real/lenet5_fashion.yaml || rc=$?
-      resumable_run synthetic_lenet5_fashion configs/real/lenet5_fashion.synthetic.yaml || rc=$? ;;
+      resumable_run synthetic_lenet5_fashion configs/real/lenet5_fashion.synthetic.yaml || rc=$?
+      python3 scripts/report.py real "$OUT"/real_lenet5_fashion.json.gz* "$OUT"/synthetic_lenet5_fashion.json.gz* 2>&1 |
+        tee "$OUT/real.md" ;;
     tuning-exhaustive)
       # Issue 18 target 1: every config of the space on ten layers, then every strategy replayed on it.
       "$BUILD/scbench" tune configs/tuning/direct_sparse_exhaustive.yaml -o "$OUT/tuning_exhaustive.json.gz" \
@@ -153,7 +155,8 @@ for stage in "${stages[@]}"; do
       rc=0
       resumable_run codegen_targets configs/targets/codegen.yaml || rc=$?
       resumable_run codegen_targets_vgg19 configs/targets/codegen_vgg19.yaml || rc=$?
-      python3 scripts/report.py targets "$OUT"/codegen_targets*.json.gz* 2>&1 | tee "$OUT/codegen_targets.md" ;;
+      python3 scripts/report.py targets "$OUT"/codegen_targets*.json.gz* 2>&1 | tee "$OUT/codegen_targets.md"
+      python3 scripts/report.py compile "$OUT"/codegen_targets*.json.gz* -o "$OUT/codegen_compile.md" 2>&1 | tail -n 2 ;;
     targets-tuned)
       # Issue 18 target 2: the Escort-set targets with direct_sparse tuned by the run (params: auto).
       resumable_run direct_sparse_targets_tuned configs/targets/direct_sparse_tuned.yaml

@@ -315,7 +315,9 @@ def main(argv=None):
                        ("library", "issue 4's table: im2col_cusparse crossover vs cuDNN fp32, cuSPARSELt 2:4 speedup"),
                        ("counters", "per-kernel hardware counters: instruction mix, occupancy, stalls"),
                        ("published", "a paper's speedups beside ours"),
-                       ("energy", "median and mJ per inference of every configuration with an energy pass")):
+                       ("energy", "median and mJ per inference of every configuration with an energy pass"),
+                       ("real", "issue 20: each backend on real masks against synthetic masks of the same sparsity"),
+                       ("compile", "issue 17: codegen's compile and prepare time against nonzeros, per case")):
         simple = sub.add_parser(name, help=text)
         simple.add_argument("results", nargs="+")
         simple.add_argument("-o", "--output")
@@ -350,6 +352,9 @@ def main(argv=None):
     if args.command == "counters":  # reads counters straight from the results, not the timing frame
         import targets
         return write_text(targets.counter_table(args.results), args.output)
+    if args.command == "compile":  # reads backend_details straight from the results
+        import targets
+        return write_text(targets.compile_times(args.results)[0], args.output)
     frame = load(args.results, getattr(args, "filter", None))
     if args.command == "plot":
         plot(frame, args.kind, args.output, args.baseline)
@@ -369,6 +374,9 @@ def main(argv=None):
     elif args.command == "library":
         import targets
         text = targets.library(frame)
+    elif args.command == "real":
+        import targets
+        text = targets.real_vs_synthetic(frame)
     elif args.command == "table":
         medians, speedups = speedup_table(frame, args.baseline)
         text = format_table(medians, speedups, args.format, args.baseline)

@@ -285,3 +285,43 @@ def counter_table(paths):
     if not rows:
         raise SystemExit("no result with counters in " + ", ".join(paths))
     return markdown(pd.DataFrame(rows)) + "\n"
+
+
+def real_vs_synthetic(frame):
+    """Issue 20: each backend on a real pruned layer (mask 'weights') against the same layer with synthetic
+    masks at the same sparsity (uniform, channel_imbalanced), same input, same run or the twin sweep.
+    x > 1: the backend is faster on the real mask."""
+    key = ["layer", "batch", "label", "activation_sparsity"]
+    real = frame[frame["mask"] == "weights"].set_index(key)
+    if not len(real):
+        raise SystemExit("no real-weights results (mask 'weights') in these files")
+    table = pd.DataFrame({"weight sparsity": real["weight_sparsity"], "real us": real["median_us"]})
+    for mask in ("uniform", "channel_imbalanced"):
+        synthetic = frame[frame["mask"] == mask].set_index(key)["median_us"]
+        table[f"{mask} us"] = synthetic.reindex(table.index)
+        table[f"x vs {mask}"] = table[f"{mask} us"] / table["real us"]
+    return markdown(table.reset_index().drop(columns=["activation_sparsity"])) + "\n"
+
+
+def compile_times(paths):
+    """Issue 17: what generating and compiling cost per codegen case, against its nonzeros (from
+    backend_details): a markdown table, and the rows for a plot."""
+    rows = []
+    for path in paths:
+        for r in results_of(path):
+            c, d = r["case"], r.get("backend_details") or {}
+            if c["backend"] != "codegen" or "nonzeros" not in d:
+                continue
+            rows.append({"case": f"{c['network']}/{c['layer']} N={c['batch']} ws={c['weight_sparsity']:.2f}",
+                         "nonzeros": int(d["nonzeros"]), "blocks": int(d.get("blocks", 0)),
+                         "compile s": float(d.get("compile_ms", 0.0)) / 1000.0,
+                         "from cache": int(d.get("modules_from_cache", 0)),
+                         "prepare s": float(r.get("prepare_us") or 0.0) / 1e6})
+    if not rows:
+        raise SystemExit("no codegen results with backend_details in " + ", ".join(paths))
+    frame = pd.DataFrame(rows).sort_values("nonzeros")
+    compiled = frame[frame["from cache"] < frame["blocks"]]
+    summary = (f"{len(frame)} codegen cases; median prepare {frame['prepare s'].median():.2f} s"
+               + (f", median compile (nvJitLink, summed over blocks) {compiled['compile s'].median():.2f} s over "
+                  f"{len(compiled)} cases that compiled" if len(compiled) else ", every module from the cubin cache"))
+    return summary + "\n\n" + markdown(frame) + "\n", frame

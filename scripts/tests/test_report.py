@@ -224,6 +224,43 @@ class TargetsTest(unittest.TestCase):
         self.assertIn("0/4", table["8"][0])
 
 
+class RealModelTest(unittest.TestCase):
+    def test_real_masks_against_synthetic_ones_per_backend(self):
+        rows = []
+        for backend, real_us, uniform_us, imbalanced_us in (("direct_sparse", 10.0, 12.0, 15.0), ("cudnn", 20.0, 20.0, 20.0)):
+            for mask, us in (("weights", real_us), ("uniform", uniform_us), ("channel_imbalanced", imbalanced_us)):
+                r = result("lenet5_fashion/conv2", 32, 0.88, backend, "fp32", us, mask=mask)
+                r["case"]["key"] += f" {mask}"
+                rows.append(r)
+        with tempfile.TemporaryDirectory() as d:
+            frame = report.load([write(d, "real.json", rows)])
+        import targets
+        text = targets.real_vs_synthetic(frame)
+        line = next(l for l in text.splitlines() if "direct_sparse" in l)
+        self.assertIn("| 10.00 | 12.00 | 1.20 | 15.00 | 1.50 |", line)  # faster on the real mask
+        line = next(l for l in text.splitlines() if "cudnn" in l)
+        self.assertIn("| 1.00 |", line)  # dense: the pattern does not matter
+
+
+class CompileTimesTest(unittest.TestCase):
+    def test_compile_times_come_from_backend_details(self):
+        rows = []
+        for nonzeros, compile_ms, cached in ((1000, 500.0, 0), (20000, 7000.0, 0), (20000, 0.0, 16)):
+            r = result("vgg19/conv4_2", 32, 0.9, "codegen", "fp32", 100.0)
+            r["case"]["key"] += f" {nonzeros} {cached}"
+            r["backend_details"] = {"nonzeros": nonzeros, "blocks": 16, "compile_ms": compile_ms,
+                                    "modules_from_cache": cached}
+            r["prepare_us"] = compile_ms * 1000 + 2e5
+            rows.append(r)
+        rows.append(result("vgg19/conv4_2", 32, 0.9, "cudnn", "fp32", 50.0))
+        with tempfile.TemporaryDirectory() as d:
+            import targets
+            text, frame = targets.compile_times([write(d, "c.json", rows)])
+        self.assertEqual(len(frame), 3)  # codegen only
+        self.assertIn("median compile (nvJitLink, summed over blocks) 3.75 s over 2 cases that compiled", text)
+        self.assertEqual(list(frame["nonzeros"]), [1000, 20000, 20000])
+
+
 class LibraryTest(unittest.TestCase):
     def test_library_table_gives_the_crossing_and_the_2_4_speedup(self):
         rows = []
