@@ -130,7 +130,7 @@ TEST(Codegen, PtxCompilesWithEveryWeightAnFfmaImmediate) {
   const auto programs = kernels::codegen::build_programs(shape, weights.data(), 8);
   ASSERT_EQ(programs.size(), 1u);
   const std::string ptx = kernels::codegen::emit_ptx(shape, programs[0], "codegen_block0", {"sm_90", 128});
-  const auto cubin = kernels::codegen::compile_ptx(ptx, "sm_90");
+  const auto cubin = kernels::codegen::compile_ptx(ptx, {"sm_90", 3});
   ASSERT_GT(cubin.size(), 0u);
 
   const std::string cuobjdump = "/usr/local/cuda/bin/cuobjdump";
@@ -173,7 +173,7 @@ TEST(Codegen, Fp16AndBf16KernelsCompileWithHalfWidthOffsets) {
     EXPECT_NE(ptx.find(element == kernels::codegen::Element::f16 ? "cvt.f32.f16" : "cvt.f32.bf16"), std::string::npos);
     EXPECT_NE(ptx.find(element == kernels::codegen::Element::f16 ? "cvt.rn.f16.f32" : "cvt.rn.bf16.f32"),
               std::string::npos);
-    EXPECT_GT(kernels::codegen::compile_ptx(ptx, "sm_90").size(), 0u);
+    EXPECT_GT(kernels::codegen::compile_ptx(ptx, {"sm_90", 3}).size(), 0u);
   }
 }
 
@@ -187,8 +187,8 @@ TEST(Codegen, TheCubinCacheHitsOnTheSecondCompile) {
   for (std::size_t i = 0; i < programs.size(); ++i)
     ptx.push_back(kernels::codegen::emit_ptx(shape, programs[i], "e" + std::to_string(i), {"sm_90", 64}));
   const std::string dir = temporary_dir("scbench-cubin-cache");
-  const auto first = kernels::codegen::compile_modules(ptx, "sm_90", dir, 2);
-  const auto second = kernels::codegen::compile_modules(ptx, "sm_90", dir, 2);
+  const auto first = kernels::codegen::compile_modules(ptx, {"sm_90", 3}, dir, 2);
+  const auto second = kernels::codegen::compile_modules(ptx, {"sm_90", 3}, dir, 2);
   ASSERT_EQ(first.size(), programs.size());
   for (std::size_t i = 0; i < first.size(); ++i) {
     EXPECT_FALSE(first[i].from_cache);
@@ -198,15 +198,17 @@ TEST(Codegen, TheCubinCacheHitsOnTheSecondCompile) {
     EXPECT_EQ(first[i].cubin, second[i].cubin);
   }
   // Another target is another key: nothing is taken from the cache for it.
-  EXPECT_NE(kernels::codegen::cubin_cache_key(ptx[0], "sm_90"), kernels::codegen::cubin_cache_key(ptx[0], "sm_80"));
-  EXPECT_NE(kernels::codegen::cubin_cache_key(ptx[0], "sm_90"), kernels::codegen::cubin_cache_key(ptx[1], "sm_90"));
+  const kernels::codegen::CompileTarget sm90{"sm_90", 3};
+  EXPECT_NE(kernels::codegen::cubin_cache_key(ptx[0], sm90), kernels::codegen::cubin_cache_key(ptx[0], {"sm_80", 3}));
+  EXPECT_NE(kernels::codegen::cubin_cache_key(ptx[0], sm90), kernels::codegen::cubin_cache_key(ptx[0], {"sm_90", 1}));
+  EXPECT_NE(kernels::codegen::cubin_cache_key(ptx[0], sm90), kernels::codegen::cubin_cache_key(ptx[1], sm90));
   std::filesystem::remove_all(dir);
 }
 
 TEST(Codegen, BadPtxFailsWithTheCompilersLog) {
   try {
     kernels::codegen::compile_ptx(".version 8.0\n.target sm_90\n.address_size 64\n.visible .entry broken() { bogus; }",
-                                  "sm_90");
+                                  {"sm_90", 3});
     FAIL() << "expected a compile error";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("nvJitLink could not compile"), std::string::npos) << e.what();

@@ -21,8 +21,6 @@ namespace scb::kernels::codegen {
 
 namespace {
 
-const char* const kOptimization = "-O3";
-
 std::string jit_log(nvJitLinkHandle handle) {
   size_t size = 0;
   if (nvJitLinkGetErrorLogSize(handle, &size) != NVJITLINK_SUCCESS || size <= 1) return "";
@@ -67,9 +65,10 @@ void write_atomically(const std::filesystem::path& path, const std::vector<char>
 
 }  // namespace
 
-std::vector<char> compile_ptx(const std::string& ptx, const std::string& arch) {
-  const std::string arch_option = "-arch=" + arch;
-  const char* options[] = {arch_option.c_str(), kOptimization};
+std::vector<char> compile_ptx(const std::string& ptx, const CompileTarget& target) {
+  const std::string& arch = target.arch;
+  const std::string arch_option = "-arch=" + arch, optimization = "-O" + std::to_string(target.optimization);
+  const char* options[] = {arch_option.c_str(), optimization.c_str()};
   nvJitLinkHandle handle = nullptr;
   if (nvJitLinkCreate(&handle, 2, options) != NVJITLINK_SUCCESS)
     throw std::runtime_error("codegen: nvJitLinkCreate failed for " + arch);
@@ -88,8 +87,9 @@ std::vector<char> compile_ptx(const std::string& ptx, const std::string& arch) {
   return cubin;
 }
 
-std::string cubin_cache_key(const std::string& ptx, const std::string& arch) {
-  const std::string inputs = arch + '\n' + kOptimization + '\n' + nvjitlink_version() + '\n' + ptx;
+std::string cubin_cache_key(const std::string& ptx, const CompileTarget& target) {
+  const std::string inputs =
+      target.arch + "\n-O" + std::to_string(target.optimization) + '\n' + nvjitlink_version() + '\n' + ptx;
   char key[33];
   std::snprintf(key, sizeof key, "%016llx%016llx", (unsigned long long)fnv1a(inputs, 0xcbf29ce484222325ULL),
                 (unsigned long long)fnv1a(inputs, 0x84222325cbf29ce4ULL));
@@ -103,7 +103,7 @@ std::string default_cubin_cache_dir() {
   return "";
 }
 
-std::vector<CompiledModule> compile_modules(const std::vector<std::string>& ptx, const std::string& arch,
+std::vector<CompiledModule> compile_modules(const std::vector<std::string>& ptx, const CompileTarget& target,
                                             const std::string& cache_dir, unsigned threads) {
   std::vector<CompiledModule> modules(ptx.size());
   std::atomic<std::size_t> next{0};
@@ -114,14 +114,14 @@ std::vector<CompiledModule> compile_modules(const std::vector<std::string>& ptx,
       try {
         const std::filesystem::path path =
             cache_dir.empty() ? std::filesystem::path()
-                              : std::filesystem::path(cache_dir) / (cubin_cache_key(ptx[i], arch) + ".cubin");
+                              : std::filesystem::path(cache_dir) / (cubin_cache_key(ptx[i], target) + ".cubin");
         if (!path.empty()) modules[i].cubin = read_file(path);
         if (!modules[i].cubin.empty()) {
           modules[i].from_cache = true;
           continue;
         }
         const auto begin = std::chrono::steady_clock::now();
-        modules[i].cubin = compile_ptx(ptx[i], arch);
+        modules[i].cubin = compile_ptx(ptx[i], target);
         modules[i].compile_ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin).count();
         if (!path.empty()) write_atomically(path, modules[i].cubin);
