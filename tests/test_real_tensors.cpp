@@ -12,6 +12,7 @@
 #include "harness/report/result.hpp"
 #include "harness/spec/case.hpp"
 #include "harness/spec/sweep.hpp"
+#include "npy_test_file.hpp"
 
 namespace scb {
 namespace {
@@ -24,29 +25,15 @@ class RealTensors : public ::testing::Test {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
   }
-  // A float32 .npy file: element i is value(i).
+  // A float .npy file (float32 unless `descr` says otherwise): element i is value(i) as 4 bytes.
   template <typename F>
   void write_floats(const std::string& name, const std::vector<int>& shape, F value, const char* descr = "<f4") {
-    std::string dims;
-    std::size_t count = 1;
-    for (const int d : shape) {
-      dims += std::to_string(d) + ", ";
-      count *= std::size_t(d);
-    }
-    std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
-    header.resize(((header.size() + 11 + 63) / 64) * 64 - 11, ' ');
-    header += '\n';
-    std::ofstream out(dir / name, std::ios::binary);
-    out.write("\x93NUMPY\x01\x00", 8);
-    const char length[2] = {char(header.size() & 0xff), char(header.size() >> 8)};
-    out.write(length, 2);
-    out << header;
-    for (std::size_t i = 0; i < count; ++i) {
+    testing_support::write_npy_file(dir / name, descr, shape, [&](std::size_t i, std::ofstream& out) {
       const float v = value(i);
       char bytes[4];
       std::memcpy(bytes, &v, 4);
       out.write(bytes, 4);
-    }
+    });
   }
   // LeNet-5 conv2: K=50, C=20, 5x5, input 20 x 12 x 12.
   std::string sweep(const std::string& extra) const {

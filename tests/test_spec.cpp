@@ -10,6 +10,7 @@
 #include "harness/spec/case.hpp"
 #include "harness/spec/network.hpp"
 #include "harness/spec/sweep.hpp"
+#include "npy_test_file.hpp"
 
 namespace scb {
 namespace {
@@ -363,21 +364,9 @@ class MaskFileErrors : public ::testing::Test {
   void SetUp() override { std::filesystem::create_directories(dir); }
   // A uint8 .npy file of the given shape: every `keep_every`-th entry one, the rest zero.
   void write_npy(const std::string& name, const std::vector<int>& shape, std::size_t keep_every = 1) {
-    std::string dims;
-    std::size_t count = 1;
-    for (const int d : shape) {
-      dims += std::to_string(d) + ", ";
-      count *= std::size_t(d);
-    }
-    std::string header = "{'descr': '|u1', 'fortran_order': False, 'shape': (" + dims + "), }";
-    header.resize(((header.size() + 11 + 63) / 64) * 64 - 11, ' ');
-    header += '\n';
-    std::ofstream out(dir / name, std::ios::binary);
-    out.write("\x93NUMPY\x01\x00", 8);
-    const char length[2] = {char(header.size() & 0xff), char(header.size() >> 8)};
-    out.write(length, 2);
-    out << header;
-    for (std::size_t i = 0; i < count; ++i) out.put(i % keep_every == 0 ? '\x01' : '\x00');
+    testing_support::write_npy_file(dir / name, "|u1", shape, [&](std::size_t i, std::ofstream& out) {
+      out.put(i % keep_every == 0 ? '\x01' : '\x00');
+    });
   }
   std::string sweep_with_mask() const {
     return "layers: [{network: lenet5, names: [conv2]}]\nbatch: 1\nprecision: fp32\nbackends: [cudnn]\n"
