@@ -48,12 +48,29 @@ def escort_set_rows(frame):
     return frame[frame["layer"].str.startswith(ESCORT_SET)]
 
 
-def report(frame):
-    lines = ["| # | target | goal | reached | met | gap |", "|---|---|---|---|---|---|"]
-    details = []
+class TargetTable:
+    """The table of an issue's targets: figure, goal, reached, met, gap."""
 
-    def add(number, target, goal, reached, met, gap):
-        lines.append(f"| {number} | {target} | {goal} | {reached} | {'yes' if met else 'NO'} | {gap if not met else '-'} |")
+    def __init__(self, title=None):
+        self.lines = ([title, ""] if title else []) + ["| # | target | goal | reached | met | gap |",
+                                                       "|---|---|---|---|---|---|"]
+        self.header = len(self.lines)
+
+    def add(self, number, target, goal, reached, met, gap):
+        self.lines.append(
+            f"| {number} | {target} | {goal} | {reached} | {'yes' if met else 'NO'} | {gap if not met else '-'} |")
+
+    def empty(self):
+        return len(self.lines) == self.header
+
+    def text(self):
+        return "\n".join(self.lines)
+
+
+def report(frame):
+    goals = TargetTable()
+    add = goals.add
+    details = []
 
     escort = escort_set_rows(frame)
     ours = best(escort, "direct_sparse", "fp32")
@@ -118,11 +135,11 @@ def report(frame):
     if "mj_per_op" in frame and frame["mj_per_op"].notna().any():
         details.append("Energy at N=32 (median us and mJ per inference = mJ per op / N, same run):\n\n" + energy(frame))
     codegen = codegen_report(frame)
-    if len(lines) == 2 and not details and not codegen:
+    if goals.empty() and not details and not codegen:
         raise SystemExit("no direct_sparse or codegen results of the target sweeps in these files")
     text = ""
-    if len(lines) > 2 or details:
-        text = "\n".join(lines) + "\n\n" + "\n\n".join(details) + "\n"
+    if not goals.empty() or details:
+        text = goals.text() + "\n\n" + "\n\n".join(details) + "\n"
     return text + ("\n" if text and codegen else "") + codegen
 
 
@@ -152,10 +169,8 @@ def codegen_report(frame):
     rows = frame[(frame["backend"] == "codegen") & (frame["precision"] == "fp32")]
     if not len(rows):
         return ""
-    lines = ["codegen targets (issue 17):", "", "| # | target | goal | reached | met | gap |", "|---|---|---|---|---|---|"]
-
-    def add(number, target, goal, reached, met, gap):
-        lines.append(f"| {number} | {target} | {goal} | {reached} | {'yes' if met else 'NO'} | {gap if not met else '-'} |")
+    goals = TargetTable("codegen targets (issue 17):")
+    add = goals.add
 
     vgg = frame[frame["layer"].str.startswith("vgg19/")]
     ours = best(vgg, "codegen", "fp32")
@@ -190,7 +205,7 @@ def codegen_report(frame):
         add(8, "codegen at least as fast as escort (Escort set)", "every layer",
             f"{len(over_escort) - len(losing)}/{len(over_escort)}; min {over_escort.min():.2f}x",
             len(losing) == 0, f"{len(losing)} slower")
-    return "\n".join(lines) + "\n"
+    return goals.text() + "\n"
 
 
 def energy(frame):
