@@ -191,9 +191,10 @@ def codegen_report(frame):
             f"{len(crossings) - len(ok)} layers cross above 0.75")
     escort = escort_set_rows(frame)
     mine = best(escort, "codegen", "fp32")
-    for number, baseline, goals in ((3, "cudnn", ((32, 3.0), (1, 2.0))), (4, "im2col_cusparse", ((32, 3.0), (1, 1.5)))):
+    for number, baseline, per_batch in ((3, "cudnn", ((32, 3.0), (1, 2.0))),
+                                        (4, "im2col_cusparse", ((32, 3.0), (1, 1.5)))):
         over = ratio(best(escort, baseline, "fp32"), mine)
-        for batch, goal in goals:
+        for batch, goal in per_batch:
             sel = over[over.index.get_level_values("batch") == batch]
             if len(sel):
                 g = geomean(sel)
