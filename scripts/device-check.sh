@@ -163,15 +163,16 @@ for stage in "${stages[@]}"; do
       rc=$?
       python3 scripts/report.py targets "$OUT/direct_sparse_targets_tuned.json.gz"* 2>&1 | tee "$OUT/targets_tuned.md" ;;
     gpus-proof)
-      # Issue 21: the same part of the library sweep (PROOF_FILTER) on one GPU, then one worker per GPU;
+      # Issue 21: the same part of the library sweep (PROOF_FILTER, PROOF_ARGS) on one GPU, then one worker per GPU;
       # the wall clock of each and a case-by-case comparison of the two documents (3% counts as a change).
       rc=0
       for run in one-gpu all-gpus; do
         gpus=(); [ $run = all-gpus ] && gpus=(--gpus all)
-        begin=$(date +%s.%N)
-        "$BUILD/scbench" run configs/crossover/library.yaml --filter "${PROOF_FILTER:-.}" "${gpus[@]}" \
+        begin=$(date +%s%N)
+        # shellcheck disable=SC2086 # PROOF_ARGS: extra flags for both runs, e.g. "--counters off"
+        "$BUILD/scbench" run configs/crossover/library.yaml --filter "${PROOF_FILTER:-.}" "${gpus[@]}" ${PROOF_ARGS:-} \
           -o "$OUT/library.$run.json.gz" > "$OUT/library.$run.log" 2>&1 || rc=$?
-        echo "library.$run: $(echo "$(date +%s.%N) - $begin" | bc) s wall; $(tail -n 2 "$OUT/library.$run.log" | tr '\n' ' ')" |
+        echo "library.$run: $(( ($(date +%s%N) - begin) / 1000000 )) ms wall; $(tail -n 2 "$OUT/library.$run.log" | tr '\n' ' ')" |
           tee -a "$OUT/gpus-proof.txt"
       done
       "$BUILD/scbench" compare --min-change 0.03 "$OUT/library.one-gpu.json.gz" "$OUT/library.all-gpus.json.gz" \
