@@ -17,6 +17,15 @@
 namespace scb {
 namespace {
 
+// 32 x 16 x 56 x 56 fp32 input (6.4 MB) and output of the same size: copies that take visible time.
+Layer testing_support_layer() {
+  Layer l;
+  l.network = "test";
+  l.name = "end_to_end";
+  l.C = 16, l.H = 56, l.W = 56, l.K = 16, l.R = 3, l.S = 3, l.pad_h = l.pad_w = 1;
+  return l;
+}
+
 // A backend that computes the right convolution (im2col + cuBLAS) and then overwrites the first 64
 // outputs: only the verification stands between it and a timing.
 class PerturbedBackend final : public Backend {
@@ -113,6 +122,33 @@ TEST(Tuning, ARealTuningRunIsVerifiedAndCachedAndTheSecondRunOnlyHits) {
   EXPECT_EQ(again["tuning"]["evaluations_used"], 0);
   EXPECT_EQ(again["tuning"]["chosen"], tuning["chosen"]);
   EXPECT_EQ(TuningCache(dir / "cache.jsonl").read_all().size(), 7u) << "a hit evaluates and writes nothing";
+}
+
+// scope: end_to_end (Xu et al.'s timing, for reproductions) times allocation, the copies in, the op, the copy
+// out and the frees: on a layer whose input is 6.4 MB it must read well above the op alone, and say its scope.
+TEST(EndToEnd, TheScopeAddsTheCopiesAndAllocationsToTheOp) {
+  SCB_REQUIRE_GPU();
+  Case c;
+  c.layer = testing_support_layer();
+  c.batch = 32;
+  c.backend = "cudnn";
+  MeasureSettings gpu_scope;
+  gpu_scope.min_samples = gpu_scope.max_samples = 10;
+  gpu_scope.kernel_scope = false;
+  gpu_scope.counters = "off";
+  MeasureSettings end_to_end = gpu_scope;
+  end_to_end.scope = TimingScope::end_to_end;
+  end_to_end.cold_l2 = false;
+  const CaseResult op_only = CaseRunner(7, gpu_scope).run(c);
+  const CaseResult whole = CaseRunner(7, end_to_end).run(c);
+  ASSERT_EQ(op_only.status, CaseStatus::ok) << op_only.error;
+  ASSERT_EQ(whole.status, CaseStatus::ok) << whole.error;
+  EXPECT_TRUE(whole.verify.passed) << "verified before it is timed, as every case";
+  EXPECT_EQ(whole.timing->scope, TimingScope::end_to_end);
+  // 6.4 MB in and 6.4 MB out over PCIe at most ~50 GB/s: at least 250 us more than the op.
+  std::printf("[proof] end_to_end %.1f us, gpu scope %.1f us\n", whole.timing->stats.median,
+              op_only.timing->stats.median);
+  EXPECT_GT(whole.timing->stats.median, op_only.timing->stats.median + 250.0);
 }
 
 }  // namespace

@@ -304,6 +304,19 @@ TEST(Sweep, FuseTimesConvPlusPoolOnlyWhereTheLayerHasAPoolAndABackendFusesIt) {
   EXPECT_EQ(with_published.published.speedups.at(0).sparse, "pecr+pool fp32");
 }
 
+TEST(Sweep, TheEndToEndScopeIsReadAndNamed) {
+  const Sweep sweep = parse_sweep(
+      "layers: [{network: lenet5, names: [conv2]}]\nbatch: 1\nprecision: fp32\n"
+      "backends: [cudnn]\nmeasure: {scope: end_to_end}\n",
+      "t.yaml");
+  EXPECT_EQ(sweep.measure.scope, TimingScope::end_to_end);
+  EXPECT_EQ(to_string(TimingScope::end_to_end), "end_to_end");
+  expect_error(
+      "layers: [{network: lenet5, names: [conv2]}]\nbatch: 1\nprecision: fp32\nbackends: [cudnn]\n"
+      "measure: {scope: wall}\n",
+      5, "unknown timing scope 'wall'", "end_to_end");
+}
+
 TEST(Sweep, PublishedSpeedupsAreReadAndChecked) {
   const std::string published =
       "published:\n  source: \"A paper\"\n  speedups:\n"

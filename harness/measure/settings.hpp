@@ -8,7 +8,10 @@
 namespace scb {
 
 // gpu: CUDA events around the op with launch gaps hidden; host: wall clock of the call and a synchronize.
-enum class TimingScope { gpu, host };
+// end_to_end: the host wall clock of allocating the op's buffers, copying input and weights in, the op,
+// copying the output out and freeing; a reproduction aid for papers that timed so (Xu et al.), never a
+// way to time a kernel.
+enum class TimingScope { gpu, host, end_to_end };
 std::string to_string(TimingScope value);
 std::optional<TimingScope> parse_timing_scope(const std::string& text);
 

@@ -62,6 +62,7 @@ class CaseRunner {
   const PreparedData& data_for(const Case& c);
   const UploadedData& uploaded_for(const Case& c, const HostProblem& host);
   CaseResult run_with(const Case& c, const MeasureSettings& timing, bool extra_passes);
+  Op end_to_end_op(const Case& c, const HostProblem& host, const DeviceProblem& problem, PreparedOp& op);
   CaseResult run_tuned(const Case& c);
   CaseResult tune_then_run(const Case& c);
   TuningKey tuning_key(const Case& c) const;

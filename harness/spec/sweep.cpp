@@ -323,7 +323,8 @@ class SweepParser {
       const auto scope = parse_timing_scope(reader_.read_string(node["scope"], "scope"));
       if (!scope)
         reader_.fail(node["scope"], "unknown timing scope '" + node["scope"].Scalar() + "'",
-                     "use gpu or host; the kernel scope is its own pass: kernel_scope: true (the default)");
+                     "use gpu, host or end_to_end; the kernel scope is its own pass: kernel_scope: true (the "
+                     "default)");
       m.scope = *scope;
     }
     if (node["l2"]) {
