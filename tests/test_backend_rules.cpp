@@ -53,6 +53,20 @@ TEST(BackendRules, OnlyPecrAndCudnnFuseAPoolAndCudnnOnlyWhereItsRoundingAgrees) 
   EXPECT_FALSE(find_backend("pecr")->unsupported(c).has_value()) << "pecr pools with the layer's own windows";
 }
 
+TEST(BackendRules, CodegenSplitsOnlyInFp32) {
+  const Backend* codegen = find_backend("codegen");
+  ASSERT_NE(codegen, nullptr);
+  Case c = case_for("codegen", Precision::fp16);
+  EXPECT_FALSE(codegen->unsupported(c).has_value());
+  c.params = {{"split", "4"}};
+  const auto why = codegen->unsupported(c);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_EQ(why->field, "precision");
+  c.precision = Precision::fp32;
+  EXPECT_FALSE(codegen->unsupported(c).has_value());
+  EXPECT_EQ(codegen->unsupported(case_for("codegen", Precision::tf32))->field, "precision");
+}
+
 TEST(BackendRules, EcrIsFp32AndNchwOnly) {
   const Backend* ecr = find_backend("ecr");
   ASSERT_NE(ecr, nullptr);

@@ -115,6 +115,45 @@ TEST(Codegen, ProgramsComputeTheConvolutionOnAwkwardShapes) {
   }
 }
 
+TEST(Codegen, SplitTapsAddUpToTheConvolutionAndShareTheNonzeros) {
+  const Layer layer = testing_support::make_layer("split", 6, 9, 9, 8, 3, 3, 1, 1);
+  std::mt19937 rng(13);
+  const auto weights = pruned_weights(layer, 0.6, rng);
+  const auto shape = shape_of(layer, 2);
+  std::vector<float> input(std::size_t(layer.input_count(2)));
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  for (auto& x : input) x = value(rng);
+  const auto blocks = kernels::codegen::build_programs(shape, weights.data(), 8);
+  ASSERT_EQ(blocks.size(), 1u);
+  for (const int parts : {1, 2, 3, 8}) {
+    SCOPED_TRACE(parts);
+    const auto split = kernels::codegen::split_taps(blocks[0], parts);
+    EXPECT_EQ(int(split.size()), parts);
+    std::int64_t nonzeros = 0, largest = 0;
+    std::vector<double> sum(std::size_t(layer.output_count(2)), 0.0);
+    for (const auto& part : split) {
+      nonzeros += part.nonzeros();
+      largest = std::max(largest, part.nonzeros());
+      std::vector<int> writes;
+      const auto partial = run_programs(shape, {part}, input, writes);
+      for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += partial[i];
+    }
+    EXPECT_EQ(nonzeros, blocks[0].nonzeros());
+    // About equal shares: no part holds more than its share plus one tap (at most 8 weights here).
+    EXPECT_LE(largest, blocks[0].nonzeros() / parts + 8);
+    const auto want = reference_conv_cpu(layer, 2, input, weights);
+    for (std::size_t i = 0; i < sum.size(); ++i) ASSERT_NEAR(sum[i], want[i], 1e-9 * (1.0 + std::abs(want[i])));
+  }
+  // Adding into the output is FP32 only, and compiles.
+  auto options = kernels::codegen::PtxOptions{"sm_90", 128, kernels::codegen::Element::f32, true};
+  const std::string ptx = kernels::codegen::emit_ptx(shape, blocks[0], "e", options);
+  EXPECT_NE(ptx.find("red.global.add.f32"), std::string::npos);
+  EXPECT_EQ(ptx.find("st.global"), std::string::npos);
+  EXPECT_GT(kernels::codegen::compile_ptx(ptx, {"sm_90", 3}).size(), 0u);
+  options.element = kernels::codegen::Element::f16;
+  EXPECT_THROW(kernels::codegen::emit_ptx(shape, blocks[0], "e", options), std::invalid_argument);
+}
+
 std::string temporary_dir(const std::string& name) {
   const auto dir = std::filesystem::temp_directory_path() / (name + "." + std::to_string(getpid()));
   std::filesystem::remove_all(dir);

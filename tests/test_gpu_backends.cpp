@@ -252,8 +252,8 @@ TEST(DirectSparse, MatchesReferenceAcrossDensities) {
       }
 }
 
-// Generated kernels: the default block of 32 channels, the smallest and the largest, uniform masks, and
-// fp16/bf16 storage.
+// Generated kernels: the default block of 32 channels, the smallest and the largest, uniform masks, taps
+// split over 4 kernels adding into the output, and fp16/bf16 storage.
 INSTANTIATE_TEST_SUITE_P(
     Codegen, BackendCorrectness,
     ::testing::Values(
@@ -263,6 +263,7 @@ INSTANTIATE_TEST_SUITE_P(
             "codegen", Precision::fp32, Layout::nchw, {{"channels", "8"}, {"threads", "64"}}, 0, false, false, true},
         BackendCase{
             "codegen", Precision::fp32, Layout::nchw, {{"channels", "64"}, {"threads", "256"}}, 0, false, false, true},
+        BackendCase{"codegen", Precision::fp32, Layout::nchw, {{"split", "4"}}, 0, false, false, true},
         BackendCase{"codegen", Precision::fp16, Layout::nchw, {}, 0, false, false, true},
         BackendCase{"codegen", Precision::bf16, Layout::nchw, {}, 0, false, false, true}),
     name_of);

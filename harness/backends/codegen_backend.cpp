@@ -23,9 +23,9 @@ constexpr long long kMaxNonzerosPerBlock = 65536;
 
 class CodegenOp final : public PreparedOp {
  public:
-  CodegenOp(const Case& c, const DeviceProblem& data, int channels, int threads,
+  CodegenOp(const Case& c, const DeviceProblem& data, int channels, int threads, int split,
             const kernels::codegen::CompileTarget& target)
-      : data_(data), threads_(threads) {
+      : data_(data), threads_(threads), output_bytes_(split > 1 ? std::size_t(c.output_count()) * sizeof(float) : 0) {
     const std::string& arch = target.arch;
     const auto element = c.precision == Precision::fp16   ? kernels::codegen::Element::f16
                          : c.precision == Precision::bf16 ? kernels::codegen::Element::bf16
@@ -42,12 +42,18 @@ class CodegenOp final : public PreparedOp {
         throw std::runtime_error("codegen: block " + std::to_string(i) + " has " + std::to_string(block_nonzeros) +
                                  " nonzeros, over " + std::to_string(kMaxNonzerosPerBlock) +
                                  " per generated kernel: use fewer channels (param channels)");
-      entries.push_back("codegen_block" + std::to_string(i));
-      ptx.push_back(kernels::codegen::emit_ptx(shape, programs[i], entries.back(), {arch, threads, element}));
+      // split > 1: the block's taps in parts, each its own kernel adding into the zeroed output.
+      const auto parts = split > 1 ? kernels::codegen::split_taps(programs[i], split)
+                                   : std::vector<kernels::codegen::BlockProgram>{programs[i]};
+      for (std::size_t part = 0; part < parts.size(); ++part) {
+        entries.push_back("codegen_block" + std::to_string(i) + "_" + std::to_string(part));
+        ptx.push_back(
+            kernels::codegen::emit_ptx(shape, parts[part], entries.back(), {arch, threads, element, split > 1}));
+        ptx_bytes += ptx.back().size();
+      }
       nonzeros += block_nonzeros;
       taps += (long long)programs[i].taps.size();
       largest = std::max(largest, block_nonzeros);
-      ptx_bytes += ptx.back().size();
     }
     const std::string cache_dir = kernels::codegen::default_cubin_cache_dir();
     const auto modules = kernels::codegen::compile_modules(ptx, target, cache_dir, std::thread::hardware_concurrency());
@@ -62,6 +68,8 @@ class CodegenOp final : public PreparedOp {
     }
     kernels_ = std::make_unique<kernels::codegen::LoadedKernels>(cubins, entries);
     details_ = {{"blocks", programs.size()},
+                {"kernels", entries.size()},
+                {"split", split},
                 {"channels_per_block", channels},
                 {"threads", threads},
                 {"arch", arch},
@@ -78,6 +86,7 @@ class CodegenOp final : public PreparedOp {
   }
 
   void run(cudaStream_t stream) override {
+    if (output_bytes_) SCB_CUDA(cudaMemsetAsync(data_.output, 0, output_bytes_, stream));  // parts add into it
     SCB_CUDA(kernels_->launch_all(data_.input, data_.output, pixels_, threads_, stream));
   }
 
@@ -86,6 +95,7 @@ class CodegenOp final : public PreparedOp {
  private:
   DeviceProblem data_;
   int threads_;
+  std::size_t output_bytes_;  // > 0: split taps, the output is zeroed and added into
   unsigned pixels_ = 0;
   std::unique_ptr<kernels::codegen::LoadedKernels> kernels_;
   nlohmann::json details_;
@@ -102,12 +112,18 @@ class CodegenBackend final : public Backend {
   std::vector<ParamDef> params() const override {
     return {{"channels", {"32", "8", "16", "64"}, "output channels per generated kernel (accumulators per thread)"},
             {"threads", {"128", "64", "256"}, "threads per block, one output pixel each"},
-            {"ptxas", {"3", "1"}, "ptxas optimisation level: 1 compiles straight-line code in about half the time"}};
+            {"ptxas", {"3", "1"}, "ptxas optimisation level: 1 compiles straight-line code in about half the time"},
+            {"split",
+             {"1", "2", "4", "8"},
+             "kernels per block of channels, each a share of its taps adding into the output (fp32 only): more "
+             "blocks where N x P x Q alone leaves the GPU idle, as at N = 1"}};
   }
   std::optional<Unsupported> unsupported(const Case& c) const override {
     if (c.layout != Layout::nchw) return Unsupported{"layout", "codegen reads NCHW input only"};
     if (c.precision == Precision::tf32)
       return Unsupported{"precision", "codegen computes in FP32 on CUDA cores: use precision fp32"};
+    if (param(c, "split") != "1" && c.precision != Precision::fp32)
+      return Unsupported{"precision", "param split > 1 adds partial sums with FP32 atomics: it needs precision fp32"};
     const long long pixels = (long long)c.batch * c.layer.P() * c.layer.Q();
     if (pixels > 0xffffffffLL) return Unsupported{"batch", "codegen numbers output pixels in 32 bits"};
     const int size = c.precision == Precision::fp32 ? 4 : 2;
@@ -122,7 +138,7 @@ class CodegenBackend final : public Backend {
     const kernels::codegen::CompileTarget target{"sm_" + std::to_string(p.major * 10 + p.minor),
                                                  std::stoi(param(c, "ptxas"))};
     return std::make_unique<CodegenOp>(c, data, std::stoi(param(c, "channels")), std::stoi(param(c, "threads")),
-                                       target);
+                                       std::stoi(param(c, "split")), target);
   }
 };
 

@@ -41,6 +41,25 @@ std::vector<BlockProgram> build_programs(const ConvShape& shape, const float* we
   return programs;
 }
 
+std::vector<BlockProgram> split_taps(const BlockProgram& block, int parts) {
+  if (parts < 1) throw std::invalid_argument("split_taps: parts must be at least 1");
+  const std::int64_t total = block.nonzeros();
+  std::vector<BlockProgram> out;
+  BlockProgram part{block.group, block.k_begin, block.channels, {}};
+  std::int64_t done = 0;
+  for (const auto& tap : block.taps) {
+    part.taps.push_back(tap);
+    done += std::int64_t(tap.weights.size());
+    // Close this part once it holds its share of the nonzeros (the last part takes the rest).
+    if (int(out.size()) + 1 < parts && done * parts >= total * std::int64_t(out.size() + 1)) {
+      out.push_back(std::move(part));
+      part = BlockProgram{block.group, block.k_begin, block.channels, {}};
+    }
+  }
+  if (!part.taps.empty() || out.empty()) out.push_back(std::move(part));
+  return out;
+}
+
 std::int64_t base_offset(const ConvShape& shape, int group, int n, int p, int q) {
   const std::int64_t plane = std::int64_t(shape.H) * shape.W;
   const std::int64_t h0 = std::int64_t(p) * shape.stride_h - shape.pad_h;

@@ -35,6 +35,11 @@ struct BlockProgram {
 // of `channels_per_block` output channels that never cross a group (a group's last block may be smaller).
 std::vector<BlockProgram> build_programs(const ConvShape& shape, const float* weights, int channels_per_block);
 
+// Cuts a block's taps into at most `parts` consecutive runs of about equal nonzeros, for kernels that add
+// their partial sums into the output (more blocks when N x P x Q alone cannot fill the GPU, as at N = 1).
+// Parts never split a tap; an empty block stays one part.
+std::vector<BlockProgram> split_taps(const BlockProgram& block, int parts);
+
 // The thread's base: the input element its (r, s) = (0, 0) tap of channel 0 of its group would read, as an
 // offset into the whole input (negative or past a row where the window starts in the padding).
 std::int64_t base_offset(const ConvShape& shape, int group, int n, int p, int q);

@@ -51,6 +51,8 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   const std::int64_t image_bytes = std::int64_t(s.C) * plane * size;
   const std::int64_t group_bytes = std::int64_t(block.group) * (s.C / s.groups) * plane * size;
   const std::int64_t out_image_bytes = std::int64_t(s.K) * pq * size;
+  if (options.accumulate && options.element != Element::f32)
+    throw std::invalid_argument("codegen: adding partial sums into the output needs FP32 storage");
   check_immediate(image_bytes, INT32_MAX, "one input image's bytes");
   check_immediate(out_image_bytes, INT32_MAX, "one output image's bytes");
   check_immediate(group_bytes + image_bytes, INT32_MAX, "the group's input offset");
@@ -136,7 +138,9 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   w.line("  add.s64 %%obase, %%obase, %%out;");
   for (int k = 0; k < block.channels; ++k) {
     const long long offset = (long long)((block.k_begin + k) * pq * size);
-    if (size == 4) {
+    if (options.accumulate) {
+      w.line("  red.global.add.f32 [%%obase+%lld], %%acc%d;", offset, k);
+    } else if (size == 4) {
       w.line("  st.global.f32 [%%obase+%lld], %%acc%d;", offset, k);
     } else {
       w.line("  %s %%h, %%acc%d;", narrow, k);

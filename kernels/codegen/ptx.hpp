@@ -16,6 +16,7 @@ struct PtxOptions {
   std::string arch = "sm_90";  // .target
   int threads = 128;           // threads per block (.maxntid); one output pixel each
   Element element = Element::f32;
+  bool accumulate = false;  // add into the output (red.global.add, FP32 only) instead of storing: split taps
 };
 
 // The module's text. Its one entry is named `entry` and takes (const T* input, T* output,
