@@ -35,8 +35,7 @@ std::string Case::pattern_suffix() const {
 
 std::string Case::data_key() const {
   return layer.id() + " N=" + std::to_string(batch) + " ws=" + format_fraction(weight_sparsity) +
-         " as=" + format_fraction(activation_sparsity) + pattern_suffix() + " mask=" + mask.label() +
-         (fuse == Fuse::pool ? " fuse=pool" : "");
+         " as=" + format_fraction(activation_sparsity) + pattern_suffix() + " mask=" + mask.label();
 }
 
 int Case::output_height() const { return fuse == Fuse::pool ? layer.pooled_P() : layer.P(); }
@@ -48,7 +47,8 @@ std::string Case::input_key() const {
 }
 
 std::string Case::key() const {
-  return data_key() + " " + to_string(precision) + " " + to_string(layout) + " " + backend + "{" + params_text() + "}";
+  return data_key() + (fuse == Fuse::pool ? " fuse=pool" : "") + " " + to_string(precision) + " " + to_string(layout) +
+         " " + backend + "{" + params_text() + "}";
 }
 
 bool rule_matches(const ExcludeRule& rule, const Case& c) {

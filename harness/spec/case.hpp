@@ -27,7 +27,8 @@ struct Case {
 
   // Unique, readable identity: used to resume, filter and compare runs.
   std::string key() const;
-  // Identity of the data (inputs, weights, reference output) shared by every backend.
+  // Identity of the data (inputs, weights, reference output) shared by every backend; fused cases share it
+  // too (their reference is pooled from the same convolution reference).
   std::string data_key() const;
   // What the input tensor depends on (layer, batch, activation sparsity and pattern): cases that differ only
   // in their weights share it.
