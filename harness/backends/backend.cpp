@@ -6,6 +6,12 @@
 
 namespace scb {
 
+kernels::ConvShape conv_shape(const Case& c) {
+  const Layer& l = c.layer;
+  return {c.batch, l.C,      l.H,        l.W,        l.K,     l.R,     l.S,          l.P(),
+          l.Q(),   l.groups, l.stride_h, l.stride_w, l.pad_h, l.pad_w, l.dilation_h, l.dilation_w};
+}
+
 std::optional<std::string> Backend::check_params(const Params& values) const {
   const auto defs = params();
   for (const auto& [key, value] : values) {

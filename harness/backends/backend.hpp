@@ -14,6 +14,7 @@
 
 #include "harness/spec/case.hpp"
 #include "harness/data/problem_data.hpp"
+#include "kernels/conv_shape.hpp"
 
 namespace scb {
 
@@ -54,6 +55,9 @@ class PreparedOp {
   virtual nlohmann::json describe_candidate(std::size_t index) const { return nlohmann::json::object(); }
   virtual void use_candidate(std::size_t index) {}
 };
+
+// The case's convolution as our kernels take it (direct_sparse, codegen, ecr, pecr).
+kernels::ConvShape conv_shape(const Case& c);
 
 // Why a backend cannot run a case: the case field that decides it (an exclude rule's key: backend,
 // precision, layout, mask, layer, batch) and the reason in words.

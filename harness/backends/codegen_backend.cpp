@@ -5,7 +5,6 @@
 #include <thread>
 
 #include "harness/backends/backend.hpp"
-#include "harness/backends/direct_sparse_tiling.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/gpu/gpu_context.hpp"
 #include "kernels/codegen/compiler.hpp"
@@ -30,7 +29,7 @@ class CodegenOp final : public PreparedOp {
     const auto element = c.precision == Precision::fp16   ? kernels::codegen::Element::f16
                          : c.precision == Precision::bf16 ? kernels::codegen::Element::bf16
                                                           : kernels::codegen::Element::f32;
-    const auto shape = direct_sparse_shape(c);
+    const auto shape = conv_shape(c);
     pixels_ = unsigned(c.batch) * unsigned(shape.P) * unsigned(shape.Q);
     const auto programs = kernels::codegen::build_programs(shape, data.host.weights.data(), channels);
     std::vector<std::string> ptx, entries;
@@ -56,15 +55,15 @@ class CodegenOp final : public PreparedOp {
       largest = std::max(largest, block_nonzeros);
     }
     const std::string cache_dir = kernels::codegen::default_cubin_cache_dir();
-    const auto modules = kernels::codegen::compile_modules(ptx, target, cache_dir, std::thread::hardware_concurrency());
+    auto modules = kernels::codegen::compile_modules(ptx, target, cache_dir, std::thread::hardware_concurrency());
     std::vector<std::vector<char>> cubins;
     double compile_ms = 0.0;
     std::size_t cached = 0, cubin_bytes = 0;
-    for (const auto& module : modules) {
+    for (auto& module : modules) {
       compile_ms += module.compile_ms;
       cached += module.from_cache;
       cubin_bytes += module.cubin.size();
-      cubins.push_back(module.cubin);
+      cubins.push_back(std::move(module.cubin));
     }
     kernels_ = std::make_unique<kernels::codegen::LoadedKernels>(cubins, entries);
     details_ = {{"blocks", programs.size()},

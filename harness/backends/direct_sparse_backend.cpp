@@ -34,7 +34,7 @@ nlohmann::json tiling_json(const kernels::DirectSparseTiling& t, const kernels::
 class DirectSparseOp final : public PreparedOp {
  public:
   DirectSparseOp(const Case& c, const DeviceProblem& data, kernels::DirectSparseTiling tiling, bool order_by_nnz)
-      : data_(data), storage_(storage_of(c.precision)), shape_(direct_sparse_shape(c)), tiling_(tiling) {
+      : data_(data), storage_(storage_of(c.precision)), shape_(conv_shape(c)), tiling_(tiling) {
     const Layer& l = c.layer;
     const auto g = kernels::direct_sparse_geometry(shape_, tiling_);
     StretchGeometry stretch;
@@ -170,7 +170,7 @@ class DirectSparseBackend final : public Backend {
     if ((long long)c.batch * c.layer.groups > 65535)
       return Unsupported{"batch", "direct_sparse needs batch x groups <= 65535 (grid z)"};
     const auto t = direct_sparse_tiling(*this, c, 0);
-    const auto g = kernels::direct_sparse_geometry(direct_sparse_shape(c), t);
+    const auto g = kernels::direct_sparse_geometry(conv_shape(c), t);
     if (g.shared_bytes > kSharedLimit)
       return Unsupported{"layer", "the staged input chunk needs " + std::to_string(g.shared_bytes / 1024) +
                                       " KiB of shared memory, over " + std::to_string(kSharedLimit / 1024) +

@@ -18,14 +18,8 @@ int auto_tile_w(int Q) { return Q <= 8 ? 8 : Q <= 16 ? 16 : 32; }
 
 }  // namespace
 
-kernels::DirectSparseShape direct_sparse_shape(const Case& c) {
-  const Layer& l = c.layer;
-  return {c.batch, l.C,      l.H,        l.W,        l.K,     l.R,     l.S,          l.P(),
-          l.Q(),   l.groups, l.stride_h, l.stride_w, l.pad_h, l.pad_w, l.dilation_h, l.dilation_w};
-}
-
 kernels::DirectSparseTiling direct_sparse_tiling(const Backend& backend, const Case& c, int sm_count) {
-  const auto shape = direct_sparse_shape(c);
+  const auto shape = conv_shape(c);
   kernels::DirectSparseTiling t{};
   t.pixels = std::stoi(backend.param(c, "pixels"));
   t.channels_per_warp = std::stoi(backend.param(c, "channels_per_warp"));

@@ -7,8 +7,6 @@
 
 namespace scb {
 
-kernels::DirectSparseShape direct_sparse_shape(const Case& c);
-
 // sm_count 0 = unknown (validation before any GPU is touched): no SM-count-driven choice is made.
 kernels::DirectSparseTiling direct_sparse_tiling(const Backend& backend, const Case& c, int sm_count);
 

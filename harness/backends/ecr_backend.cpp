@@ -3,7 +3,6 @@
 // count, stride, padding and batch. It skips zero inputs (and zero weights) per output window after
 // compacting them in shared memory. A baseline: not tuned. The timed op is the one kernel.
 #include "harness/backends/backend.hpp"
-#include "harness/backends/direct_sparse_tiling.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "kernels/ecr.hpp"
 
@@ -13,7 +12,7 @@ namespace {
 
 class EcrOp final : public PreparedOp {
  public:
-  EcrOp(const Case& c, const DeviceProblem& data) : data_(data), shape_(direct_sparse_shape(c)) {}
+  EcrOp(const Case& c, const DeviceProblem& data) : data_(data), shape_(conv_shape(c)) {}
 
   void run(cudaStream_t stream) override {
     SCB_CUDA(kernels::ecr_conv(static_cast<const float*>(data_.input), static_cast<const float*>(data_.weights),

@@ -2,7 +2,6 @@
 // fused convolution + ReLU + max-pool (kernels/pecr.cu), one block per pooled output, with the layer's pool
 // size and stride. It times fuse: pool cases only. A baseline: not tuned.
 #include "harness/backends/backend.hpp"
-#include "harness/backends/direct_sparse_tiling.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "kernels/pecr.hpp"
 
@@ -12,7 +11,7 @@ namespace {
 
 class PecrOp final : public PreparedOp {
  public:
-  PecrOp(const Case& c, const DeviceProblem& data) : data_(data), shape_(direct_sparse_shape(c)) {
+  PecrOp(const Case& c, const DeviceProblem& data) : data_(data), shape_(conv_shape(c)) {
     const PoolShape& pool = *c.layer.pool;
     pool_ = {pool.size, pool.stride, pool.pad, c.output_height(), c.output_width()};
   }
