@@ -108,19 +108,9 @@ def report(frame):
     vgg = frame[frame["layer"].str.startswith("vgg19/")]
     ours32 = best(vgg, "direct_sparse", "fp32")
     if len(ours32):
-        key = ("vgg19/conv4_2", 32, 0.9)
-        rows = vgg[(vgg["backend"] == "direct_sparse") & (vgg["precision"] == "fp32") & (vgg["layer"] == key[0]) &
-                   (vgg["batch"] == key[1]) & (vgg["weight_sparsity"] == key[2])]
-        if len(rows):
-            tf = float(rows["tflops_useful"].max())
-            add(4, "useful TFLOP/s, VGG-19 conv4_2, 90%, N=32", ">= 25", f"{tf:.1f}", tf >= 25, f"{25 / tf:.2f}x short")
-        crossings = vgg_crossings(ours32, best(vgg, "cudnn", "fp32"))
-        if crossings:
-            ok = [c for c in crossings if c[1] is not None and c[1] <= 0.6 + 1e-9]
-            text = ", ".join(f"{c[0].split('/')[1]} {('none' if c[1] is None else f'{c[1]:g}')}" for c in crossings)
-            add(5, "crossover vs cuDNN fp32, VGG-19 conv3_1..conv5_4, N=32", "<= 0.6 each",
-                f"{len(ok)}/{len(crossings)} layers; {text}", len(ok) == len(crossings),
-                f"{len(crossings) - len(ok)} layers cross above 0.6")
+        add_tflops_target(goals, 4, vgg, "direct_sparse", 25)
+        add_crossover_target(goals, 5, vgg_crossings(ours32, best(vgg, "cudnn", "fp32")),
+                             "crossover vs cuDNN fp32, VGG-19 conv3_1..conv5_4, N=32", 0.6)
     ours16 = best(vgg, "direct_sparse", "fp16")
     tf32 = best(vgg, "cudnn", "tf32")
     at95 = ratio(tf32, ours16)
@@ -164,6 +154,26 @@ def vgg_crossings(sparse, dense):
     return crossings
 
 
+def add_tflops_target(goals, number, vgg, backend, goal):
+    """Useful TFLOP/s of the backend's fastest fp32 case on VGG-19 conv4_2 at 90%, N = 32."""
+    rows = vgg[(vgg["backend"] == backend) & (vgg["precision"] == "fp32") & (vgg["layer"] == "vgg19/conv4_2") &
+               (vgg["batch"] == 32) & np.isclose(vgg["weight_sparsity"], 0.9)]
+    if len(rows):
+        tf = float(rows["tflops_useful"].max())
+        goals.add(number, "useful TFLOP/s, VGG-19 conv4_2, 90%, N=32", f">= {goal:g}", f"{tf:.1f}", tf >= goal,
+                  f"{goal / tf:.2f}x short")
+
+
+def add_crossover_target(goals, number, crossings, target, limit):
+    """Every layer's crossover at `limit` sparsity or lower."""
+    if not crossings:
+        return
+    ok = [c for c in crossings if c[1] is not None and c[1] <= limit + 1e-9]
+    text = ", ".join(f"{c[0].split('/')[1]} {('none' if c[1] is None else f'{c[1]:g}')}" for c in crossings)
+    goals.add(number, target, f"<= {limit:g} each", f"{len(ok)}/{len(crossings)} layers; {text}",
+              len(ok) == len(crossings), f"{len(crossings) - len(ok)} layers cross above {limit:g}")
+
+
 def codegen_report(frame):
     """Issue 17's targets for the generated kernels; empty when the files hold no codegen result."""
     rows = frame[(frame["backend"] == "codegen") & (frame["precision"] == "fp32")]
@@ -174,21 +184,9 @@ def codegen_report(frame):
 
     vgg = frame[frame["layer"].str.startswith("vgg19/")]
     ours = best(vgg, "codegen", "fp32")
-    key = ours.index[(ours.index.get_level_values("layer") == "vgg19/conv4_2") &
-                     (ours.index.get_level_values("batch") == 32) &
-                     (np.isclose(ours.index.get_level_values("weight_sparsity"), 0.9))]
-    if len(key):
-        sel = vgg[(vgg["backend"] == "codegen") & (vgg["precision"] == "fp32") & (vgg["layer"] == "vgg19/conv4_2") &
-                  (vgg["batch"] == 32) & np.isclose(vgg["weight_sparsity"], 0.9)]
-        tf = float(sel["tflops_useful"].max())
-        add(1, "useful TFLOP/s, VGG-19 conv4_2, 90%, N=32", ">= 40", f"{tf:.1f}", tf >= 40, f"{40 / tf:.2f}x short")
-    crossings = vgg_crossings(ours, best(vgg, "cudnn", "fp32")) if len(ours) else []
-    if crossings:
-        ok = [c for c in crossings if c[1] is not None and c[1] <= 0.75 + 1e-9]
-        text = ", ".join(f"{c[0].split('/')[1]} {('none' if c[1] is None else f'{c[1]:g}')}" for c in crossings)
-        add(2, "crossover vs best cuDNN fp32, VGG-19 conv3_1..conv5_4, N=32", "<= 0.75 each",
-            f"{len(ok)}/{len(crossings)} layers; {text}", len(ok) == len(crossings),
-            f"{len(crossings) - len(ok)} layers cross above 0.75")
+    add_tflops_target(goals, 1, vgg, "codegen", 40)
+    add_crossover_target(goals, 2, vgg_crossings(ours, best(vgg, "cudnn", "fp32")) if len(ours) else [],
+                         "crossover vs best cuDNN fp32, VGG-19 conv3_1..conv5_4, N=32", 0.75)
     escort = escort_set_rows(frame)
     mine = best(escort, "codegen", "fp32")
     for number, baseline, per_batch in ((3, "cudnn", ((32, 3.0), (1, 2.0))),
