@@ -184,8 +184,10 @@ TEST(Codegen, PtxCompilesWithEveryWeightAnFfmaImmediate) {
   while (fgets(buffer, sizeof buffer, pipe)) sass += buffer;
   pclose(pipe);
   std::filesystem::remove_all(dir);
-  // FFMA Rd, Ra, <immediate>, Rc: the weight is in the instruction, not a register or a constant bank.
-  const std::regex any_ffma(R"(\bFFMA\b)"), immediate_ffma(R"(\bFFMA R\d+, R\d+, -?[0-9.]+(e[-+]?\d+)?, R\d+)");
+  // FFMA Rd, Ra[.reuse], <immediate>, Rc|RZ: the weight is in the instruction, not a register or a constant
+  // bank (RZ: the first product of an accumulator; .reuse: the operand cache holds Ra for the next FFMA).
+  const std::regex any_ffma(R"(\bFFMA\b)"),
+      immediate_ffma(R"(\bFFMA R\d+, R\d+(\.reuse)?, -?[0-9.]+(e[-+]?\d+)?, (R\d+|RZ)\b)");
   long ffma = 0, immediate = 0;
   std::istringstream lines(sass);
   for (std::string line; std::getline(lines, line);) {
