@@ -233,6 +233,11 @@ def readme(gpu_dir, path="README.md", check=False):
     return 0
 
 
+def existing(gpu_dir, *names):
+    """The named result files of a GPU folder that exist, in the order given."""
+    return [p for p in (os.path.join(gpu_dir, n) for n in names) if os.path.exists(p)]
+
+
 def regenerate(gpu_dir):
     """Every table and figure of a GPU folder from its result files; returns the files written."""
     written = []
@@ -263,6 +268,17 @@ def regenerate(gpu_dir):
                     if os.path.exists(p)]
     if target_files:
         write("direct_sparse_targets.md", targets.report(report.load(target_files)))
+    codegen_files = existing(gpu_dir, "codegen_targets.json.gz", "codegen_targets_vgg19.json.gz")
+    if codegen_files:
+        write("codegen_targets.md", targets.report(report.load(codegen_files)))
+        write("codegen_compile.md", targets.compile_times(codegen_files)[0])
+    real_files = existing(gpu_dir, "real_lenet5_fashion.json.gz", "synthetic_lenet5_fashion.json.gz")
+    if real_files:
+        write("lenet5_fashion.md", targets.real_vs_synthetic(report.load(real_files)))
+    for name in ("xu2019_authors", "xu2019", "xu2019_vgg19"):  # the published figures beside ours
+        paths = existing(gpu_dir, f"{name}.json.gz")
+        if paths:
+            write(f"{name}.published.md", report.published_table(paths, report.load(paths)))
     for name, command in (("energy", targets.energy), ):
         path = os.path.join(gpu_dir, f"{name}.json.gz")
         if os.path.exists(path):
