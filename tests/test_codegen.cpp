@@ -1,6 +1,7 @@
 // The code generator without a GPU: its programs compute the convolution (run here exactly as the PTX
-// runs them: one base per thread, predicated loads, one FMA per nonzero), the PTX compiles with nvJitLink
-// with every weight an FFMA immediate, and the cubin cache hits on the second compile.
+// runs them: one base per thread, loads from a padded copy or predicated loads, one FMA per nonzero), the PTX
+// compiles with nvJitLink with every weight an FFMA immediate and within its register limit, and the cubin
+// cache hits on the second compile.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -40,22 +41,43 @@ std::vector<float> pruned_weights(const Layer& l, double density, std::mt19937& 
   return w;
 }
 
-// What the generated kernels compute, step by step as the PTX does it.
+// The input as a padded program reads it: each plane with a zero border of pad_h rows and pad_w columns.
+std::vector<float> pad_on_host(const ConvShape& s, const std::vector<float>& input) {
+  const auto [height, width] = kernels::codegen::read_plane(s, kernels::codegen::Border::padded);
+  std::vector<float> padded(std::size_t(s.N) * s.C * height * width, 0.0f);
+  for (std::int64_t plane = 0; plane < std::int64_t(s.N) * s.C; ++plane)
+    for (int h = 0; h < s.H; ++h)
+      for (int w = 0; w < s.W; ++w)
+        padded[std::size_t((plane * height + h + s.pad_h) * width + w + s.pad_w)] =
+            input[std::size_t((plane * s.H + h) * s.W + w)];
+  return padded;
+}
+
+// What the generated kernels compute, step by step as the PTX does it: padded programs load every tap from the
+// padded copy without a check (an index outside it fails the test), predicated ones load only inside.
 std::vector<double> run_programs(const ConvShape& s, const std::vector<BlockProgram>& programs,
                                  const std::vector<float>& input, std::vector<int>& writes) {
   std::vector<double> out(std::size_t(s.N) * s.K * s.P * s.Q, std::nan(""));
   writes.assign(out.size(), 0);
-  for (const auto& block : programs)
+  std::vector<float> padded;
+  for (const auto& block : programs) {
+    const bool is_padded = block.border == kernels::codegen::Border::padded;
+    if (is_padded && padded.empty()) padded = pad_on_host(s, input);
     for (int n = 0; n < s.N; ++n)
       for (int p = 0; p < s.P; ++p)
         for (int q = 0; q < s.Q; ++q) {
-          const std::int64_t base = kernels::codegen::base_offset(s, block.group, n, p, q);
+          const std::int64_t base = kernels::codegen::base_offset(s, block.border, block.group, n, p, q);
           const int h0 = p * s.stride_h - s.pad_h, w0 = q * s.stride_w - s.pad_w;
           std::vector<double> acc(std::size_t(block.channels), 0.0);
           for (const auto& tap : block.taps) {
-            const bool row_ok = unsigned(h0 + tap.r * s.dilation_h) < unsigned(s.H);
-            const bool col_ok = unsigned(w0 + tap.s * s.dilation_w) < unsigned(s.W);
-            const double x = row_ok && col_ok ? double(input.at(std::size_t(base + tap.offset))) : 0.0;
+            double x = 0.0;
+            if (is_padded) {
+              x = double(padded.at(std::size_t(base + tap.offset)));
+            } else {
+              const bool row_ok = unsigned(h0 + tap.r * s.dilation_h) < unsigned(s.H);
+              const bool col_ok = unsigned(w0 + tap.s * s.dilation_w) < unsigned(s.W);
+              if (row_ok && col_ok) x = double(input.at(std::size_t(base + tap.offset)));
+            }
             for (const auto& weight : tap.weights) acc[std::size_t(weight.channel)] += x * double(weight.value);
           }
           for (int k = 0; k < block.channels; ++k) {
@@ -64,6 +86,7 @@ std::vector<double> run_programs(const ConvShape& s, const std::vector<BlockProg
             ++writes[at];
           }
         }
+  }
   return out;
 }
 
@@ -94,23 +117,26 @@ TEST(Codegen, ProgramsComputeTheConvolutionOnAwkwardShapes) {
     std::vector<float> input(std::size_t(g.layer.input_count(g.batch)));
     std::uniform_real_distribution<float> value(-1.0f, 1.0f);
     for (auto& x : input) x = value(rng);
-    const auto programs = kernels::codegen::build_programs(shape, weights.data(), g.channels_per_block);
-    std::int64_t nonzeros = 0;
-    for (const auto& block : programs) {
-      nonzeros += block.nonzeros();
-      EXPECT_LE(block.channels, g.channels_per_block);
-      // A block never crosses a group.
-      const int outputs = g.layer.outputs_per_group();
-      EXPECT_EQ(block.k_begin / outputs, (block.k_begin + block.channels - 1) / outputs);
-    }
-    EXPECT_EQ(nonzeros, std::count_if(weights.begin(), weights.end(), [](float w) { return w != 0.0f; }));
-    std::vector<int> writes;
-    const auto got = run_programs(shape, programs, input, writes);
-    const auto want = reference_conv_cpu(g.layer, g.batch, input, weights);
-    ASSERT_EQ(got.size(), want.size());
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      ASSERT_EQ(writes[i], 1) << "output " << i << " written " << writes[i] << " times";
-      ASSERT_NEAR(got[i], want[i], 1e-9 * (1.0 + std::abs(want[i]))) << "output " << i;
+    for (const auto border : {kernels::codegen::Border::padded, kernels::codegen::Border::predicated}) {
+      SCOPED_TRACE(border == kernels::codegen::Border::padded ? "padded" : "predicated");
+      const auto programs = kernels::codegen::build_programs(shape, weights.data(), g.channels_per_block, border);
+      std::int64_t nonzeros = 0;
+      for (const auto& block : programs) {
+        nonzeros += block.nonzeros();
+        EXPECT_LE(block.channels, g.channels_per_block);
+        // A block never crosses a group.
+        const int outputs = g.layer.outputs_per_group();
+        EXPECT_EQ(block.k_begin / outputs, (block.k_begin + block.channels - 1) / outputs);
+      }
+      EXPECT_EQ(nonzeros, std::count_if(weights.begin(), weights.end(), [](float w) { return w != 0.0f; }));
+      std::vector<int> writes;
+      const auto got = run_programs(shape, programs, input, writes);
+      const auto want = reference_conv_cpu(g.layer, g.batch, input, weights);
+      ASSERT_EQ(got.size(), want.size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        ASSERT_EQ(writes[i], 1) << "output " << i << " written " << writes[i] << " times";
+        ASSERT_NEAR(got[i], want[i], 1e-9 * (1.0 + std::abs(want[i]))) << "output " << i;
+      }
     }
   }
 }
@@ -123,7 +149,7 @@ TEST(Codegen, SplitTapsAddUpToTheConvolutionAndShareTheNonzeros) {
   std::vector<float> input(std::size_t(layer.input_count(2)));
   std::uniform_real_distribution<float> value(-1.0f, 1.0f);
   for (auto& x : input) x = value(rng);
-  const auto blocks = kernels::codegen::build_programs(shape, weights.data(), 8);
+  const auto blocks = kernels::codegen::build_programs(shape, weights.data(), 8, kernels::codegen::Border::padded);
   ASSERT_EQ(blocks.size(), 1u);
   for (const int parts : {1, 2, 3, 8}) {
     SCOPED_TRACE(parts);
@@ -161,41 +187,81 @@ std::string temporary_dir(const std::string& name) {
   return dir.string();
 }
 
+// The SASS of a cubin (empty without cuobjdump), with `what` = "-sass" or "-res-usage".
+std::string disassemble(const std::vector<char>& cubin, const std::string& what) {
+  const std::string cuobjdump = "/usr/local/cuda/bin/cuobjdump";
+  if (!std::filesystem::exists(cuobjdump)) return "";
+  const std::string dir = temporary_dir("scbench-codegen-sass");
+  const std::string path = dir + "/block.cubin";
+  std::ofstream(path, std::ios::binary).write(cubin.data(), std::streamsize(cubin.size()));
+  std::string text;
+  if (FILE* pipe = popen((cuobjdump + " " + what + " " + path).c_str(), "r")) {
+    char buffer[4096];
+    while (fgets(buffer, sizeof buffer, pipe)) text += buffer;
+    pclose(pipe);
+  }
+  std::filesystem::remove_all(dir);
+  return text;
+}
+
 TEST(Codegen, PtxCompilesWithEveryWeightAnFfmaImmediate) {
   const Layer layer = testing_support::make_layer("small", 6, 10, 10, 8, 3, 3, 1, 1);
   std::mt19937 rng(3);
   const auto weights = pruned_weights(layer, 0.4, rng);
   const auto shape = shape_of(layer, 2);
-  const auto programs = kernels::codegen::build_programs(shape, weights.data(), 8);
-  ASSERT_EQ(programs.size(), 1u);
-  const std::string ptx = kernels::codegen::emit_ptx(shape, programs[0], "codegen_block0", {"sm_90", 128});
-  const auto cubin = kernels::codegen::compile_ptx(ptx, {"sm_90", 3});
-  ASSERT_GT(cubin.size(), 0u);
-
-  const std::string cuobjdump = "/usr/local/cuda/bin/cuobjdump";
-  if (!std::filesystem::exists(cuobjdump)) GTEST_SKIP() << "no cuobjdump to read the SASS";
-  const std::string dir = temporary_dir("scbench-codegen-sass");
-  const std::string path = dir + "/block.cubin";
-  std::ofstream(path, std::ios::binary).write(cubin.data(), std::streamsize(cubin.size()));
-  FILE* pipe = popen((cuobjdump + " -sass " + path).c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string sass;
-  char buffer[4096];
-  while (fgets(buffer, sizeof buffer, pipe)) sass += buffer;
-  pclose(pipe);
-  std::filesystem::remove_all(dir);
-  // FFMA Rd, Ra[.reuse], <immediate>, Rc|RZ: the weight is in the instruction, not a register or a constant
-  // bank (RZ: the first product of an accumulator; .reuse: the operand cache holds Ra for the next FFMA).
-  const std::regex any_ffma(R"(\bFFMA\b)"),
-      immediate_ffma(R"(\bFFMA R\d+, R\d+(\.reuse)?, -?[0-9.]+(e[-+]?\d+)?, (R\d+|RZ)\b)");
-  long ffma = 0, immediate = 0;
-  std::istringstream lines(sass);
-  for (std::string line; std::getline(lines, line);) {
-    ffma += std::regex_search(line, any_ffma);
-    immediate += std::regex_search(line, immediate_ffma);
+  if (!std::filesystem::exists("/usr/local/cuda/bin/cuobjdump")) GTEST_SKIP() << "no cuobjdump to read the SASS";
+  for (const auto border : {kernels::codegen::Border::padded, kernels::codegen::Border::predicated}) {
+    const bool padded = border == kernels::codegen::Border::padded;
+    SCOPED_TRACE(padded ? "padded" : "predicated");
+    const auto programs = kernels::codegen::build_programs(shape, weights.data(), 8, border);
+    ASSERT_EQ(programs.size(), 1u);
+    const std::string ptx = kernels::codegen::emit_ptx(shape, programs[0], "codegen_block0", {"sm_90", 128});
+    const auto cubin = kernels::codegen::compile_ptx(ptx, {"sm_90", 3});
+    ASSERT_GT(cubin.size(), 0u);
+    const std::string sass = disassemble(cubin, "-sass");
+    // FFMA Rd, Ra[.reuse], <immediate>, Rc|RZ: the weight is in the instruction, not a register or a constant
+    // bank (RZ: the first product of an accumulator; .reuse: the operand cache holds Ra for the next FFMA).
+    const std::regex any_ffma(R"(\bFFMA\b)"),
+        immediate_ffma(R"(\bFFMA R\d+, R\d+(\.reuse)?, -?[0-9.]+(e[-+]?\d+)?, (R\d+|RZ)\b)");
+    const std::regex load(R"(\bLDG\b)"), predicated_load(R"(@!?P\d+ +LDG\b)");
+    long ffma = 0, immediate = 0, loads = 0, predicated = 0;
+    std::istringstream lines(sass);
+    for (std::string line; std::getline(lines, line);) {
+      ffma += std::regex_search(line, any_ffma);
+      immediate += std::regex_search(line, immediate_ffma);
+      loads += std::regex_search(line, load);
+      predicated += std::regex_search(line, predicated_load);
+    }
+    EXPECT_EQ(ffma, programs[0].nonzeros()) << sass.substr(0, 4000);
+    EXPECT_EQ(immediate, ffma) << sass.substr(0, 4000);
+    EXPECT_EQ(loads, long(programs[0].taps.size()));
+    // Padded input: not one load needs a predicate. Predicated: the taps whose window can leave the input do.
+    if (padded)
+      EXPECT_EQ(predicated, 0);
+    else
+      EXPECT_GT(predicated, 0);
   }
-  EXPECT_EQ(ffma, programs[0].nonzeros()) << sass.substr(0, 4000);
-  EXPECT_EQ(immediate, ffma) << sass.substr(0, 4000);
+}
+
+TEST(Codegen, TheRegisterLimitHoldsInTheCubin) {
+  // nvJitLink compiles PTX as relocatable code and ptxas then takes up to 255 registers for straight-line
+  // code; .maxnreg must bring it down.
+  const Layer layer = testing_support::make_layer("registers", 64, 14, 14, 32, 3, 3, 1, 1);
+  std::mt19937 rng(17);
+  const auto weights = pruned_weights(layer, 0.3, rng);
+  const auto shape = shape_of(layer, 2);
+  const auto programs = kernels::codegen::build_programs(shape, weights.data(), 32, kernels::codegen::Border::padded);
+  ASSERT_EQ(programs.size(), 1u);
+  kernels::codegen::PtxOptions options;
+  options.max_registers = 64;
+  const std::string ptx = kernels::codegen::emit_ptx(shape, programs[0], "limited", options);
+  EXPECT_NE(ptx.find(".maxnreg 64"), std::string::npos);
+  const std::string usage = disassemble(kernels::codegen::compile_ptx(ptx, {"sm_90", 3}), "-res-usage");
+  if (usage.empty()) GTEST_SKIP() << "no cuobjdump to read the register count";
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(usage, match, std::regex(R"(REG:(\d+))"))) << usage;
+  EXPECT_LE(std::stoi(match[1]), 64) << usage;
+  EXPECT_GE(std::stoi(match[1]), 32) << "fewer registers than accumulators: " << usage;
 }
 
 TEST(Codegen, Fp16AndBf16KernelsCompileWithHalfWidthOffsets) {
@@ -203,7 +269,7 @@ TEST(Codegen, Fp16AndBf16KernelsCompileWithHalfWidthOffsets) {
   std::mt19937 rng(11);
   const auto weights = pruned_weights(layer, 0.5, rng);
   const auto shape = shape_of(layer, 3);
-  const auto programs = kernels::codegen::build_programs(shape, weights.data(), 6);
+  const auto programs = kernels::codegen::build_programs(shape, weights.data(), 6, kernels::codegen::Border::padded);
   ASSERT_EQ(programs.size(), 1u);
   const auto& last_tap = programs[0].taps.back();
   for (const auto element : {kernels::codegen::Element::f16, kernels::codegen::Element::bf16}) {
@@ -223,7 +289,7 @@ TEST(Codegen, TheCubinCacheHitsOnTheSecondCompile) {
   std::mt19937 rng(5);
   const auto weights = pruned_weights(layer, 0.5, rng);
   const auto shape = shape_of(layer, 1);
-  const auto programs = kernels::codegen::build_programs(shape, weights.data(), 2);
+  const auto programs = kernels::codegen::build_programs(shape, weights.data(), 2, kernels::codegen::Border::padded);
   std::vector<std::string> ptx;
   for (std::size_t i = 0; i < programs.size(); ++i)
     ptx.push_back(kernels::codegen::emit_ptx(shape, programs[i], "e" + std::to_string(i), {"sm_90", 64}));

@@ -264,6 +264,18 @@ INSTANTIATE_TEST_SUITE_P(
         BackendCase{
             "codegen", Precision::fp32, Layout::nchw, {{"channels", "64"}, {"threads", "256"}}, 0, false, false, true},
         BackendCase{"codegen", Precision::fp32, Layout::nchw, {{"split", "4"}}, 0, false, false, true},
+        // The predicated border, one stream (the entries in order) and no register limit: session 8's kernels.
+        BackendCase{"codegen",
+                    Precision::fp32,
+                    Layout::nchw,
+                    {{"border", "predicate"}, {"streams", "1"}, {"registers", "255"}},
+                    0,
+                    false,
+                    false,
+                    true},
+        BackendCase{
+            "codegen", Precision::fp32, Layout::nchw, {{"streams", "16"}, {"threads", "512"}}, 0, false, false, true},
+        BackendCase{"codegen", Precision::fp16, Layout::nchw, {{"border", "predicate"}}, 0, false, false, true},
         BackendCase{"codegen", Precision::fp16, Layout::nchw, {}, 0, false, false, true},
         BackendCase{"codegen", Precision::bf16, Layout::nchw, {}, 0, false, false, true}),
     name_of);

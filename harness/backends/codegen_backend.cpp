@@ -1,7 +1,9 @@
 // Sparsity-aware code generation (Dong et al. 2020; SparseRT's idea): prepare writes one PTX kernel entry
 // per block of output channels with the layer's nonzero weights as FFMA immediates and the input offsets as
 // immediate displacements (kernels/codegen/), compiles them in parallel with nvJitLink through an on-disk
-// cubin cache, and loads them; the timed op launches every block's kernel. One thread per output pixel.
+// cubin cache, and loads them. The timed op copies the input into a zero-bordered buffer (border: pad; the
+// loads then need no predicates) and launches every block's kernel, several streams side by side. One
+// thread per output pixel.
 #include <thread>
 
 #include "harness/backends/backend.hpp"
@@ -11,6 +13,7 @@
 #include "kernels/codegen/loaded_kernels.hpp"
 #include "kernels/codegen/program.hpp"
 #include "kernels/codegen/ptx.hpp"
+#include "kernels/pad.hpp"
 
 namespace scb {
 
@@ -20,18 +23,41 @@ namespace {
 // 4.5 s of ptxas for 29.5K): the block is refused, and fewer channels per block is the fix.
 constexpr long long kMaxNonzerosPerBlock = 65536;
 
+// What a case asks of the generator (its params, parsed).
+struct CodegenSettings {
+  int channels, threads, split, registers, streams;  // registers: .maxnreg, 0 for ptxas' own choice
+  kernels::codegen::Border border;
+};
+
+// param registers: "auto" leaves 32 registers beyond the accumulators (64 at 32 channels: 8 blocks of 128
+// threads per SM, no spills at VGG-19 conv4_2's 15K-nonzero blocks), "255" sets no limit.
+int register_limit(const std::string& value, int channels) {
+  if (value == "auto") return std::min(255, (channels + 32 + 7) / 8 * 8);
+  return value == "255" ? 0 : std::stoi(value);
+}
+
 class CodegenOp final : public PreparedOp {
  public:
-  CodegenOp(const Case& c, const DeviceProblem& data, int channels, int threads, int split,
+  CodegenOp(const Case& c, const DeviceProblem& data, const CodegenSettings& settings,
             const kernels::codegen::CompileTarget& target)
-      : data_(data), threads_(threads), output_bytes_(split > 1 ? std::size_t(c.output_count()) * sizeof(float) : 0) {
+      : data_(data),
+        threads_(settings.threads),
+        output_bytes_(settings.split > 1 ? std::size_t(c.output_count()) * sizeof(float) : 0) {
+    const int channels = settings.channels, split = settings.split;
     const std::string& arch = target.arch;
     const auto element = c.precision == Precision::fp16   ? kernels::codegen::Element::f16
                          : c.precision == Precision::bf16 ? kernels::codegen::Element::bf16
                                                           : kernels::codegen::Element::f32;
     const auto shape = conv_shape(c);
     pixels_ = unsigned(c.batch) * unsigned(shape.P) * unsigned(shape.Q);
-    const auto programs = kernels::codegen::build_programs(shape, data.host.weights.data(), channels);
+    element_bytes_ = element == kernels::codegen::Element::f32 ? 4 : 2;
+    if (settings.border == kernels::codegen::Border::padded && (shape.pad_h > 0 || shape.pad_w > 0)) {
+      pad_ = {(long long)shape.N * shape.C, shape.H, shape.W, shape.pad_h, shape.pad_w};
+      padded_ = DeviceBuffer(std::size_t(pad_.planes) * std::size_t(pad_.padded_height()) *
+                             std::size_t(pad_.padded_width()) * std::size_t(element_bytes_));
+    }
+    const auto programs = kernels::codegen::build_programs(shape, data.host.weights.data(), channels, settings.border);
+    const kernels::codegen::PtxOptions options{arch, threads_, element, split > 1, settings.registers};
     std::vector<std::string> ptx, entries;
     long long nonzeros = 0, taps = 0, largest = 0;
     std::size_t ptx_bytes = 0;
@@ -46,8 +72,7 @@ class CodegenOp final : public PreparedOp {
                                    : std::vector<kernels::codegen::BlockProgram>{programs[i]};
       for (std::size_t part = 0; part < parts.size(); ++part) {
         entries.push_back("codegen_block" + std::to_string(i) + "_" + std::to_string(part));
-        ptx.push_back(
-            kernels::codegen::emit_ptx(shape, parts[part], entries.back(), {arch, threads, element, split > 1}));
+        ptx.push_back(kernels::codegen::emit_ptx(shape, parts[part], entries.back(), options));
         ptx_bytes += ptx.back().size();
       }
       nonzeros += block_nonzeros;
@@ -65,12 +90,15 @@ class CodegenOp final : public PreparedOp {
       cubin_bytes += module.cubin.size();
       cubins.push_back(std::move(module.cubin));
     }
-    kernels_ = std::make_unique<kernels::codegen::LoadedKernels>(cubins, entries);
+    kernels_ = std::make_unique<kernels::codegen::LoadedKernels>(cubins, entries, settings.streams);
     details_ = {{"blocks", programs.size()},
                 {"kernels", entries.size()},
                 {"split", split},
                 {"channels_per_block", channels},
-                {"threads", threads},
+                {"threads", threads_},
+                {"streams", settings.streams},
+                {"register_limit", settings.registers},
+                {"padded_input_bytes", padded_.bytes()},
                 {"arch", arch},
                 {"ptxas_optimization", target.optimization},
                 {"nonzeros", nonzeros},
@@ -86,7 +114,12 @@ class CodegenOp final : public PreparedOp {
 
   void run(cudaStream_t stream) override {
     if (output_bytes_) SCB_CUDA(cudaMemsetAsync(data_.output, 0, output_bytes_, stream));  // parts add into it
-    SCB_CUDA(kernels_->launch_all(data_.input, data_.output, pixels_, threads_, stream));
+    const void* input = data_.input;
+    if (padded_.bytes()) {  // every run: the copy is part of the op
+      SCB_CUDA(kernels::pad_planes(data_.input, padded_.get(), pad_, element_bytes_, stream));
+      input = padded_.get();
+    }
+    SCB_CUDA(kernels_->launch_all(input, data_.output, pixels_, threads_, stream));
   }
 
   nlohmann::json details() const override { return details_; }
@@ -96,6 +129,9 @@ class CodegenOp final : public PreparedOp {
   int threads_;
   std::size_t output_bytes_;  // > 0: split taps, the output is zeroed and added into
   unsigned pixels_ = 0;
+  int element_bytes_ = 4;
+  kernels::PadShape pad_{};
+  DeviceBuffer padded_;  // the zero-bordered input (border: pad on a padded layer); empty otherwise
   std::unique_ptr<kernels::codegen::LoadedKernels> kernels_;
   nlohmann::json details_;
 };
@@ -105,17 +141,30 @@ class CodegenBackend final : public Backend {
   std::string name() const override { return "codegen"; }
   std::string summary() const override {
     return "our generated sparse conv: one PTX kernel per block of output channels with the nonzero weights as "
-           "FFMA immediates and immediate input offsets, compiled with nvJitLink (cached cubins); one thread per "
-           "output pixel; fp32, or fp16/bf16 storage with FP32 accumulation";
+           "FFMA immediates and immediate input offsets into a zero-bordered copy of the input, compiled with "
+           "nvJitLink (cached cubins), the blocks' kernels side by side on several streams; one thread per output "
+           "pixel; fp32, or fp16/bf16 storage with FP32 accumulation";
   }
   std::vector<ParamDef> params() const override {
     return {{"channels", {"32", "8", "16", "64"}, "output channels per generated kernel (accumulators per thread)"},
-            {"threads", {"128", "64", "256"}, "threads per block, one output pixel each"},
+            {"threads", {"128", "64", "256", "512"}, "threads per block, one output pixel each"},
             {"ptxas", {"3", "1"}, "ptxas optimisation level: 1 compiles straight-line code in about half the time"},
             {"split",
              {"1", "2", "4", "8"},
              "kernels per block of channels, each a share of its taps adding into the output (fp32 only): more "
-             "blocks where N x P x Q alone leaves the GPU idle, as at N = 1"}};
+             "blocks where N x P x Q alone leaves the GPU idle, as at N = 1"},
+            {"streams",
+             {"8", "1", "4", "16"},
+             "the blocks' kernels run this many at a time: one block alone has N x P x Q threads, too few to fill "
+             "the GPU"},
+            {"border",
+             {"pad", "predicate"},
+             "pad: copy the input into a zero-bordered buffer each run and load without checks; predicate: read "
+             "the input itself, each load predicated on its row and column (about 30% more instructions)"},
+            {"registers",
+             {"auto", "255", "48", "96"},
+             "registers per thread (.maxnreg): auto leaves 32 beyond the channels' accumulators; 255 sets no limit "
+             "(nvJitLink then gives the straight-line kernels all 255, and few warps fit an SM)"}};
   }
   std::optional<Unsupported> unsupported(const Case& c) const override {
     if (c.layout != Layout::nchw) return Unsupported{"layout", "codegen reads NCHW input only"};
@@ -123,10 +172,16 @@ class CodegenBackend final : public Backend {
       return Unsupported{"precision", "codegen computes in FP32 on CUDA cores: use precision fp32"};
     if (param(c, "split") != "1" && c.precision != Precision::fp32)
       return Unsupported{"precision", "param split > 1 adds partial sums with FP32 atomics: it needs precision fp32"};
+    const int channels = std::stoi(param(c, "channels")), registers = register_limit(param(c, "registers"), channels);
+    if (registers > 0 && registers < channels + 16)
+      return Unsupported{"params", "param registers (" + std::to_string(registers) + ") leaves fewer than 16 beyond " +
+                                       std::to_string(channels) + " accumulators: use registers auto or 255"};
     const long long pixels = (long long)c.batch * c.layer.P() * c.layer.Q();
     if (pixels > 0xffffffffLL) return Unsupported{"batch", "codegen numbers output pixels in 32 bits"};
     const int size = c.precision == Precision::fp32 ? 4 : 2;
-    const long long image_bytes = (long long)c.layer.C * c.layer.H * c.layer.W * size;
+    const int borders = param(c, "border") == "pad" ? 2 : 0;  // padded planes are what the offsets address
+    const long long image_bytes =
+        (long long)c.layer.C * (c.layer.H + borders * c.layer.pad_h) * (c.layer.W + borders * c.layer.pad_w) * size;
     const long long out_image_bytes = (long long)c.layer.K * c.layer.P() * c.layer.Q() * size;
     if (image_bytes > INT32_MAX || out_image_bytes > INT32_MAX)
       return Unsupported{"layer", "codegen's immediate offsets address at most 2 GiB of one image"};
@@ -136,8 +191,18 @@ class CodegenBackend final : public Backend {
     const auto& p = gpu.properties();
     const kernels::codegen::CompileTarget target{"sm_" + std::to_string(p.major * 10 + p.minor),
                                                  std::stoi(param(c, "ptxas"))};
-    return std::make_unique<CodegenOp>(c, data, std::stoi(param(c, "channels")), std::stoi(param(c, "threads")),
-                                       std::stoi(param(c, "split")), target);
+    return std::make_unique<CodegenOp>(c, data, settings_of(c), target);
+  }
+
+ private:
+  CodegenSettings settings_of(const Case& c) const {
+    const int channels = std::stoi(param(c, "channels"));
+    return {channels,
+            std::stoi(param(c, "threads")),
+            std::stoi(param(c, "split")),
+            register_limit(param(c, "registers"), channels),
+            std::stoi(param(c, "streams")),
+            param(c, "border") == "pad" ? kernels::codegen::Border::padded : kernels::codegen::Border::predicated};
   }
 };
 

@@ -1,7 +1,7 @@
 #pragma once
 // Writes a BlockProgram as one PTX kernel entry. Every weight is an FFMA immediate and every input offset
-// an immediate displacement from one base register; borders are predicated loads (zero outside the input),
-// never branches. Knows nothing of the harness.
+// an immediate displacement from one base register. Borders: a padded input needs no check; otherwise each
+// load is predicated (zero outside the input), never a branch. Knows nothing of the harness.
 #include <string>
 
 #include "kernels/codegen/program.hpp"
@@ -17,11 +17,14 @@ struct PtxOptions {
   int threads = 128;           // threads per block (.maxntid); one output pixel each
   Element element = Element::f32;
   bool accumulate = false;  // add into the output (red.global.add, FP32 only) instead of storing: split taps
+  // .maxnreg: nvJitLink compiles PTX as relocatable code, and ptxas then gives straight-line kernels all 255
+  // registers (9% of warps active on an H200); 0 leaves the choice to ptxas.
+  int max_registers = 0;
 };
 
 // The module's text. Its one entry is named `entry` and takes (const T* input, T* output,
-// unsigned pixels = N * P * Q), T the element type. Throws std::invalid_argument where an offset would not fit an
-// immediate.
+// unsigned pixels = N * P * Q), T the element type; input is the padded copy when block.border is padded. Throws
+// std::invalid_argument where an offset would not fit an immediate.
 std::string emit_ptx(const ConvShape& shape, const BlockProgram& block, const std::string& entry,
                      const PtxOptions& options);
 
