@@ -33,6 +33,7 @@ except ImportError:  # pragma: no cover - a clear message instead of a traceback
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BACKENDS = ["cudnn", "im2col_cublas", "im2col_cusparse", "escort", "direct_sparse", "codegen"]
+ACTIVATION_BACKENDS = ["ecr"]  # only with real feature maps: they skip the maps' zeros
 
 
 class ModelError(Exception):
@@ -239,6 +240,7 @@ def import_model(path, name, root, inputs=None, batch=None, out=sys.stdout):
 
     sweep_dir = os.path.dirname(paths["sweep"])
     rel = lambda p: os.path.relpath(p, sweep_dir)
+    backends = ", ".join(BACKENDS + (ACTIVATION_BACKENDS if features_in is not None else []))
     with open(paths["sweep"], "w") as f:
         f.write("# The convs of %s with their real weights%s (scripts/import_onnx.py).\n"
                 % (name, " and feature maps" if features_in is not None else ""))
@@ -248,7 +250,7 @@ def import_model(path, name, root, inputs=None, batch=None, out=sys.stdout):
         f.write("weights: {kind: file, path: \"%s\"}\n" % rel(os.path.join(paths["weights"], "{layer}.npy")))
         if features_in is not None:
             f.write("activation: {kind: file, path: \"%s\"}\n" % rel(os.path.join(paths["features"], "{layer}.npy")))
-        f.write("precision: [fp32]\nbackends: [%s]\n" % ", ".join(BACKENDS))
+        f.write("precision: [fp32]\nbackends: [%s]\n" % backends)
     # The same layers with synthetic masks at each layer's real sparsity (the layer file's weight_sparsity):
     # what a pattern-sensitive backend gains or loses on real masks shows against it.
     with open(paths["synthetic_sweep"], "w") as f:
@@ -260,7 +262,7 @@ def import_model(path, name, root, inputs=None, batch=None, out=sys.stdout):
                 "mask: [uniform, channel_imbalanced]\n" % (name, n))
         if features_in is not None:
             f.write("activation: {kind: file, path: \"%s\"}\n" % rel(os.path.join(paths["features"], "{layer}.npy")))
-        f.write("precision: [fp32]\nbackends: [%s]\n" % ", ".join(BACKENDS))
+        f.write("precision: [fp32]\nbackends: [%s]\n" % backends)
     print("imported %d convs of %s: %s, %s, %s%s" % (
         len(layers), path, paths["layers"], paths["weights"], paths["sweep"],
         ", " + paths["features"] if features_in is not None else ""), file=out)

@@ -205,7 +205,15 @@ def block_lenet5_fashion(gpu_dir):
     return "\n".join(lines) + "\n"
 
 
-BLOCKS = {"quick": block_quick, "library": block_library, "escort": block_escort, "papers": block_papers,
+def block_real(gpu_dir):
+    """Issue 20: each backend on the pruned LeNet-5's real masks against synthetic masks of the same sparsity."""
+    paths = [path_in(gpu_dir, "real_lenet5_fashion.json.gz"), path_in(gpu_dir, "synthetic_lenet5_fashion.json.gz")]
+    return (f"`{paths[0]}` and `{paths[1]}`: {status_line(paths)} ({provenance(paths)}). Median us on the real "
+            "weights and feature maps, and on synthetic masks of the same sparsity with the same feature maps; "
+            "x > 1: the backend is faster on the real mask:\n\n" + targets.real_vs_synthetic(report.load(paths)))
+
+
+BLOCKS = {"quick": block_quick, "real": block_real, "library": block_library, "escort": block_escort, "papers": block_papers,
           "crossover": block_crossover, "targets": block_targets, "energy": block_energy,
           "lenet5_fashion": block_lenet5_fashion}
 PATTERN = re.compile(r"(<!-- generated:(\w+) -->\n)(.*?)(<!-- /generated:\2 -->)", re.S)

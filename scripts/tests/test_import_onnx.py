@@ -124,6 +124,7 @@ class ImportOnnxTest(unittest.TestCase):
         self.assertIn("batch: [2]", sweep)
         self.assertIn('weights: {kind: file, path: "../../data/small/weights/{layer}.npy"}', sweep)
         self.assertNotIn("activation:", sweep)
+        self.assertNotIn("ecr", sweep)  # the activation-sparse backend only runs on real feature maps
 
     def test_feature_maps_match_a_numpy_forward_pass(self):
         model, (wa, wb, wc) = build_model()
@@ -141,7 +142,9 @@ class ImportOnnxTest(unittest.TestCase):
         # ReLU then max-pool: the second conv's input has real zeros.
         self.assertGreater(float(np.mean(features["conv_b"] == 0)), 0.0)
         with open(paths["sweep"]) as f:
-            self.assertIn('activation: {kind: file, path: "../../data/small/features/{layer}.npy"}', f.read())
+            sweep = f.read()
+        self.assertIn('activation: {kind: file, path: "../../data/small/features/{layer}.npy"}', sweep)
+        self.assertRegex(sweep, r"backends: \[.*, ecr\]")
 
         binary = os.environ.get("SCBENCH_BINARY")
         if binary:
