@@ -151,10 +151,14 @@ for stage in "${stages[@]}"; do
         2>&1 | tee "$OUT/tuning_replay.txt" | tail -n 12
       python3 scripts/report.py tuning "$OUT/tuning_replay.json.gz" -o "$OUT/tuning.png" > /dev/null 2>&1 || rc=$? ;;
     codegen-targets)
-      # Issue 17: the generated kernels on the Escort set and on VGG-19 (first compiles fill the cubin cache).
+      # Issue 17: the generated kernels on the Escort set, VGG-19, ResNet-50's 1x1s, VGG-19 in fp16 and shapes
+      # nobody tuned for (first compiles fill the cubin cache); target 7 is the dong2020 paper sweep's.
       rc=0
       resumable_run codegen_targets configs/targets/codegen.yaml || rc=$?
       resumable_run codegen_targets_vgg19 configs/targets/codegen_vgg19.yaml || rc=$?
+      for name in resnet50_1x1 fp16 untuned; do  # targets 5, 6 and 8
+        resumable_run codegen_targets_$name configs/targets/codegen_$name.yaml || rc=$?
+      done
       python3 scripts/report.py targets "$OUT"/codegen_targets*.json.gz* 2>&1 | tee "$OUT/codegen_targets.md"
       python3 scripts/report.py compile "$OUT"/codegen_targets*.json.gz* -o "$OUT/codegen_compile.md" 2>&1 | tail -n 2 ;;
     targets-tuned)

@@ -276,9 +276,12 @@ def regenerate(gpu_dir):
                     if os.path.exists(p)]
     if target_files:
         write("direct_sparse_targets.md", targets.report(report.load(target_files)))
-    codegen_files = existing(gpu_dir, "codegen_targets.json.gz", "codegen_targets_vgg19.json.gz")
+    codegen_files = existing(gpu_dir, "codegen_targets.json.gz", "codegen_targets_vgg19.json.gz",
+                             "codegen_targets_resnet50_1x1.json.gz", "codegen_targets_fp16.json.gz",
+                             "codegen_targets_untuned.json.gz")
     if codegen_files:
-        write("codegen_targets.md", targets.report(report.load(codegen_files)))
+        # Target 7 is Dong et al.'s operators, from the paper sweep.
+        write("codegen_targets.md", targets.report(report.load(codegen_files + existing(gpu_dir, "dong2020.json.gz"))))
         write("codegen_compile.md", targets.compile_times(codegen_files)[0])
     real_files = existing(gpu_dir, "real_lenet5_fashion.json.gz", "synthetic_lenet5_fashion.json.gz")
     if real_files:

@@ -205,6 +205,28 @@ class TargetsTest(unittest.TestCase):
         for sparsity, ours in ((0.75, 150.0), (0.9, 60.0), (0.95, 40.0)):
             rows += [result("vgg19/conv4_2", 32, sparsity, "codegen", "fp32", ours),
                      result("vgg19/conv4_2", 32, sparsity, "cudnn", "fp32", 100.0)]
+        # Target 5, ResNet-50 1x1 at 95%: not part of the Escort set's geomeans (targets 3 and 4).
+        rows += [result("resnet50/res2a_branch2a", 32, 0.95, "codegen", "fp32", 5.0),
+                 result("resnet50/res2a_branch2a", 32, 0.95, "cudnn", "fp32", 15.0),
+                 result("resnet50/res2a_branch2a", 32, 0.95, "im2col_cusparse", "fp32", 10.0)]
+        # Target 6: codegen fp16 beats cuDNN tf32 on one of two layers, cuDNN fp16 (its best layout) on none.
+        for layer, ours in (("vgg19/conv4_1", 10.0), ("vgg19/conv5_1", 30.0)):
+            rows += [result(layer, 32, 0.95, "codegen", "fp16", ours),
+                     result(layer, 32, 0.95, "cudnn", "tf32", 20.0),
+                     result(layer, 32, 0.95, "cudnn", "fp16", 8.0)]
+            nhwc = result(layer, 32, 0.95, "cudnn", "fp16", 6.0)
+            nhwc["case"]["layout"], nhwc["case"]["key"] = "NHWC", nhwc["case"]["key"] + " NHWC"
+            rows.append(nhwc)
+        # Target 7 (Dong's operators): 4x at N=64 met, 1.5x at N=1 missed.
+        rows += [result("dong2020/vgg-conv3", 64, 0.5, "codegen", "fp32", 10.0),
+                 result("dong2020/vgg-conv3", 64, 0.5, "escort", "fp32", 40.0),
+                 result("dong2020/vgg-conv3", 1, 0.5, "codegen", "fp32", 10.0),
+                 result("dong2020/vgg-conv3", 1, 0.5, "escort", "fp32", 15.0)]
+        # Target 8, shapes nobody tuned for: escort wins one of two.
+        rows += [result("untuned/stride2", 7, 0.9, "codegen", "fp32", 10.0),
+                 result("untuned/stride2", 7, 0.9, "escort", "fp32", 9.0),
+                 result("untuned/stride2", 128, 0.9, "codegen", "fp32", 10.0),
+                 result("untuned/stride2", 128, 0.9, "escort", "fp32", 20.0)]
         with tempfile.TemporaryDirectory() as d:
             frame = report.load([write(d, "c.json", rows)])
         import targets
@@ -219,9 +241,15 @@ class TargetsTest(unittest.TestCase):
         self.assertIn("| NO |", table["1"][0])
         self.assertIn("conv4_2 0.9", table["2"][0])  # loses at 0.75, wins from 0.9 up: above 0.75
         self.assertIn("| NO |", table["2"][0])
-        self.assertIn("2.50x", table["3"][0])  # cuDNN 25 us / codegen 10 us
+        self.assertIn("2.50x (2 layers)", table["3"][0])  # cuDNN 25 us / codegen 10 us; no 1x1 layer in it
         self.assertIn("4.00x", table["4"][0])
-        self.assertIn("0/4", table["8"][0])
+        self.assertIn("3.00x (1 cases) | yes", table["5"][0])  # cuDNN 15 / 5 against 2x: met
+        self.assertIn("2.00x (1 cases) | NO", table["5"][1])  # best cusparse 10 / 5 against 3x
+        self.assertIn("1/2", table["6"][0])  # over tf32: 2x and 0.67x
+        self.assertIn("0/2; min 0.20x", table["6"][1])  # over cuDNN fp16 in NHWC (6 us), its faster layout
+        self.assertIn("| yes |", table["7"][0])
+        self.assertIn("1.50x (1 cases) | NO", table["7"][1])
+        self.assertIn("1/2; min 0.90x", table["8"][0])
 
 
 class RealModelTest(unittest.TestCase):
