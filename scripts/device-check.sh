@@ -10,6 +10,7 @@
 #           library-vgg19 library-resnet50 engine-probe kernel-report targets-smoke targets targets-escort
 #           targets-vgg19 engine-proof sanitizer-kernels crossover-twice regression-baseline papers energy
 #           profile pass-costs library-gpus gpus-proof real tuning-exhaustive codegen-targets targets-tuned
+#           dual-sparse-targets
 # Full logs and results (.json.gz) are written to a work folder and packed into $OUT/device-check.tgz at
 # exit (the device tool returns only a few files), also when the call is cut short: run it as
 #   timeout 540 bash scripts/device-check.sh STAGE...
@@ -161,6 +162,13 @@ for stage in "${stages[@]}"; do
       done
       python3 scripts/report.py targets "$OUT"/codegen_targets*.json.gz* 2>&1 | tee "$OUT/codegen_targets.md"
       python3 scripts/report.py compile "$OUT"/codegen_targets*.json.gz* -o "$OUT/codegen_compile.md" 2>&1 | tail -n 2 ;;
+    dual-sparse-targets)
+      # Issue 16 targets 1 and 4: dual_sparse on VGG-16 with Han et al.'s sparsities, zeros as dead channels
+      # and scattered.
+      rc=0
+      resumable_run dual_sparse_targets configs/targets/dual_sparse.yaml || rc=$?
+      resumable_run dual_sparse_targets_uniform configs/targets/dual_sparse_uniform.yaml || rc=$?
+      python3 scripts/report.py targets "$OUT"/dual_sparse_targets*.json.gz* 2>&1 | tee "$OUT/dual_sparse_targets.md" ;;
     targets-tuned)
       # Issue 18 target 2: the Escort-set targets with direct_sparse tuned by the run (params: auto).
       resumable_run direct_sparse_targets_tuned configs/targets/direct_sparse_tuned.yaml

@@ -1,5 +1,5 @@
-"""Answers to the issues' questions from result files: issue 5's direct_sparse targets, issue 17's codegen targets
-(configs/targets/*.yaml), issue 4's library table (configs/crossover/library.yaml), and the
+"""Answers to the issues' questions from result files: issue 5's direct_sparse targets, issue 17's codegen targets,
+issue 16's dual_sparse targets (configs/targets/*.yaml), issue 4's library table (configs/crossover/library.yaml), and the
 per-kernel counter table (instruction mix, occupancy, stalls) of any result with counters.
 
 Every ratio pairs two cases of the same layer, batch and sparsity measured in the same run. Where a
@@ -125,9 +125,9 @@ def report(frame):
                        markdown(at95.reset_index(name="speedup")))
     if "mj_per_op" in frame and frame["mj_per_op"].notna().any():
         details.append("Energy at N=32 (median us and mJ per inference = mJ per op / N, same run):\n\n" + energy(frame))
-    codegen = codegen_report(frame)
+    codegen = codegen_report(frame) + dual_sparse_report(frame)
     if goals.empty() and not details and not codegen:
-        raise SystemExit("no direct_sparse or codegen results of the target sweeps in these files")
+        raise SystemExit("no direct_sparse, codegen or dual_sparse results of the target sweeps in these files")
     text = ""
     if not goals.empty() or details:
         text = goals.text() + "\n\n" + "\n\n".join(details) + "\n"
@@ -242,6 +242,51 @@ def add_fp16_target(goals, number, vgg):
             goals.add(number, f"codegen fp16 faster than {label}, VGG-19 conv3_1..conv5_4, 95%, N=32", "every layer",
                       f"{len(over) - len(losing)}/{len(over)}; min {over.min():.2f}x, geomean {geomean(over):.2f}x",
                       len(losing) == 0, f"{len(losing)} slower")
+
+
+VGG16_DUAL_LAYERS = [f"vgg16/conv{b}_{i}" for b in (3, 4, 5) for i in (1, 2, 3)]
+
+
+def dual_sparse_report(frame):
+    """Issue 16's targets 1 and 4 for dual_sparse, per activation pattern (the zeros as whole channels, or
+    scattered); empty when the files hold no dual_sparse result."""
+    rows = frame[(frame["backend"] == "dual_sparse") & (frame["precision"] == "fp32")]
+    if not len(rows):
+        return ""
+    goals = TargetTable("dual_sparse targets (issue 16):")
+    key = ["layer", "batch", "weight_sparsity", "activation_sparsity"]
+    skip_gain = []
+    for pattern in sorted(set(rows["activation_pattern"])):
+        same = frame[(frame["activation_pattern"] == pattern) & (frame["precision"] == "fp32")]
+
+        def fastest(backend):
+            return same[same["backend"] == backend].groupby(key)["median_us"].min()
+
+        ours, where = fastest("dual_sparse"), f"activation zeros {pattern}"
+        vgg = ours[ours.index.get_level_values("layer").isin(VGG16_DUAL_LAYERS)]
+        over_cudnn = ratio(fastest("cudnn"), vgg)
+        for batch, goal in ((32, 1.5), (1, 2.0)):
+            sel = over_cudnn[over_cudnn.index.get_level_values("batch") == batch]
+            if len(sel):
+                g = geomean(sel)
+                goals.add(1, f"geomean over best cuDNN fp32, VGG-16 conv3_1..conv5_3, Han et al.'s sparsities, "
+                          f"N={batch}, {where}", f">= {goal:g}x", f"{g:.2f}x ({len(sel)} layers)", g >= goal,
+                          f"{goal / g:.2f}x short")
+        over_ecr = ratio(fastest("ecr"), ours)
+        if len(over_ecr):
+            losing = over_ecr[over_ecr <= 1]
+            goals.add(4, f"dual_sparse faster than ecr, {where}", "every case",
+                      f"{len(over_ecr) - len(losing)}/{len(over_ecr)}; min {over_ecr.min():.2f}x, "
+                      f"geomean {geomean(over_ecr):.2f}x", len(losing) == 0, f"{len(losing)} slower")
+        over_codegen = ratio(fastest("codegen"), ours)
+        if len(over_codegen):  # what skipping the dead channels buys over the same kernels without it
+            skip_gain.append(f"| {pattern} | {geomean(over_codegen):.2f}x | {over_codegen.min():.2f}x | "
+                             f"{over_codegen.max():.2f}x | {len(over_codegen)} |")
+    text = goals.text() + "\n"
+    if skip_gain:
+        text += ("\ndual_sparse over codegen (the same kernels without the skip), same run:\n\n"
+                 "| activation zeros | geomean | min | max | cases |\n|---|---|---|---|---|\n" + "\n".join(skip_gain) + "\n")
+    return text
 
 
 def energy(frame):

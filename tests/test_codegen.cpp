@@ -11,6 +11,7 @@
 #include <fstream>
 #include <random>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -262,6 +263,44 @@ TEST(Codegen, TheRegisterLimitHoldsInTheCubin) {
   ASSERT_TRUE(std::regex_search(usage, match, std::regex(R"(REG:(\d+))"))) << usage;
   EXPECT_LE(std::stoi(match[1]), 64) << usage;
   EXPECT_GE(std::stoi(match[1]), 32) << "fewer registers than accumulators: " << usage;
+}
+
+TEST(Codegen, DeadChannelSkipsBranchOverEachChannelsTaps) {
+  // dual_sparse: per input channel with a nonzero weight, one test of its liveness bit and one branch over
+  // its taps; one word load per 32 channels; every weight still an FFMA immediate, none duplicated.
+  const Layer layer = testing_support::make_layer("skip", 40, 9, 9, 8, 3, 3, 1, 1, 2);  // groups 2: 20 channels each
+  std::mt19937 rng(21);
+  const auto weights = pruned_weights(layer, 0.3, rng);
+  const auto shape = shape_of(layer, 2);
+  const auto programs = kernels::codegen::build_programs(shape, weights.data(), 4, kernels::codegen::Border::padded);
+  ASSERT_EQ(programs.size(), 2u);  // one block per group
+  kernels::codegen::PtxOptions options;
+  options.skip_dead_channels = true;
+  for (const auto& block : programs) {
+    SCOPED_TRACE(block.group);
+    std::set<int> channels;
+    for (const auto& tap : block.taps) channels.insert(tap.c);
+    const std::string ptx = kernels::codegen::emit_ptx(shape, block, "dual", options);
+    const auto count = [&](const std::string& what) {
+      long n = 0;
+      for (std::size_t at = ptx.find(what); at != std::string::npos; at = ptx.find(what, at + 1)) ++n;
+      return n;
+    };
+    EXPECT_EQ(count("@%dead bra $Lchannel"), long(channels.size()));
+    EXPECT_EQ(count("\n$Lchannel"), long(channels.size()));
+    EXPECT_NE(ptx.find(".param .u64 live_ptr"), std::string::npos);
+    // Group 1's channels are 20..39 of the image: words 0 and 1, bit 20 + c of the first.
+    const int first = block.group * 20 + *channels.begin();
+    EXPECT_NE(ptx.find("and.b32 %bit, %word, " + std::to_string(1u << (first % 32)) + ";"), std::string::npos);
+    EXPECT_EQ(count("ld.global.nc.u32 %word"), block.group == 0 ? 1 : 2);
+    const auto cubin = kernels::codegen::compile_ptx(ptx, {"sm_90", 3});
+    const std::string sass = disassemble(cubin, "-sass");
+    if (sass.empty()) continue;  // no cuobjdump here
+    long ffma = 0;
+    std::istringstream lines(sass);
+    for (std::string line; std::getline(lines, line);) ffma += std::regex_search(line, std::regex(R"(\bFFMA\b)"));
+    EXPECT_EQ(ffma, block.nonzeros());
+  }
 }
 
 TEST(Codegen, Fp16AndBf16KernelsCompileWithHalfWidthOffsets) {

@@ -56,6 +56,7 @@ struct BackendCase {
   bool skip_unsupported = false;  // for backends with shape limits: skip, but still run >= 18 cases
   bool imbalanced = false;        // a channel_imbalanced mask
   double activation = 0.0;        // activation sparsity of the generated inputs
+  ActivationPattern pattern = ActivationPattern::uniform;
 };
 
 // Shapes whose K/groups and C/groups*R*S are multiples of 16, for blocked-ELL.
@@ -72,6 +73,7 @@ std::string case_name(const BackendCase& bc) {
   for (const auto& [key, value] : bc.params) name += "_" + key + value;
   if (bc.imbalanced) name += "_imbalanced";
   if (bc.activation > 0) name += "_act" + std::to_string(int(bc.activation * 100));
+  if (bc.pattern == ActivationPattern::channel) name += "ch";
   return name;  // no spaces: ctest test names
 }
 
@@ -96,6 +98,7 @@ TEST_P(BackendCorrectness, MatchesReferenceOnAwkwardShapes) {
         c.batch = batch;
         c.weight_sparsity = sparsity;
         c.activation_sparsity = bc.activation;
+        c.activation_pattern = bc.pattern;
         c.precision = bc.precision;
         c.layout = bc.layout;
         c.backend = bc.backend;
@@ -278,6 +281,41 @@ INSTANTIATE_TEST_SUITE_P(
         BackendCase{"codegen", Precision::fp16, Layout::nchw, {{"border", "predicate"}}, 0, false, false, true},
         BackendCase{"codegen", Precision::fp16, Layout::nchw, {}, 0, false, false, true},
         BackendCase{"codegen", Precision::bf16, Layout::nchw, {}, 0, false, false, true}),
+    name_of);
+
+// dual_sparse: codegen's kernels skipping each image's dead channels. Whole dead channels (channel pattern) up
+// to all-zero maps (1.0), scattered zeros (uniform: nothing to skip), fp16/bf16, the predicated border.
+INSTANTIATE_TEST_SUITE_P(
+    DualSparse, BackendCorrectness,
+    ::testing::Values(
+        BackendCase{"dual_sparse", Precision::fp32, Layout::nchw, {}, 0, false, false, true},
+        BackendCase{
+            "dual_sparse", Precision::fp32, Layout::nchw, {}, 0, false, false, true, 0.5, ActivationPattern::channel},
+        BackendCase{"dual_sparse", Precision::fp32, Layout::nchw, {}, 0, false, false, false, 0.99},
+        BackendCase{
+            "dual_sparse", Precision::fp32, Layout::nchw, {}, 0, false, false, true, 1.0, ActivationPattern::channel},
+        BackendCase{"dual_sparse",
+                    Precision::fp32,
+                    Layout::nchw,
+                    {{"split", "4"}, {"streams", "1"}},
+                    0,
+                    false,
+                    false,
+                    true,
+                    0.8,
+                    ActivationPattern::channel},
+        BackendCase{
+            "dual_sparse", Precision::fp16, Layout::nchw, {}, 0, false, false, true, 0.5, ActivationPattern::channel},
+        BackendCase{"dual_sparse",
+                    Precision::bf16,
+                    Layout::nchw,
+                    {{"border", "predicate"}},
+                    0,
+                    false,
+                    false,
+                    true,
+                    0.8,
+                    ActivationPattern::channel}),
     name_of);
 
 // ECR skips zero inputs: dense inputs, half zeros, and nearly all zeros.

@@ -4,6 +4,11 @@
 // cubin cache, and loads them. The timed op copies the input into a zero-bordered buffer (border: pad; the
 // loads then need no predicates) and launches every block's kernel, several streams side by side. One
 // thread per output pixel.
+//
+// dual_sparse is the same generator skipping zero activations as well, where a GPU can skip them without
+// divergence: whole channels of an image (dead after ReLU in deep layers). The timed op first marks each
+// image's live channels (kernels/channel_liveness), and the generated code branches over the taps of every
+// dead channel. Work: nonzero weights x live channels x pixels, against nonzero weights x pixels for codegen.
 #include <thread>
 
 #include "harness/backends/backend.hpp"
@@ -13,6 +18,7 @@
 #include "kernels/codegen/loaded_kernels.hpp"
 #include "kernels/codegen/program.hpp"
 #include "kernels/codegen/ptx.hpp"
+#include "kernels/channel_liveness.hpp"
 #include "kernels/pad.hpp"
 
 namespace scb {
@@ -27,6 +33,7 @@ constexpr long long kMaxNonzerosPerBlock = 65536;
 struct CodegenSettings {
   int channels, threads, split, registers, streams;  // registers: .maxnreg, 0 for ptxas' own choice
   kernels::codegen::Border border;
+  bool skip_dead_channels;  // dual_sparse
 };
 
 // param registers: "auto" leaves 32 registers beyond the accumulators (64 at 32 channels: 8 blocks of 128
@@ -57,7 +64,14 @@ class CodegenOp final : public PreparedOp {
                              std::size_t(pad_.padded_width()) * std::size_t(element_bytes_));
     }
     const auto programs = kernels::codegen::build_programs(shape, data.host.weights.data(), channels, settings.border);
-    const kernels::codegen::PtxOptions options{arch, threads_, element, split > 1, settings.registers};
+    const kernels::codegen::PtxOptions options{arch,      threads_,           element,
+                                               split > 1, settings.registers, settings.skip_dead_channels};
+    if (settings.skip_dead_channels) {
+      live_ = DeviceBuffer(sizeof(unsigned) * std::size_t(shape.N) * std::size_t(kernels::liveness_words(shape.C)));
+      plane_ = (long long)shape.H * shape.W;
+      images_ = shape.N;
+      input_channels_ = shape.C;
+    }
     std::vector<std::string> ptx, entries;
     long long nonzeros = 0, taps = 0, largest = 0;
     std::size_t ptx_bytes = 0;
@@ -99,6 +113,7 @@ class CodegenOp final : public PreparedOp {
                 {"streams", settings.streams},
                 {"register_limit", settings.registers},
                 {"padded_input_bytes", padded_.bytes()},
+                {"skips_dead_channels", settings.skip_dead_channels},
                 {"arch", arch},
                 {"ptxas_optimization", target.optimization},
                 {"nonzeros", nonzeros},
@@ -115,11 +130,17 @@ class CodegenOp final : public PreparedOp {
   void run(cudaStream_t stream) override {
     if (output_bytes_) SCB_CUDA(cudaMemsetAsync(data_.output, 0, output_bytes_, stream));  // parts add into it
     const void* input = data_.input;
+    const unsigned* live = nullptr;
+    if (live_.bytes()) {  // every run: which channels are live depends on the input
+      SCB_CUDA(kernels::find_live_channels(data_.input, live_.as<unsigned>(), images_, input_channels_, plane_,
+                                           element_bytes_, stream));
+      live = live_.as<unsigned>();
+    }
     if (padded_.bytes()) {  // every run: the copy is part of the op
       SCB_CUDA(kernels::pad_planes(data_.input, padded_.get(), pad_, element_bytes_, stream));
       input = padded_.get();
     }
-    SCB_CUDA(kernels_->launch_all(input, data_.output, pixels_, threads_, stream));
+    SCB_CUDA(kernels_->launch_all(input, data_.output, pixels_, threads_, stream, live));
   }
 
   nlohmann::json details() const override { return details_; }
@@ -132,14 +153,21 @@ class CodegenOp final : public PreparedOp {
   int element_bytes_ = 4;
   kernels::PadShape pad_{};
   DeviceBuffer padded_;  // the zero-bordered input (border: pad on a padded layer); empty otherwise
+  DeviceBuffer live_;    // dual_sparse: each image's live-channel bits; empty otherwise
+  long long plane_ = 0;
+  int images_ = 0, input_channels_ = 0;
   std::unique_ptr<kernels::codegen::LoadedKernels> kernels_;
   nlohmann::json details_;
 };
 
 class CodegenBackend final : public Backend {
  public:
-  std::string name() const override { return "codegen"; }
+  explicit CodegenBackend(bool skip_dead_channels) : skip_dead_channels_(skip_dead_channels) {}
+  std::string name() const override { return skip_dead_channels_ ? "dual_sparse" : "codegen"; }
   std::string summary() const override {
+    if (skip_dead_channels_)
+      return "our dual-sparse conv: codegen's kernels (nonzero weights as FFMA immediates) that also skip the "
+             "channels of each image whose activations are all zero, found each run; fp32, fp16/bf16 storage";
     return "our generated sparse conv: one PTX kernel per block of output channels with the nonzero weights as "
            "FFMA immediates and immediate input offsets into a zero-bordered copy of the input, compiled with "
            "nvJitLink (cached cubins), the blocks' kernels side by side on several streams; one thread per output "
@@ -202,12 +230,15 @@ class CodegenBackend final : public Backend {
             std::stoi(param(c, "split")),
             register_limit(param(c, "registers"), channels),
             std::stoi(param(c, "streams")),
-            param(c, "border") == "pad" ? kernels::codegen::Border::padded : kernels::codegen::Border::predicated};
+            param(c, "border") == "pad" ? kernels::codegen::Border::padded : kernels::codegen::Border::predicated,
+            skip_dead_channels_};
   }
+  bool skip_dead_channels_;
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> make_codegen_backend() { return std::make_unique<CodegenBackend>(); }
+std::unique_ptr<Backend> make_codegen_backend() { return std::make_unique<CodegenBackend>(false); }
+std::unique_ptr<Backend> make_dual_sparse_backend() { return std::make_unique<CodegenBackend>(true); }
 
 }  // namespace scb

@@ -9,6 +9,7 @@
   X(escort)                          \
   X(direct_sparse)                   \
   X(codegen)                         \
+  X(dual_sparse)                     \
   X(ecr)                             \
   X(pecr)
 

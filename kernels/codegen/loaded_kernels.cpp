@@ -67,9 +67,9 @@ int LoadedKernels::registers(std::size_t index) const {
 }
 
 cudaError_t LoadedKernels::launch_all(const void* input, void* output, unsigned pixels, int threads,
-                                      cudaStream_t stream) const {
+                                      cudaStream_t stream, const unsigned* live) const {
   const dim3 grid{(pixels + unsigned(threads) - 1) / unsigned(threads)}, block{unsigned(threads)};
-  void* args[] = {&input, &output, &pixels};
+  void* args[] = {&input, &output, &pixels, &live};  // the fourth only read by entries that take it
   if (!lanes_.empty()) {
     if (const cudaError_t status = cudaEventRecord(fork_, stream); status != cudaSuccess) return status;
     for (const auto lane : lanes_)

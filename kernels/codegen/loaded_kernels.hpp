@@ -22,10 +22,12 @@ class LoadedKernels {
   std::size_t size() const { return kernels_.size(); }
   // Registers per thread of the entry (from the cubin, as loaded).
   int registers(std::size_t index) const;
-  // Launches every entry with (input, output, pixels) over ceil(pixels / threads) blocks of `threads`: entry i
+  // Launches every entry with (input, output, pixels[, live]) over ceil(pixels / threads) blocks of `threads`
+  // (live: for entries that skip dead channels, which take it as a fourth param; null for the others): entry i
   // on lane i mod streams, lane 0 being `stream` and the others forked from it and joined back into it
   // (under graph capture, parallel branches of the graph). Work queued on `stream` before comes first.
-  cudaError_t launch_all(const void* input, void* output, unsigned pixels, int threads, cudaStream_t stream) const;
+  cudaError_t launch_all(const void* input, void* output, unsigned pixels, int threads, cudaStream_t stream,
+                         const unsigned* live = nullptr) const;
 
  private:
   void unload();

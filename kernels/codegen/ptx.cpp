@@ -72,7 +72,9 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   w.line(".version 8.0");
   w.line(".target %s", options.arch.c_str());
   w.line(".address_size 64");
-  w.line(".visible .entry %s(.param .u64 input_ptr, .param .u64 output_ptr, .param .u32 pixels)", entry.c_str());
+  const bool skip = options.skip_dead_channels;
+  w.line(".visible .entry %s(.param .u64 input_ptr, .param .u64 output_ptr, .param .u32 pixels%s)", entry.c_str(),
+         skip ? ", .param .u64 live_ptr" : "");
   w.line(".maxntid %d, 1, 1", options.threads);
   if (options.max_registers > 0) w.line(".maxnreg %d", options.max_registers);
   w.line("{");
@@ -85,6 +87,11 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   w.line("  .reg .b64 %%in, %%out, %%base, %%obase, %%tmp;");
   w.line("  .reg .f32 %%x;");
   if (size == 2) w.line("  .reg .b16 %%h;");
+  if (skip) {
+    w.line("  .reg .b64 %%live;");
+    w.line("  .reg .b32 %%word, %%bit;");
+    w.line("  .reg .pred %%dead;");
+  }
   w.line("  .reg .f32 %%acc<%d>;", block.channels);
   w.line("  ld.param.u64 %%in, [input_ptr];");
   w.line("  ld.param.u64 %%out, [output_ptr];");
@@ -125,8 +132,30 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   w.line("  add.s64 %%base, %%base, %%tmp;");
   w.line("  add.s64 %%base, %%base, %%in;");
   if (group_bytes) w.line("  add.s64 %%base, %%base, %lld;", (long long)group_bytes);
+  const int words = (s.C + 31) / 32;  // liveness words per image
+  if (skip) {
+    w.line("  ld.param.u64 %%live, [live_ptr];");
+    w.line("  cvta.to.global.u64 %%live, %%live;");
+    w.line("  mul.wide.u32 %%tmp, %%n, %d;", words * 4);
+    w.line("  add.s64 %%live, %%live, %%tmp;");
+  }
   for (int k = 0; k < block.channels; ++k) w.line("  mov.f32 %%acc%d, 0f00000000;", k);
+  // With skip: each channel's taps behind one branch on its liveness bit (one word load per 32 channels).
+  int open_channel = -1, loaded_word = -1;
+  const int first_channel = block.group * (s.C / s.groups);
   for (const auto& tap : block.taps) {
+    if (skip && tap.c != open_channel) {
+      if (open_channel >= 0) w.line("$Lchannel%d:", open_channel);
+      open_channel = tap.c;
+      const int channel = first_channel + tap.c;
+      if (channel / 32 != loaded_word) {
+        loaded_word = channel / 32;
+        w.line("  ld.global.nc.u32 %%word, [%%live+%d];", loaded_word * 4);
+      }
+      w.line("  and.b32 %%bit, %%word, %u;", 1u << (channel % 32));
+      w.line("  setp.eq.u32 %%dead, %%bit, 0;");
+      w.line("  @%%dead bra $Lchannel%d;", tap.c);  // divergent where a warp spans two images
+    }
     const long long offset = (long long)(tap.offset * size);
     if (padded) {  // every load inside the padded plane
       if (size == 4) {
@@ -150,6 +179,7 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
       w.line("  fma.rn.f32 %%acc%d, %%x, %s, %%acc%d;", weight.channel, float_literal(weight.value).c_str(),
              weight.channel);
   }
+  if (open_channel >= 0) w.line("$Lchannel%d:", open_channel);
   // output + n * out_image + rem * 4; channel k at (k_begin + k) * P * Q * 4.
   w.line("  mul.wide.u32 %%obase, %%n, %lld;", (long long)out_image_bytes);
   w.line("  mul.wide.u32 %%tmp, %%rem, %d;", size);

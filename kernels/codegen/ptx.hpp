@@ -20,10 +20,14 @@ struct PtxOptions {
   // .maxnreg: nvJitLink compiles PTX as relocatable code, and ptxas then gives straight-line kernels all 255
   // registers (9% of warps active on an H200); 0 leaves the choice to ptxas.
   int max_registers = 0;
+  // Skip every channel dead in the thread's image: the entry takes a fourth param, the liveness bits of
+  // kernels/channel_liveness.hpp, and branches over each channel's taps whose bit is clear (dual_sparse).
+  bool skip_dead_channels = false;
 };
 
 // The module's text. Its one entry is named `entry` and takes (const T* input, T* output,
-// unsigned pixels = N * P * Q), T the element type; input is the padded copy when block.border is padded. Throws
+// unsigned pixels = N * P * Q[, const unsigned* live]), T the element type; input is the padded copy when
+// block.border is padded; live only with skip_dead_channels. Throws
 // std::invalid_argument where an offset would not fit an immediate.
 std::string emit_ptx(const ConvShape& shape, const BlockProgram& block, const std::string& entry,
                      const PtxOptions& options);

@@ -252,6 +252,33 @@ class TargetsTest(unittest.TestCase):
         self.assertIn("1/2; min 0.90x", table["8"][0])
 
 
+    def test_dual_sparse_targets_per_activation_pattern(self):
+        rows = []
+        for pattern, ours in (("channel", 10.0), ("uniform", 30.0)):
+            for layer in ("vgg16/conv4_2", "vgg16/conv5_1"):
+                for batch, cudnn in ((32, 20.0), (1, 15.0)):
+                    for backend, us in (("dual_sparse", ours), ("codegen", 25.0), ("ecr", 200.0), ("cudnn", cudnn)):
+                        r = result(layer, batch, 0.7, backend, "fp32", us)
+                        r["case"]["activation_pattern"] = pattern
+                        r["case"]["activation_sparsity"] = 0.5
+                        r["case"]["key"] += " " + pattern
+                        rows.append(r)
+        with tempfile.TemporaryDirectory() as d:
+            frame = report.load([write(d, "d.json", rows)])
+        import targets
+        text = targets.report(frame)
+        self.assertIn("dual_sparse targets (issue 16)", text)
+        lines = [line for line in text.splitlines() if line.startswith("| 1 |") or line.startswith("| 4 |")]
+        channel = [line for line in lines if "zeros channel" in line]
+        uniform = [line for line in lines if "zeros uniform" in line]
+        self.assertIn("2.00x (2 layers) | yes", channel[0])  # N=32: cuDNN 20 / 10 against 1.5x
+        self.assertIn("1.50x (2 layers) | NO", channel[1])   # N=1: 15 / 10 against 2x
+        self.assertIn("0.67x (2 layers) | NO", uniform[0])
+        self.assertIn("4/4", channel[2])  # ecr 200 us: every case faster
+        self.assertIn("| channel | 2.50x |", text)  # over codegen: 25 / 10
+        self.assertIn("| uniform | 0.83x |", text)
+
+
 class RealModelTest(unittest.TestCase):
     def test_real_masks_against_synthetic_ones_per_backend(self):
         rows = []
