@@ -125,9 +125,10 @@ def report(frame):
                        markdown(at95.reset_index(name="speedup")))
     if "mj_per_op" in frame and frame["mj_per_op"].notna().any():
         details.append("Energy at N=32 (median us and mJ per inference = mJ per op / N, same run):\n\n" + energy(frame))
-    codegen = codegen_report(frame) + dual_sparse_report(frame)
+    codegen = "\n".join(part for part in (codegen_report(frame), dual_sparse_report(frame), tuner_report(frame))
+                        if part)
     if goals.empty() and not details and not codegen:
-        raise SystemExit("no direct_sparse, codegen or dual_sparse results of the target sweeps in these files")
+        raise SystemExit("no direct_sparse, codegen, dual_sparse or tuned results of the target sweeps in these files")
     text = ""
     if not goals.empty() or details:
         text = goals.text() + "\n\n" + "\n\n".join(details) + "\n"
@@ -242,6 +243,21 @@ def add_fp16_target(goals, number, vgg):
             goals.add(number, f"codegen fp16 faster than {label}, VGG-19 conv3_1..conv5_4, 95%, N=32", "every layer",
                       f"{len(over) - len(losing)}/{len(over)}; min {over.min():.2f}x, geomean {geomean(over):.2f}x",
                       len(losing) == 0, f"{len(losing)} slower")
+
+
+def tuner_report(frame):
+    """Issue 18 target 4: direct_sparse, tuned by the run, never slower than escort on shapes nobody tuned
+    for (layers/untuned.yaml); empty without such results."""
+    untuned = frame[frame["layer"].str.startswith("untuned/")]
+    over_escort = ratio(best(untuned, "escort", "fp32"), best(untuned, "direct_sparse", "fp32"))
+    if not len(over_escort):
+        return ""
+    goals = TargetTable("tuner targets (issue 18):")
+    losing = over_escort[over_escort < 1]
+    goals.add(4, "direct_sparse (params: auto) at least as fast as escort, shapes nobody tuned for, N=7 and 128",
+              "every case", f"{len(over_escort) - len(losing)}/{len(over_escort)}; min {over_escort.min():.2f}x, "
+              f"geomean {geomean(over_escort):.2f}x", len(losing) == 0, f"{len(losing)} slower")
+    return goals.text() + "\n"
 
 
 VGG16_DUAL_LAYERS = [f"vgg16/conv{b}_{i}" for b in (3, 4, 5) for i in (1, 2, 3)]

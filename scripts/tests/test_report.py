@@ -250,6 +250,20 @@ class TargetsTest(unittest.TestCase):
         self.assertIn("| yes |", table["7"][0])
         self.assertIn("1.50x (1 cases) | NO", table["7"][1])
         self.assertIn("1/2; min 0.90x", table["8"][0])
+        self.assertNotIn("tuner targets", text)  # no direct_sparse on the untuned shapes here
+
+    def test_the_tuned_kernel_against_escort_on_untuned_shapes(self):
+        rows = []
+        for batch, ours in ((7, 8.0), (128, 12.0)):
+            rows += [result("untuned/groups4", batch, 0.9, "direct_sparse", "fp32", ours, params={"auto": ""}),
+                     result("untuned/groups4", batch, 0.9, "escort", "fp32", 10.0)]
+        with tempfile.TemporaryDirectory() as d:
+            frame = report.load([write(d, "t.json", rows)])
+        import targets
+        text = targets.report(frame)
+        self.assertIn("tuner targets (issue 18)", text)
+        self.assertIn("1/2; min 0.83x", text)  # escort 10 / 12 at N=128
+        self.assertIn("| NO | 1 slower |", text)
 
 
     def test_dual_sparse_targets_per_activation_pattern(self):
