@@ -10,7 +10,7 @@
 #           library-vgg19 library-resnet50 engine-probe kernel-report targets-smoke targets targets-escort
 #           targets-vgg19 engine-proof sanitizer-kernels crossover-twice regression-baseline papers energy
 #           profile pass-costs library-gpus gpus-proof real tuning-exhaustive codegen-targets targets-tuned
-#           dual-sparse-targets
+#           dual-sparse-targets codegen-profile
 # Full logs and results (.json.gz) are written to a work folder and packed into $OUT/device-check.tgz at
 # exit (the device tool returns only a few files), also when the call is cut short: run it as
 #   timeout 540 bash scripts/device-check.sh STAGE...
@@ -162,6 +162,11 @@ for stage in "${stages[@]}"; do
       done
       python3 scripts/report.py targets "$OUT"/codegen_targets*.json.gz* 2>&1 | tee "$OUT/codegen_targets.md"
       python3 scripts/report.py compile "$OUT"/codegen_targets*.json.gz* -o "$OUT/codegen_compile.md" 2>&1 | tail -n 2 ;;
+    codegen-profile)
+      # Issue 17: the counters of VGG-19 conv4_2's generated kernels, defaults and one change each.
+      resumable_run codegen_profile configs/targets/codegen_profile.yaml
+      rc=$?
+      python3 scripts/report.py counters "$OUT/codegen_profile.json.gz" 2>&1 | tee "$OUT/codegen_profile.md" | head -40 ;;
     dual-sparse-targets)
       # Issue 16 targets 1 and 4: dual_sparse on VGG-16 with Han et al.'s sparsities, zeros as dead channels
       # and scattered.
