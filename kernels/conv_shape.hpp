@@ -10,4 +10,10 @@ struct ConvShape {
   int stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w;
 };
 
+// A max-pool fused after the convolution (Caffe's windows: clipped to the convolution output).
+struct PoolGeometry {
+  int size, stride, pad;
+  int P, Q;  // pooled output
+};
+
 }  // namespace scb::kernels

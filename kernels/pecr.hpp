@@ -13,11 +13,6 @@
 
 namespace scb::kernels {
 
-struct PoolGeometry {
-  int size, stride, pad;
-  int P, Q;  // pooled output
-};
-
 // input N x C x H x W, weights K x C/groups x R x S, output N x K x pool.P x pool.Q. Needs N x K <= 65535
 // and pool.size^2 <= 1024.
 cudaError_t pecr_conv_pool(const float* input, const float* weights, float* output, const ConvShape& shape,

@@ -173,6 +173,7 @@ for stage in "${stages[@]}"; do
       rc=0
       resumable_run dual_sparse_targets configs/targets/dual_sparse.yaml || rc=$?
       resumable_run dual_sparse_targets_uniform configs/targets/dual_sparse_uniform.yaml || rc=$?
+      resumable_run dual_sparse_targets_pool configs/targets/dual_sparse_pool.yaml || rc=$?  # target 2
       python3 scripts/report.py targets "$OUT"/dual_sparse_targets*.json.gz* 2>&1 | tee "$OUT/dual_sparse_targets.md" ;;
     targets-tuned)
       # Issue 18 target 2: the Escort-set targets with direct_sparse tuned by the run (params: auto).

@@ -283,7 +283,8 @@ def regenerate(gpu_dir):
         # Target 7 is Dong et al.'s operators, from the paper sweep.
         write("codegen_targets.md", targets.report(report.load(codegen_files + existing(gpu_dir, "dong2020.json.gz"))))
         write("codegen_compile.md", targets.compile_times(codegen_files)[0])
-    dual_files = existing(gpu_dir, "dual_sparse_targets.json.gz", "dual_sparse_targets_uniform.json.gz")
+    dual_files = existing(gpu_dir, "dual_sparse_targets.json.gz", "dual_sparse_targets_uniform.json.gz",
+                          "dual_sparse_targets_pool.json.gz")
     if dual_files:
         write("dual_sparse_targets.md", targets.report(report.load(dual_files)))
     real_files = existing(gpu_dir, "real_lenet5_fashion.json.gz", "synthetic_lenet5_fashion.json.gz")

@@ -43,6 +43,7 @@ def load(paths, key_filter=None):
                 "weight_sparsity": round(c["weight_sparsity"], 4),
                 "activation_sparsity": round(c.get("activation_sparsity", 0.0), 4),
                 "activation_pattern": c.get("activation_pattern", "uniform"),
+                "fuse": c.get("fuse", "none"),
                 "mask": c["mask"],
                 "layout": c["layout"],
                 "label": label_of(c),

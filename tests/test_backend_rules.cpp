@@ -1,6 +1,8 @@
 // What the backends decide without a GPU: which cases they refuse and which params they reject.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "harness/backends/direct_sparse_tiling.hpp"
 #include "harness/backends/registry.hpp"
 #include "test_layer_builder.hpp"
@@ -33,9 +35,10 @@ TEST(BackendRules, EscortIsFp32AndNchwOnly) {
   EXPECT_TRUE(escort->unsupported(nhwc).has_value());
 }
 
-TEST(BackendRules, OnlyPecrAndCudnnFuseAPoolAndCudnnOnlyWhereItsRoundingAgrees) {
+TEST(BackendRules, WhoFusesAPoolAndCudnnOnlyWhereItsRoundingAgrees) {
+  const std::set<std::string> fusing{"pecr", "cudnn", "codegen", "dual_sparse"};
   for (const auto& backend : all_backends())
-    EXPECT_EQ(backend->fuses_pool(), backend->name() == "pecr" || backend->name() == "cudnn") << backend->name();
+    EXPECT_EQ(backend->fuses_pool(), fusing.count(backend->name()) == 1) << backend->name();
   Case c = case_for("pecr");
   EXPECT_EQ(find_backend("pecr")->unsupported(c)->field, "fuse") << "pecr times conv+pool only";
   c.fuse = Fuse::pool;
@@ -65,6 +68,17 @@ TEST(BackendRules, CodegenSplitsOnlyInFp32) {
   c.precision = Precision::fp32;
   EXPECT_FALSE(codegen->unsupported(c).has_value());
   EXPECT_EQ(codegen->unsupported(case_for("codegen", Precision::tf32))->field, "precision");
+  // Partial sums cannot be max-pooled; a register limit must leave room beyond the accumulators (a fused pool
+  // keeps a running max beside each).
+  c.fuse = Fuse::pool;
+  c.layer.pool = PoolShape{2, 2, 0};
+  EXPECT_EQ(codegen->unsupported(c)->field, "fuse");
+  c.params = {{"channels", "32"}, {"registers", "48"}};
+  const auto tight = codegen->unsupported(c);
+  ASSERT_TRUE(tight.has_value()) << "48 registers for 64 accumulators";
+  EXPECT_NE(tight->reason.find("64 accumulators"), std::string::npos) << tight->reason;
+  c.fuse = Fuse::none;
+  EXPECT_FALSE(codegen->unsupported(c).has_value()) << "48 registers for 32 accumulators";
 }
 
 TEST(BackendRules, EcrIsFp32AndNchwOnly) {

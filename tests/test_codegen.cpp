@@ -303,6 +303,39 @@ TEST(Codegen, DeadChannelSkipsBranchOverEachChannelsTaps) {
   }
 }
 
+TEST(Codegen, AFusedPoolLoopsOverTheWindowAndStoresThePooledMap) {
+  // conv 15x15 pooled 3/2 pad 1 to 8x8: one thread per pooled output; the body runs once per window
+  // position inside the conv output, and the max starts at 0 (ReLU).
+  const Layer layer = testing_support::make_layer("pooled", 6, 15, 15, 7, 3, 3, 1, 1);
+  std::mt19937 rng(23);
+  const auto weights = pruned_weights(layer, 0.5, rng);
+  const auto shape = shape_of(layer, 3);
+  for (const auto border : {kernels::codegen::Border::padded, kernels::codegen::Border::predicated})
+    for (const auto element : {kernels::codegen::Element::f32, kernels::codegen::Element::f16}) {
+      const auto programs = kernels::codegen::build_programs(shape, weights.data(), 7, border);
+      ASSERT_EQ(programs.size(), 1u);
+      kernels::codegen::PtxOptions options;
+      options.element = element;
+      options.pool = kernels::PoolGeometry{3, 2, 1, 8, 8};
+      const std::string ptx = kernels::codegen::emit_ptx(shape, programs[0], "pooled", options);
+      long maxes = 0;
+      for (std::size_t at = ptx.find("max.f32 %pool"); at != std::string::npos; at = ptx.find("max.f32 %pool", at + 1))
+        ++maxes;
+      EXPECT_EQ(maxes, 7);
+      EXPECT_NE(ptx.find("mov.f32 %pool0, 0f00000000;"), std::string::npos) << "ReLU: the max starts at 0";
+      EXPECT_NE(ptx.find("div.u32 %n, %pix, 64;"), std::string::npos) << "pixels are pooled outputs";
+      EXPECT_NE(ptx.find("setp.lt.u32 %more, %window, 9;"), std::string::npos);
+      EXPECT_NE(ptx.find("setp.ge.u32 %outside, %p, 15;"), std::string::npos) << "clipped to the conv output";
+      // Channel 6's pooled plane is 64 elements after channel 5's.
+      EXPECT_NE(
+          ptx.find("[%obase+" + std::to_string(6 * 64 * (element == kernels::codegen::Element::f32 ? 4 : 2)) + "]"),
+          std::string::npos);
+      EXPECT_GT(kernels::codegen::compile_ptx(ptx, {"sm_90", 3}).size(), 0u);
+      options.accumulate = true;
+      EXPECT_THROW(kernels::codegen::emit_ptx(shape, programs[0], "pooled", options), std::invalid_argument);
+    }
+}
+
 TEST(Codegen, Fp16AndBf16KernelsCompileWithHalfWidthOffsets) {
   const Layer layer = testing_support::make_layer("half", 4, 9, 9, 6, 3, 3, 2, 1);
   std::mt19937 rng(11);

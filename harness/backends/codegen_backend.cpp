@@ -37,9 +37,11 @@ struct CodegenSettings {
 };
 
 // param registers: "auto" leaves 32 registers beyond the accumulators (64 at 32 channels: 8 blocks of 128
-// threads per SM, no spills at VGG-19 conv4_2's 15K-nonzero blocks), "255" sets no limit.
-int register_limit(const std::string& value, int channels) {
-  if (value == "auto") return std::min(255, (channels + 32 + 7) / 8 * 8);
+// threads per SM, no spills at VGG-19 conv4_2's 15K-nonzero blocks), "255" sets no limit. A fused pool keeps
+// a running max per channel beside each accumulator.
+int register_limit(const std::string& value, int channels, bool fused_pool) {
+  const int accumulators = fused_pool ? 2 * channels : channels;
+  if (value == "auto") return std::min(255, (accumulators + 32 + 7) / 8 * 8);
   return value == "255" ? 0 : std::stoi(value);
 }
 
@@ -64,8 +66,18 @@ class CodegenOp final : public PreparedOp {
                              std::size_t(pad_.padded_width()) * std::size_t(element_bytes_));
     }
     const auto programs = kernels::codegen::build_programs(shape, data.host.weights.data(), channels, settings.border);
-    const kernels::codegen::PtxOptions options{arch,      threads_,           element,
-                                               split > 1, settings.registers, settings.skip_dead_channels};
+    kernels::codegen::PtxOptions options;
+    options.arch = arch;
+    options.threads = threads_;
+    options.element = element;
+    options.accumulate = split > 1;
+    options.max_registers = settings.registers;
+    options.skip_dead_channels = settings.skip_dead_channels;
+    if (c.fuse == Fuse::pool) {  // one thread per pooled output
+      const PoolShape& pool = *c.layer.pool;
+      options.pool = kernels::PoolGeometry{pool.size, pool.stride, pool.pad, c.output_height(), c.output_width()};
+      pixels_ = unsigned(c.batch) * unsigned(c.output_height()) * unsigned(c.output_width());
+    }
     if (settings.skip_dead_channels) {
       live_ = DeviceBuffer(sizeof(unsigned) * std::size_t(shape.N) * std::size_t(kernels::liveness_words(shape.C)));
       plane_ = (long long)shape.H * shape.W;
@@ -173,6 +185,8 @@ class CodegenBackend final : public Backend {
            "nvJitLink (cached cubins), the blocks' kernels side by side on several streams; one thread per output "
            "pixel; fp32, or fp16/bf16 storage with FP32 accumulation";
   }
+  // ReLU and the layer's max-pool fused into the generated kernels (fuse: pool).
+  bool fuses_pool() const override { return true; }
   std::vector<ParamDef> params() const override {
     return {{"channels", {"32", "8", "16", "64"}, "output channels per generated kernel (accumulators per thread)"},
             {"threads", {"128", "64", "256", "512"}, "threads per block, one output pixel each"},
@@ -200,10 +214,15 @@ class CodegenBackend final : public Backend {
       return Unsupported{"precision", "codegen computes in FP32 on CUDA cores: use precision fp32"};
     if (param(c, "split") != "1" && c.precision != Precision::fp32)
       return Unsupported{"precision", "param split > 1 adds partial sums with FP32 atomics: it needs precision fp32"};
-    const int channels = std::stoi(param(c, "channels")), registers = register_limit(param(c, "registers"), channels);
-    if (registers > 0 && registers < channels + 16)
+    const bool fused = c.fuse == Fuse::pool;
+    const int channels = std::stoi(param(c, "channels")),
+              registers = register_limit(param(c, "registers"), channels, fused);
+    const int accumulators = fused ? 2 * channels : channels;
+    if (registers > 0 && registers < accumulators + 16)
       return Unsupported{"params", "param registers (" + std::to_string(registers) + ") leaves fewer than 16 beyond " +
-                                       std::to_string(channels) + " accumulators: use registers auto or 255"};
+                                       std::to_string(accumulators) + " accumulators: use registers auto or 255"};
+    if (fused && param(c, "split") != "1")
+      return Unsupported{"fuse", "param split > 1 adds partial sums, which cannot be pooled: use split 1"};
     const long long pixels = (long long)c.batch * c.layer.P() * c.layer.Q();
     if (pixels > 0xffffffffLL) return Unsupported{"batch", "codegen numbers output pixels in 32 bits"};
     const int size = c.precision == Precision::fp32 ? 4 : 2;
@@ -228,7 +247,7 @@ class CodegenBackend final : public Backend {
     return {channels,
             std::stoi(param(c, "threads")),
             std::stoi(param(c, "split")),
-            register_limit(param(c, "registers"), channels),
+            register_limit(param(c, "registers"), channels, c.fuse == Fuse::pool),
             std::stoi(param(c, "streams")),
             param(c, "border") == "pad" ? kernels::codegen::Border::padded : kernels::codegen::Border::predicated,
             skip_dead_channels_};

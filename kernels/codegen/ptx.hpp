@@ -2,6 +2,7 @@
 // Writes a BlockProgram as one PTX kernel entry. Every weight is an FFMA immediate and every input offset
 // an immediate displacement from one base register. Borders: a padded input needs no check; otherwise each
 // load is predicated (zero outside the input), never a branch. Knows nothing of the harness.
+#include <optional>
 #include <string>
 
 #include "kernels/codegen/program.hpp"
@@ -23,6 +24,10 @@ struct PtxOptions {
   // Skip every channel dead in the thread's image: the entry takes a fourth param, the liveness bits of
   // kernels/channel_liveness.hpp, and branches over each channel's taps whose bit is clear (dual_sparse).
   bool skip_dead_channels = false;
+  // Fuse ReLU and a max-pool: one thread per pooled output (pixels = N x pool.P x pool.Q), the max of 0 and
+  // its window's conv outputs, each computed in turn by the same code (a loop over the window). The output
+  // is N x K x pool.P x pool.Q.
+  std::optional<PoolGeometry> pool;
 };
 
 // The module's text. Its one entry is named `entry` and takes (const T* input, T* output,

@@ -291,6 +291,26 @@ class TargetsTest(unittest.TestCase):
         self.assertIn("4/4", channel[2])  # ecr 200 us: every case faster
         self.assertIn("| channel | 2.50x |", text)  # over codegen: 25 / 10
         self.assertIn("| uniform | 0.83x |", text)
+        self.assertNotIn("| 2 |", text)  # no fused case
+
+    def test_dual_sparse_fused_pool_against_cudnn_and_its_own_unfused_conv(self):
+        rows = []
+        for layer, fused, unfused, cudnn_pool in (("vgg19/conv1_2", 10.0, 11.0, 30.0), ("vgg19/conv4_4", 10.0, 9.0, 15.0)):
+            for backend, fuse, us in (("dual_sparse", "pool", fused), ("dual_sparse", "none", unfused),
+                                      ("cudnn", "pool", cudnn_pool), ("cudnn", "none", 12.0)):
+                r = result(layer, 32, 0.8, backend, "fp32", us)
+                r["case"].update({"activation_pattern": "channel", "activation_sparsity": 0.8, "fuse": fuse})
+                r["case"]["key"] += " " + fuse
+                rows.append(r)
+        with tempfile.TemporaryDirectory() as d:
+            frame = report.load([write(d, "p.json", rows)])
+        import targets
+        text = targets.report(frame)
+        lines = [line for line in text.splitlines() if line.startswith("| 2 |")]
+        self.assertEqual(len(lines), 2, text)
+        self.assertIn("1/2; min 1.50x | NO", lines[0])  # 30 / 10 = 3x, 15 / 10 = 1.5x
+        self.assertIn("conv1_2 1.10x, conv4_4 0.90x | NO | below on conv1_2, conv4_4", lines[1])
+        self.assertNotIn("| 1 |", text)  # no VGG-16 layer: no target 1 row
 
 
 class RealModelTest(unittest.TestCase):
