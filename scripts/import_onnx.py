@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - a clear message instead of a traceback
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BACKENDS = ["cudnn", "im2col_cublas", "im2col_cusparse", "escort", "direct_sparse", "codegen"]
-ACTIVATION_BACKENDS = ["ecr"]  # only with real feature maps: they skip the maps' zeros
+ACTIVATION_BACKENDS = ["ecr", "dual_sparse"]  # only with real feature maps: they skip the maps' zeros
 
 
 class ModelError(Exception):

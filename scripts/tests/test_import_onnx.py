@@ -144,7 +144,7 @@ class ImportOnnxTest(unittest.TestCase):
         with open(paths["sweep"]) as f:
             sweep = f.read()
         self.assertIn('activation: {kind: file, path: "../../data/small/features/{layer}.npy"}', sweep)
-        self.assertRegex(sweep, r"backends: \[.*, ecr\]")
+        self.assertRegex(sweep, r"backends: \[.*, ecr, dual_sparse\]")
 
         binary = os.environ.get("SCBENCH_BINARY")
         if binary:
