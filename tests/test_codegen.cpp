@@ -188,6 +188,12 @@ std::string temporary_dir(const std::string& name) {
   return dir.string();
 }
 
+long occurrences(const std::string& text, const std::string& what) {
+  long n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 // The SASS of a cubin (empty without cuobjdump), with `what` = "-sass" or "-res-usage".
 std::string disassemble(const std::vector<char>& cubin, const std::string& what) {
   const std::string cuobjdump = "/usr/local/cuda/bin/cuobjdump";
@@ -281,11 +287,7 @@ TEST(Codegen, DeadChannelSkipsBranchOverEachChannelsTaps) {
     std::set<int> channels;
     for (const auto& tap : block.taps) channels.insert(tap.c);
     const std::string ptx = kernels::codegen::emit_ptx(shape, block, "dual", options);
-    const auto count = [&](const std::string& what) {
-      long n = 0;
-      for (std::size_t at = ptx.find(what); at != std::string::npos; at = ptx.find(what, at + 1)) ++n;
-      return n;
-    };
+    const auto count = [&](const std::string& what) { return occurrences(ptx, what); };
     EXPECT_EQ(count("@%dead bra $Lchannel"), long(channels.size()));
     EXPECT_EQ(count("\n$Lchannel"), long(channels.size()));
     EXPECT_NE(ptx.find(".param .u64 live_ptr"), std::string::npos);
@@ -318,10 +320,7 @@ TEST(Codegen, AFusedPoolLoopsOverTheWindowAndStoresThePooledMap) {
       options.element = element;
       options.pool = kernels::PoolGeometry{3, 2, 1, 8, 8};
       const std::string ptx = kernels::codegen::emit_ptx(shape, programs[0], "pooled", options);
-      long maxes = 0;
-      for (std::size_t at = ptx.find("max.f32 %pool"); at != std::string::npos; at = ptx.find("max.f32 %pool", at + 1))
-        ++maxes;
-      EXPECT_EQ(maxes, 7);
+      EXPECT_EQ(occurrences(ptx, "max.f32 %pool"), 7);
       EXPECT_NE(ptx.find("mov.f32 %pool0, 0f00000000;"), std::string::npos) << "ReLU: the max starts at 0";
       EXPECT_NE(ptx.find("div.u32 %n, %pix, 64;"), std::string::npos) << "pixels are pooled outputs";
       EXPECT_NE(ptx.find("setp.lt.u32 %more, %window, 9;"), std::string::npos);
