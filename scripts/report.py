@@ -44,6 +44,7 @@ def load(paths, key_filter=None):
                 "activation_sparsity": round(c.get("activation_sparsity", 0.0), 4),
                 "activation_pattern": c.get("activation_pattern", "uniform"),
                 "fuse": c.get("fuse", "none"),
+                "channels": (c.get("shape") or {}).get("C"),
                 "mask": c["mask"],
                 "layout": c["layout"],
                 "label": label_of(c),

@@ -126,10 +126,11 @@ def report(frame):
                        markdown(at95.reset_index(name="speedup")))
     if "mj_per_op" in frame and frame["mj_per_op"].notna().any():
         details.append("Energy at N=32 (median us and mJ per inference = mJ per op / N, same run):\n\n" + energy(frame))
-    codegen = "\n".join(part for part in (codegen_report(frame), dual_sparse_report(frame), tuner_report(frame))
-                        if part)
+    codegen = "\n".join(part for part in (codegen_report(frame), dual_sparse_report(frame), tuner_report(frame),
+                                           layout_report(frame)) if part)
     if goals.empty() and not details and not codegen:
-        raise SystemExit("no direct_sparse, codegen, dual_sparse or tuned results of the target sweeps in these files")
+        raise SystemExit("no direct_sparse, codegen, dual_sparse, tuned or layout results of the target sweeps in these "
+                         "files")
     text = ""
     if not goals.empty() or details:
         text = goals.text() + "\n\n" + "\n\n".join(details) + "\n"
@@ -259,6 +260,34 @@ def tuner_report(frame):
               "every case", f"{len(over_escort) - len(losing)}/{len(over_escort)}; min {over_escort.min():.2f}x, "
               f"geomean {geomean(over_escort):.2f}x", len(losing) == 0, f"{len(losing)} slower")
     return goals.text() + "\n"
+
+
+def layout_report(frame):
+    """Issue 19 target 3 (configs/papers/li2016.yaml): our dense direct conv in CHWN against the same family in
+    NCHW, per layer (C) and batch, beside the best cuDNN (NCHW or NHWC); empty without direct_dense results."""
+    ours = frame[(frame["backend"] == "direct_dense") & (frame["precision"] == "fp32") & (frame["fuse"] == "none")]
+    if not len(ours) or not set(ours["layout"]) >= {"NCHW", "CHWN"}:
+        return ""
+    key = ["layer", "channels", "batch"]
+    by_layout = ours.pivot_table(index=key, columns="layout", values="median_us", aggfunc="min")
+    cudnn = frame[(frame["backend"] == "cudnn") & (frame["precision"] == "fp32") & (frame["fuse"] == "none")]
+    table = pd.DataFrame({"NCHW us": by_layout["NCHW"], "CHWN us": by_layout["CHWN"]})
+    table["CHWN over NCHW"] = table["NCHW us"] / table["CHWN us"]
+    table["best cudnn us"] = cudnn.groupby(key)["median_us"].min().reindex(table.index)
+    table["CHWN over cudnn"] = table["best cudnn us"] / table["CHWN us"]
+    table = table.dropna(subset=["CHWN over NCHW"]).reset_index().sort_values(["channels", "layer", "batch"])
+    goals = TargetTable("layout targets (issue 19):")
+    scope = table[(table["channels"] <= 16) & (table["batch"] >= 64)]
+    if len(scope):
+        losing = scope[scope["CHWN over NCHW"] <= 1]
+        goals.add(3, "our CHWN conv beats our NCHW conv of the same family wherever C <= 16 and N >= 64", "every case",
+                  f"{len(scope) - len(losing)}/{len(scope)}; min {scope['CHWN over NCHW'].min():.2f}x", len(losing) == 0,
+                  "loses on " + ", ".join(f"{r.layer.split('/')[1]} N={r.batch}" for r in losing.itertuples()))
+    wins = table[table["CHWN over NCHW"] > 1]
+    rule = ("CHWN wins on " + ", ".join(f"C={c}: N>={int(n)}" for c, n in wins.groupby("channels")["batch"].min().items())
+            if len(wins) else "CHWN wins nowhere")
+    return (goals.text() + "\n\nWhere CHWN wins (direct_dense, same run): " + rule + "\n\n" +
+            markdown(table) + "\n")
 
 
 VGG16_DUAL_LAYERS = [f"vgg16/conv{b}_{i}" for b in (3, 4, 5) for i in (1, 2, 3)]

@@ -81,6 +81,38 @@ TEST(BackendRules, CodegenSplitsOnlyInFp32) {
   EXPECT_FALSE(codegen->unsupported(c).has_value()) << "48 registers for 32 accumulators";
 }
 
+TEST(BackendRules, OnlyDirectDenseReadsChwnAndCudnnSaysItHasNone) {
+  for (const auto& backend : all_backends()) {
+    Case c = case_for(backend->name());
+    c.layout = Layout::chwn;
+    if (backend->name() == "pecr") {  // it times fused cases only
+      c.fuse = Fuse::pool;
+      c.layer.pool = PoolShape{2, 2, 0};
+    }
+    const auto why = backend->unsupported(c);
+    if (backend->name() == "direct_dense") {
+      EXPECT_FALSE(why.has_value()) << why->reason;
+      continue;
+    }
+    ASSERT_TRUE(why.has_value()) << backend->name() << " must refuse CHWN";
+    EXPECT_EQ(why->field, "layout") << backend->name();
+  }
+  EXPECT_NE(find_backend("cudnn")
+                ->unsupported([] {
+                  Case c = case_for("cudnn");
+                  c.layout = Layout::chwn;
+                  return c;
+                }())
+                ->reason.find("no CHWN"),
+            std::string::npos);
+  Case grouped = case_for("direct_dense");
+  grouped.layer = make_layer("g2", 16, 8, 8, 16, 3, 3, 1, 1, 2);
+  EXPECT_EQ(find_backend("direct_dense")->unsupported(grouped)->field, "layer");
+  Case nhwc = case_for("direct_dense");
+  nhwc.layout = Layout::nhwc;
+  EXPECT_EQ(find_backend("direct_dense")->unsupported(nhwc)->field, "layout");
+}
+
 TEST(BackendRules, EcrIsFp32AndNchwOnly) {
   const Backend* ecr = find_backend("ecr");
   ASSERT_NE(ecr, nullptr);

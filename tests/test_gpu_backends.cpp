@@ -306,6 +306,13 @@ INSTANTIATE_TEST_SUITE_P(
         BackendCase{"codegen", Precision::bf16, Layout::nchw, {}, 0, false, false, true}),
     name_of);
 
+// direct_dense: one family in NCHW (a warp over output columns) and CHWN (a warp over images); groups skipped.
+INSTANTIATE_TEST_SUITE_P(
+    DirectDense, BackendCorrectness,
+    ::testing::Values(BackendCase{"direct_dense", Precision::fp32, Layout::nchw, {}, 0, false, true},
+                      BackendCase{"direct_dense", Precision::fp32, Layout::chwn, {}, 0, false, true}),
+    name_of);
+
 // dual_sparse: codegen's kernels skipping each image's dead channels. Whole dead channels (channel pattern) up
 // to all-zero maps (1.0), scattered zeros (uniform: nothing to skip), fp16/bf16, the predicated border.
 INSTANTIATE_TEST_SUITE_P(

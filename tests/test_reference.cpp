@@ -116,7 +116,7 @@ TEST(Compare, RawOutputBytesGiveTheSameMetricsAsTheirDecodedCopy) {
   }
   actual[count - 1] = NAN;
   for (const auto storage : {StorageType::fp32, StorageType::fp16, StorageType::bf16})
-    for (const auto layout : {Layout::nchw, Layout::nhwc}) {
+    for (const auto layout : {Layout::nchw, Layout::nhwc, Layout::chwn}) {
       const auto raw = encode_activations(actual, n, k, p, q, layout, storage);
       const ErrorMetrics direct = compare_raw_output(reference, raw, n, k, p, q, layout, storage);
       const ErrorMetrics decoded = compare_outputs(reference, decode_output(raw, n, k, p, q, layout, storage));
@@ -131,15 +131,21 @@ TEST(Compare, RawOutputBytesGiveTheSameMetricsAsTheirDecodedCopy) {
   EXPECT_THROW(compare_raw_output(reference, raw, n, k, p, q + 1, Layout::nchw, StorageType::fp32), std::logic_error);
 }
 
-TEST(HostParallel, ChannelsLastWalkMatchesTheFormulaFromAnyStart) {
+TEST(HostParallel, StoredOrderWalksMatchTheirFormulasFromAnyStart) {
   const std::size_t A = 3, B = 5, Y = 4, X = 7;
-  for (const std::size_t start : {std::size_t(0), std::size_t(6), std::size_t(27), std::size_t(139)}) {
-    ChannelsLastWalk walk(start, B, Y, X);
-    for (std::size_t i = start; i < A * B * Y * X; ++i, walk.next()) {
-      const std::size_t x = i % X, y = i / X % Y, b = i / (X * Y) % B, a = i / (X * Y * B);
-      ASSERT_EQ(walk.offset(), ((a * Y + y) * X + x) * B + b) << "start " << start << ", index " << i;
+  for (const auto order : {StoredOrderWalk::Order::channels_last, StoredOrderWalk::Order::batch_last})
+    for (const std::size_t start : {std::size_t(0), std::size_t(6), std::size_t(27), std::size_t(139)}) {
+      StoredOrderWalk walk(start, A, B, Y, X, order);
+      std::vector<int> hit(A * B * Y * X, 0);
+      for (std::size_t i = start; i < A * B * Y * X; ++i, walk.next()) {
+        const std::size_t x = i % X, y = i / X % Y, b = i / (X * Y) % B, a = i / (X * Y * B);
+        const std::size_t want = order == StoredOrderWalk::Order::channels_last ? ((a * Y + y) * X + x) * B + b
+                                                                                : ((b * Y + y) * X + x) * A + a;
+        ASSERT_EQ(walk.offset(), want) << "start " << start << ", index " << i;
+        ++hit[want];
+      }
+      if (start == 0) EXPECT_EQ(std::count(hit.begin(), hit.end(), 1), long(hit.size())) << "a permutation";
     }
-  }
 }
 
 TEST(HostParallel, EveryChunkOnceWhateverTheSize) {
@@ -166,7 +172,7 @@ TEST(ProblemData, RoundingAndLayoutRoundTrip) {
   EXPECT_EQ(round_to_storage(1.0f + 1.0f / 512, StorageType::fp16), 1.0f + 1.0f / 512);
   const auto values = iota(2 * 3 * 2 * 2, -5.0f);  // N=2, C=3, 2x2
   for (const auto storage : {StorageType::fp32, StorageType::fp16, StorageType::bf16})
-    for (const auto layout : {Layout::nchw, Layout::nhwc}) {
+    for (const auto layout : {Layout::nchw, Layout::nhwc, Layout::chwn}) {
       const auto raw = encode_activations(values, 2, 3, 2, 2, layout, storage);
       const auto back = decode_output(raw, 2, 3, 2, 2, layout, storage);
       for (std::size_t i = 0; i < values.size(); ++i) ASSERT_EQ(back[i], values[i]);
@@ -176,6 +182,14 @@ TEST(ProblemData, RoundingAndLayoutRoundTrip) {
   float second;
   std::memcpy(&second, nhwc.data() + 4, 4);
   EXPECT_EQ(second, values[4]);
+  // CHWN puts the batch innermost: element (n=1, c=0, y=0, x=0) is the second stored value, and weights
+  // K x C x R x S are stored C x R x S x K.
+  const auto chwn = encode_activations(values, 2, 3, 2, 2, Layout::chwn, StorageType::fp32);
+  std::memcpy(&second, chwn.data() + 4, 4);
+  EXPECT_EQ(second, values[12]);
+  const auto crsk = encode_weights(values, 2, 3, 2, 2, Layout::chwn, StorageType::fp32);
+  std::memcpy(&second, crsk.data() + 4, 4);
+  EXPECT_EQ(second, values[12]);  // (k=1, c=0, r=0, s=0)
 }
 
 TEST(ProblemData, DeterministicMaskedRandomData) {

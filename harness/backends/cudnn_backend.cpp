@@ -241,6 +241,8 @@ class CudnnBackend final : public Backend {
   // cuDNN takes every precision, layout and groups value a sweep can name; an algorithm that
   // refuses a shape at run time is recorded as that case's error.
   std::optional<Unsupported> unsupported(const Case& c) const override {
+    if (c.layout == Layout::chwn)
+      return Unsupported{"layout", "cuDNN has no CHWN (batch innermost) tensor format: use NCHW or NHWC"};
     if (c.fuse == Fuse::pool) {
       const PoolShape& pool = *c.layer.pool;
       if (cudnn_pooled_size(c.layer.P(), pool) != c.output_height() ||

@@ -8,6 +8,7 @@
   X(im2col_cusparse)                 \
   X(escort)                          \
   X(direct_sparse)                   \
+  X(direct_dense)                    \
   X(codegen)                         \
   X(dual_sparse)                     \
   X(ecr)                             \

@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "harness/spec/types.hpp"
+
 namespace scb {
 
 inline constexpr std::size_t kHostChunk = std::size_t(1) << 20;
@@ -28,19 +30,25 @@ void for_each_host_chunk(std::size_t count, const Body& body) {
   for (auto& thread : pool) thread.join();
 }
 
-// Where consecutive logical (a, b, y, x) elements of an A x B x Y x X tensor sit when it is stored
-// channels-last (A x Y x X x B, i.e. NHWC), starting from any logical index.
-class ChannelsLastWalk {
+// Where consecutive logical (a, b, y, x) elements of an A x B x Y x X tensor sit when it is stored in another
+// order, starting from any logical index: channels last (A x Y x X x B: NHWC) or batch last (B x Y x X x A:
+// CHWN, cuda-convnet's order; for weights K x C x R x S it is C x R x S x K).
+class StoredOrderWalk {
  public:
-  ChannelsLastWalk(std::size_t logical_index, std::size_t B, std::size_t Y, std::size_t X)
-      : B_(B),
+  enum class Order { channels_last, batch_last };
+  StoredOrderWalk(std::size_t logical_index, std::size_t A, std::size_t B, std::size_t Y, std::size_t X, Order order)
+      : A_(A),
+        B_(B),
         Y_(Y),
         X_(X),
+        order_(order),
         x_(logical_index % X),
         y_(logical_index / X % Y),
         b_(logical_index / (X * Y) % B),
         a_(logical_index / (X * Y * B)) {}
-  std::size_t offset() const { return ((a_ * Y_ + y_) * X_ + x_) * B_ + b_; }
+  std::size_t offset() const {
+    return order_ == Order::channels_last ? ((a_ * Y_ + y_) * X_ + x_) * B_ + b_ : ((b_ * Y_ + y_) * X_ + x_) * A_ + a_;
+  }
   void next() {
     if (++x_ < X_) return;
     x_ = 0;
@@ -52,7 +60,14 @@ class ChannelsLastWalk {
   }
 
  private:
-  std::size_t B_, Y_, X_, x_, y_, b_, a_;
+  std::size_t A_, B_, Y_, X_;
+  Order order_;
+  std::size_t x_, y_, b_, a_;
 };
+
+// The walk of a layout other than NCHW (whose stored order is the logical one).
+inline StoredOrderWalk::Order stored_order(Layout layout) {
+  return layout == Layout::chwn ? StoredOrderWalk::Order::batch_last : StoredOrderWalk::Order::channels_last;
+}
 
 }  // namespace scb

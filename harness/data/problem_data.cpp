@@ -69,7 +69,7 @@ std::vector<std::byte> encode_4d(const std::vector<float>& logical, int A, int B
       for (std::size_t i = begin; i < end; ++i) store(raw.data() + i * size, logical[i], storage);
       return;
     }
-    ChannelsLastWalk stored(begin, std::size_t(B), std::size_t(Y), std::size_t(X));
+    StoredOrderWalk stored(begin, std::size_t(A), std::size_t(B), std::size_t(Y), std::size_t(X), stored_order(layout));
     for (std::size_t i = begin; i < end; ++i, stored.next())
       store(raw.data() + stored.offset() * size, logical[i], storage);
   });
@@ -185,7 +185,7 @@ std::vector<double> decode_output(const std::vector<std::byte>& raw, int n, int 
       for (std::size_t i = begin; i < end; ++i) logical[i] = decode_element(raw.data() + i * size, storage);
       return;
     }
-    ChannelsLastWalk stored(begin, std::size_t(k), std::size_t(p), std::size_t(q));
+    StoredOrderWalk stored(begin, std::size_t(n), std::size_t(k), std::size_t(p), std::size_t(q), stored_order(layout));
     for (std::size_t i = begin; i < end; ++i, stored.next())
       logical[i] = decode_element(raw.data() + stored.offset() * size, storage);
   });

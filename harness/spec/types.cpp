@@ -30,7 +30,8 @@ std::vector<std::string> names_of(const std::array<std::pair<Enum, const char*>,
 
 constexpr std::array<std::pair<Precision, const char*>, 4> kPrecisions{
     {{Precision::fp32, "fp32"}, {Precision::tf32, "tf32"}, {Precision::fp16, "fp16"}, {Precision::bf16, "bf16"}}};
-constexpr std::array<std::pair<Layout, const char*>, 2> kLayouts{{{Layout::nchw, "NCHW"}, {Layout::nhwc, "NHWC"}}};
+constexpr std::array<std::pair<Layout, const char*>, 3> kLayouts{
+    {{Layout::nchw, "NCHW"}, {Layout::nhwc, "NHWC"}, {Layout::chwn, "CHWN"}}};
 constexpr std::array<std::pair<MaskKind, const char*>, 6> kMaskKinds{
     {{MaskKind::uniform, "uniform"},
      {MaskKind::channel_imbalanced, "channel_imbalanced"},

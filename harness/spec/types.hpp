@@ -7,7 +7,8 @@
 namespace scb {
 
 enum class Precision { fp32, tf32, fp16, bf16 };
-enum class Layout { nchw, nhwc };
+// chwn: batch innermost (cuda-convnet's order); weights then C x R x S x K.
+enum class Layout { nchw, nhwc, chwn };
 // weights: the mask is the zeros of real weights read from a file (the sweep's `weights:` key).
 enum class MaskKind { uniform, channel_imbalanced, block, nm, file, weights };
 // channel: whole channels of an image zero, as ReLU leaves dead channels in deep layers.

@@ -77,8 +77,8 @@ ErrorMetrics compare_raw_output(const std::vector<double>& reference, const std:
       for (std::size_t i = begin; i < end; ++i) sums.add(reference[i], decode_element(raw.data() + i * size, storage));
       return sums;
     }
-    // NHWC: walk the logical (n, k, y, x) order and find each element's place in the stored order.
-    ChannelsLastWalk stored(begin, K, P, Q);
+    // NHWC, CHWN: walk the logical (n, k, y, x) order and find each element's place in the stored order.
+    StoredOrderWalk stored(begin, std::size_t(n), K, P, Q, stored_order(layout));
     for (std::size_t i = begin; i < end; ++i, stored.next())
       sums.add(reference[i], decode_element(raw.data() + stored.offset() * size, storage));
     return sums;

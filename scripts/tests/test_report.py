@@ -313,6 +313,28 @@ class TargetsTest(unittest.TestCase):
         self.assertNotIn("| 1 |", text)  # no VGG-16 layer: no target 1 row
 
 
+    def test_where_chwn_wins_over_nchw(self):
+        rows = []
+        for layer, channels in (("lenet5/conv1", 1), ("alexnet/conv3", 256)):
+            for batch in (1, 64, 128):
+                chwn = 5.0 if channels <= 16 and batch >= 64 else 20.0
+                for backend, layout, us in (("direct_dense", "NCHW", 10.0), ("direct_dense", "CHWN", chwn),
+                                            ("cudnn", "NCHW", 8.0), ("cudnn", "NHWC", 4.0)):
+                    r = result(layer, batch, 0.0, backend, "fp32", us)
+                    r["case"].update({"layout": layout, "shape": {"C": channels}})
+                    r["case"]["key"] += " " + layout
+                    rows.append(r)
+        with tempfile.TemporaryDirectory() as d:
+            frame = report.load([write(d, "l.json", rows)])
+        import targets
+        text = targets.report(frame)
+        self.assertIn("layout targets (issue 19)", text)
+        self.assertIn("| 3 | our CHWN conv beats our NCHW conv", text)
+        self.assertIn("2/2; min 2.00x | yes", text)  # C=1 at N=64 and 128
+        self.assertIn("CHWN wins on C=1: N>=64", text)
+        self.assertIn("| lenet5/conv1 | 1 | 64 | 10.00 | 5.00 | 2.00 | 4.00 | 0.80 |", text)  # cuDNN NHWC 4 us
+
+
 class RealModelTest(unittest.TestCase):
     def test_real_masks_against_synthetic_ones_per_backend(self):
         rows = []
