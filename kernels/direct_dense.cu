@@ -6,11 +6,11 @@ namespace scb::kernels {
 
 namespace {
 
-constexpr int kLanes = 32;           // threads along N (CHWN) or Q (NCHW)
-constexpr int kRows = 4;             // rows of output channels per block
-constexpr int kPerThread = 8;        // output channels per thread
+constexpr int kLanes = 32;                   // threads along N (CHWN) or Q (NCHW)
+constexpr int kRows = 4;                     // rows of output channels per block
+constexpr int kPerThread = 8;                // output channels per thread
 constexpr int kBlockK = kRows * kPerThread;  // 32 output channels per block
-constexpr int kStagedFloats = 3072;  // weights staged at a time, 12 KiB (at least one channel's)
+constexpr int kStagedFloats = 3072;          // weights staged at a time, 12 KiB (at least one channel's)
 
 template <DenseLayout kLayout>
 __global__ void __launch_bounds__(kLanes* kRows)
@@ -41,7 +41,8 @@ __global__ void __launch_bounds__(kLanes* kRows)
       const int kk = i % kBlockK, t = i / kBlockK % rs, c = c0 + i / (kBlockK * rs), k = k0 + kk;
       float v = 0.0f;
       if (k < s.K)
-        v = kLayout == DenseLayout::chwn ? weights[(size_t(c) * rs + t) * s.K + k] : weights[(size_t(k) * s.C + c) * rs + t];
+        v = kLayout == DenseLayout::chwn ? weights[(size_t(c) * rs + t) * s.K + k]
+                                         : weights[(size_t(k) * s.C + c) * rs + t];
       staged[i] = v;
     }
     __syncthreads();
@@ -56,7 +57,8 @@ __global__ void __launch_bounds__(kLanes* kRows)
           if (unsigned(w) >= unsigned(s.W)) continue;
           const float x = kLayout == DenseLayout::chwn ? input[((size_t(c) * s.H + h) * s.W + w) * s.N + n]
                                                        : input[((size_t(n) * s.C + c) * s.H + h) * s.W + w];
-          const float4* f = reinterpret_cast<const float4*>(staged + ((ci * rs + r * s.S + t) * kBlockK + row * kPerThread));
+          const float4* f =
+              reinterpret_cast<const float4*>(staged + ((ci * rs + r * s.S + t) * kBlockK + row * kPerThread));
           const float4 a = f[0], b = f[1];  // the same address across the warp: broadcasts
           acc[0] += x * a.x;
           acc[1] += x * a.y;

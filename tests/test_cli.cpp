@@ -330,10 +330,27 @@ TEST(Cli, CrossoverRejectsBadInputBeforeAnyGpuWork) {
   o = run(base + " --dense nosuch");
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_NE(o.output.find("unknown backend 'nosuch'"), std::string::npos) << o.output;
+  // Activation sparsity as the searched axis: the other sparsity is held, never both searched or both held.
+  o = run(base + " --axis bias");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.output.find("--axis must be weight or activation"), std::string::npos) << o.output;
+  o = run(base + " --weight-sparsity 0.5");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.output.find("give --axis activation to hold it fixed"), std::string::npos) << o.output;
+  o = run(base + " --axis activation --activation-sparsity 0.5");
+  EXPECT_EQ(o.exit_code, 2);
+  o = run(base + " --axis activation --weight-sparsity 1.5");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.output.find("must be in [0, 1)"), std::string::npos) << o.output;
+  o = run(base + " --axis activation --activation-pattern stripes");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.output.find("uniform, clustered or channel"), std::string::npos) << o.output;
   if (!scb::probe_gpu().available) {
     o = run(base + " --sparse-params format=csr");
     EXPECT_EQ(o.exit_code, 1);
     EXPECT_NE(o.output.find("no CUDA GPU found"), std::string::npos) << o.output;
+    o = run(base + " --axis activation --weight-sparsity 0.9 --activation-pattern channel");
+    EXPECT_EQ(o.exit_code, 1) << "valid: it reaches the GPU check";
   }
 }
 

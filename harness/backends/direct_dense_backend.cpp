@@ -18,8 +18,9 @@ class DirectDenseOp final : public PreparedOp {
         layout_(c.layout == Layout::chwn ? kernels::DenseLayout::chwn : kernels::DenseLayout::nchw) {}
 
   void run(cudaStream_t stream) override {
-    SCB_CUDA(kernels::direct_dense_conv(static_cast<const float*>(data_.input), static_cast<const float*>(data_.weights),
-                                        static_cast<float*>(data_.output), shape_, layout_, stream));
+    SCB_CUDA(kernels::direct_dense_conv(static_cast<const float*>(data_.input),
+                                        static_cast<const float*>(data_.weights), static_cast<float*>(data_.output),
+                                        shape_, layout_, stream));
   }
 
   nlohmann::json details() const override {

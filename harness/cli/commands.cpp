@@ -550,8 +550,8 @@ int run_cli(int argc, char** argv) {
       "and reaches the min change; same when the CI lies within +-min change; noisy otherwise.");
 
   CrossoverArgs cross_args;
-  CLI::App* cross =
-      app.add_subcommand("crossover", "Bisect weight sparsity for where a sparse backend beats a dense one");
+  CLI::App* cross = app.add_subcommand(
+      "crossover", "Bisect weight (or activation) sparsity for where a sparse backend beats a dense one");
   cross->add_option("--layer", cross_args.layer, "network/layer, e.g. vgg19/conv4_2")->required();
   cross->add_option("--batch", cross_args.batch, "Batch size")->capture_default_str();
   cross->add_option("--sparse", cross_args.sparse_backend, "Sparse backend, e.g. im2col_cusparse")->required();
@@ -561,6 +561,13 @@ int run_cli(int argc, char** argv) {
   cross->add_option("--dense-params", cross_args.dense_params, "Its params as name=value,name=value");
   cross->add_option("--dense-precision", cross_args.dense_precision, "Its precision")->capture_default_str();
   cross->add_option("--mask", cross_args.mask, "uniform or channel_imbalanced")->capture_default_str();
+  cross->add_option("--axis", cross_args.axis, "The sparsity searched: weight or activation")->capture_default_str();
+  cross->add_option("--weight-sparsity", cross_args.weight_sparsity, "Held fixed with --axis activation")
+      ->capture_default_str();
+  cross->add_option("--activation-sparsity", cross_args.activation_sparsity, "Held fixed with --axis weight")
+      ->capture_default_str();
+  cross->add_option("--activation-pattern", cross_args.activation_pattern, "uniform, clustered or channel")
+      ->capture_default_str();
   cross->add_option("--resolution", cross_args.resolution, "Stop when the bracket is narrower than this")
       ->capture_default_str();
   cross->add_option("--max-sparsity", cross_args.max_sparsity, "Upper end of the search")->capture_default_str();

@@ -67,10 +67,26 @@ int crossover_command(const CrossoverArgs& args) {
       throw UsageError("--mask must be uniform or channel_imbalanced (the other kinds fix or constrain the sparsity)");
     MaskSpec mask;
     mask.kind = *kind;
+    if (args.axis != "weight" && args.axis != "activation")
+      throw UsageError("--axis must be weight or activation, got '" + args.axis + "'");
+    if (args.weight_sparsity < 0 || args.weight_sparsity >= 1 || args.activation_sparsity < 0 ||
+        args.activation_sparsity >= 1)
+      throw UsageError("--weight-sparsity and --activation-sparsity must be in [0, 1)");
+    if (args.axis == "weight" && args.weight_sparsity != 0)
+      throw UsageError("--weight-sparsity is the searched axis here: give --axis activation to hold it fixed");
+    if (args.axis == "activation" && args.activation_sparsity != 0)
+      throw UsageError("--activation-sparsity is the searched axis here: give --axis weight to hold it fixed");
+    const auto pattern = parse_activation_pattern(args.activation_pattern);
+    if (!pattern) throw UsageError("--activation-pattern must be uniform, clustered or channel");
     const Layer layer =
         find_layer(args.layer, args.layers_dir.empty() ? default_layers_dir() : std::filesystem::path(args.layers_dir));
     sparse = make_case(layer, args.batch, mask, args.sparse_backend, args.sparse_params, args.sparse_precision);
     dense = make_case(layer, args.batch, mask, args.dense_backend, args.dense_params, args.dense_precision);
+    for (Case* c : {&sparse, &dense}) {
+      c->weight_sparsity = args.weight_sparsity;
+      c->activation_sparsity = args.activation_sparsity;
+      c->activation_pattern = *pattern;
+    }
   } catch (const std::exception& e) {  // UsageError, SpecError from the network file
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;
@@ -87,19 +103,24 @@ int crossover_command(const CrossoverArgs& args) {
   settings.kernel_scope = false;
   settings.counters = "off";
   const std::string output = args.output.empty() ? "results/local/crossover.json" : args.output;
+  const bool on_activations = args.axis == "activation";
+  const std::string fixed = on_activations ? "weight sparsity " + format_fraction(args.weight_sparsity)
+                                           : "activation sparsity " + format_fraction(args.activation_sparsity) + " (" +
+                                                 args.activation_pattern + ")";
   const std::string description = sparse.layer.id() + " N=" + std::to_string(args.batch) + ": " + sparse.backend + "{" +
                                   sparse.params_text() + "} " + to_string(sparse.precision) + " vs " + dense.backend +
-                                  "{" + dense.params_text() + "} " + to_string(dense.precision);
+                                  "{" + dense.params_text() + "} " + to_string(dense.precision) + ", " + args.axis +
+                                  " sparsity searched, " + fixed;
   std::filesystem::remove(ResultStore::checkpoint_path(output));  // a search is not resumable
   ResultStore store(output, RunIdentity{fnv1a_hex(description), SCBENCH_VERSION});
   CaseRunner runner(args.seed, settings);
-  std::printf("crossover search %s, mask %s, sparsity [0, %g], resolution %g\n", description.c_str(), args.mask.c_str(),
-              args.max_sparsity, args.resolution);
+  std::printf("crossover search %s, mask %s, %s sparsity [0, %g], resolution %g\n", description.c_str(),
+              args.mask.c_str(), args.axis.c_str(), args.max_sparsity, args.resolution);
   const auto measure = [&](double sparsity) {
     CrossoverStep step;
     step.sparsity = sparsity;
     for (Case* c : {&sparse, &dense}) {
-      c->weight_sparsity = sparsity;
+      (on_activations ? c->activation_sparsity : c->weight_sparsity) = sparsity;
       const CaseResult result = runner.run(*c);
       store.append(result_to_json(result));
       if (result.status != CaseStatus::ok)
@@ -122,7 +143,8 @@ int crossover_command(const CrossoverArgs& args) {
     for (const auto& s : outcome.steps)
       steps.push_back({{"sparsity", s.sparsity}, {"sparse_median_us", s.sparse_us}, {"dense_median_us", s.dense_us}});
     document["crossover"] = {{"layer", sparse.layer.id()}, {"batch", args.batch},  {"sparse", sparse.key()},
-                             {"dense", dense.key()},       {"kind", outcome.kind}, {"steps", steps}};
+                             {"dense", dense.key()},       {"kind", outcome.kind}, {"steps", steps},
+                             {"axis", args.axis},          {"held_fixed", fixed}};
     if (outcome.kind == "crossover") {
       document["crossover"]["sparsity_low"] = outcome.low;
       document["crossover"]["sparsity_high"] = outcome.high;
@@ -130,7 +152,8 @@ int crossover_command(const CrossoverArgs& args) {
       std::printf("crossover at sparsity %.4f (sparse loses at %.4f, wins at %.4f)\n", outcome.estimate(), outcome.low,
                   outcome.high);
     } else if (outcome.kind == "never") {
-      std::printf("no crossover in [0, %g]: dense is faster even at %g\n", args.max_sparsity, args.max_sparsity);
+      std::printf("no crossover in [0, %g]: dense is faster even at %s sparsity %g\n", args.max_sparsity,
+                  args.axis.c_str(), args.max_sparsity);
       if (args.max_sparsity < 0.999) std::printf("  to search higher: --max-sparsity 0.999 --resolution 0.001\n");
     } else {
       std::printf("no crossover: the sparse backend is faster already at sparsity 0\n");

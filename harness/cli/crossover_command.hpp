@@ -1,6 +1,6 @@
 #pragma once
-// `scbench crossover`: bisects weight sparsity for the point where a sparse backend beats a dense
-// one on a layer, measuring both at each step in the same run.
+// `scbench crossover`: bisects weight sparsity, or activation sparsity, for the point where a sparse backend
+// beats a dense one on a layer, measuring both at each step in the same run.
 #include <cstdint>
 #include <string>
 
@@ -12,6 +12,10 @@ struct CrossoverArgs {
   std::string sparse_backend, sparse_params, sparse_precision = "fp32";
   std::string dense_backend = "cudnn", dense_params, dense_precision = "fp32";
   std::string mask = "uniform";
+  std::string axis = "weight";       // which sparsity is searched: weight or activation
+  double weight_sparsity = 0.0;      // held fixed while activation sparsity is searched
+  double activation_sparsity = 0.0;  // held fixed while weight sparsity is searched
+  std::string activation_pattern = "uniform";
   double resolution = 0.01;
   double max_sparsity = 0.99;
   double max_time_s = 0.5;
