@@ -209,9 +209,9 @@ class CodegenBackend final : public Backend {
              "(nvJitLink then gives the straight-line kernels all 255, and few warps fit an SM)"}};
   }
   std::optional<Unsupported> unsupported(const Case& c) const override {
-    if (c.layout != Layout::nchw) return Unsupported{"layout", "codegen reads NCHW input only"};
+    if (c.layout != Layout::nchw) return Unsupported{"layout", name() + " reads NCHW input only"};
     if (c.precision == Precision::tf32)
-      return Unsupported{"precision", "codegen computes in FP32 on CUDA cores: use precision fp32"};
+      return Unsupported{"precision", name() + " computes in FP32 on CUDA cores: use precision fp32"};
     if (param(c, "split") != "1" && c.precision != Precision::fp32)
       return Unsupported{"precision", "param split > 1 adds partial sums with FP32 atomics: it needs precision fp32"};
     const bool fused = c.fuse == Fuse::pool;
@@ -219,19 +219,19 @@ class CodegenBackend final : public Backend {
               registers = register_limit(param(c, "registers"), channels, fused);
     const int accumulators = fused ? 2 * channels : channels;
     if (registers > 0 && registers < accumulators + 16)
-      return Unsupported{"params", "param registers (" + std::to_string(registers) + ") leaves fewer than 16 beyond " +
-                                       std::to_string(accumulators) + " accumulators: use registers auto or 255"};
+      return Unsupported{"backend", "param registers (" + std::to_string(registers) + ") leaves fewer than 16 beyond " +
+                                        std::to_string(accumulators) + " accumulators: use registers auto or 255"};
     if (fused && param(c, "split") != "1")
       return Unsupported{"fuse", "param split > 1 adds partial sums, which cannot be pooled: use split 1"};
     const long long pixels = (long long)c.batch * c.layer.P() * c.layer.Q();
-    if (pixels > 0xffffffffLL) return Unsupported{"batch", "codegen numbers output pixels in 32 bits"};
+    if (pixels > 0xffffffffLL) return Unsupported{"batch", name() + " numbers output pixels in 32 bits"};
     const int size = c.precision == Precision::fp32 ? 4 : 2;
     const int borders = param(c, "border") == "pad" ? 2 : 0;  // padded planes are what the offsets address
     const long long image_bytes =
         (long long)c.layer.C * (c.layer.H + borders * c.layer.pad_h) * (c.layer.W + borders * c.layer.pad_w) * size;
     const long long out_image_bytes = (long long)c.layer.K * c.layer.P() * c.layer.Q() * size;
     if (image_bytes > INT32_MAX || out_image_bytes > INT32_MAX)
-      return Unsupported{"layer", "codegen's immediate offsets address at most 2 GiB of one image"};
+      return Unsupported{"layer", name() + "'s immediate offsets address at most 2 GiB of one image"};
     return std::nullopt;
   }
   std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const override {
