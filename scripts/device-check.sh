@@ -18,7 +18,10 @@
 set -uo pipefail
 RESULT_DIR="${OUT:-/tmp/scbench-out}"
 GPU_DIR="results/${GPU:-h200}"
-OUT=$(mktemp -d /tmp/device-check.XXXXXX)
+# A new, empty work folder: session 9's packs held files of an earlier session's run from a folder of the same
+# name on a machine lent again, so the name carries the clock and the folder must start empty.
+OUT=$(mktemp -d "/tmp/device-check.$(date +%s%N).XXXXXX")
+if [ -n "$(ls -A "$OUT")" ]; then echo "work folder $OUT is not empty: refusing to mix runs"; exit 1; fi
 BUILD="${BUILD:-/tmp/scbench-build}"
 mkdir -p "$RESULT_DIR"
 pack() { tar czf "$RESULT_DIR/device-check.tgz" -C "$OUT" . && echo "logs and results: $RESULT_DIR/device-check.tgz"; }
