@@ -283,6 +283,13 @@ def regenerate(gpu_dir):
         # Target 7 is Dong et al.'s operators, from the paper sweep.
         write("codegen_targets.md", targets.report(report.load(codegen_files + existing(gpu_dir, "dong2020.json.gz"))))
         write("codegen_compile.md", targets.compile_times(codegen_files)[0])
+    li2016 = existing(gpu_dir, "li2016.json.gz")
+    if li2016:  # issue 19: where CHWN wins, as a table (with target 3) and a figure
+        frame = report.load(li2016)
+        write("li2016.md", targets.report(frame))
+        figure = os.path.join(gpu_dir, "figures", "li2016.layouts.png")
+        report.plot(frame, "layouts", figure)
+        written.append(figure)
     dual_files = existing(gpu_dir, "dual_sparse_targets.json.gz", "dual_sparse_targets_uniform.json.gz",
                           "dual_sparse_targets_pool.json.gz")
     if dual_files:

@@ -3,7 +3,7 @@
 
   report.py table RESULTS... [--baseline LABEL] [--format markdown|latex] [-o FILE]
   report.py crossover RESULTS... --sparse LABEL --dense LABEL [-o FILE]
-  report.py plot RESULTS... --kind sparsity|roofline|speedup [--baseline LABEL] -o FILE.png|.svg
+  report.py plot RESULTS... --kind sparsity|roofline|speedup|layouts [--baseline LABEL] -o FILE.png|.svg
   report.py published RESULTS... [-o FILE]   # a paper's speedups (the sweep's published: block) beside ours
   report.py regenerate --gpu-dir results/h200          # every table and figure of a GPU folder
   report.py readme --gpu-dir results/h200 [--check]    # the README's generated blocks from that folder
@@ -258,6 +258,27 @@ def plot(frame, kind, output, baseline=None):
             ax.set_title(f"N = {batch}")
             ax.grid(True, axis="y", which="both", alpha=0.3)
             ax.legend(fontsize=7)
+    elif kind == "layouts":
+        # Issue 19: where our CHWN conv beats the same family in NCHW, over batch (x) and input channels (y).
+        ours = frame[(frame["backend"] == "direct_dense") & (frame["fuse"] == "none")]
+        by_layout = ours.pivot_table(index=["layer", "channels", "batch"], columns="layout", values="median_us",
+                                     aggfunc="min")
+        if not {"NCHW", "CHWN"} <= set(by_layout.columns):
+            raise SystemExit("--kind layouts needs direct_dense results in both NCHW and CHWN (configs/papers/li2016.yaml)")
+        ratio = (by_layout["NCHW"] / by_layout["CHWN"]).dropna().reset_index(name="ratio")
+        fig, ax = plt.subplots(figsize=(7, 5))
+        points = ax.scatter(ratio["batch"], ratio["channels"], c=np.log2(ratio["ratio"]), cmap="coolwarm_r",
+                            vmin=-3, vmax=3, s=90, edgecolors="k", linewidths=0.4)
+        for row in ratio.itertuples():
+            ax.annotate(f"{row.ratio:.2f}", (row.batch, row.channels), fontsize=6, xytext=(4, 4),
+                        textcoords="offset points")
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log", base=2)
+        ax.set_xlabel("batch N")
+        ax.set_ylabel("input channels C")
+        ax.set_title("direct_dense: NCHW time / CHWN time (> 1: CHWN wins)")
+        fig.colorbar(points, ax=ax, label="log2 of the ratio")
+        ax.grid(True, which="both", alpha=0.3)
     else:
         raise SystemExit(f"unknown plot kind {kind}")
     fig.tight_layout()
@@ -309,7 +330,7 @@ def main(argv=None):
     cross.add_argument("--filter", help="only cases whose key matches this regular expression")
     fig = sub.add_parser("plot", help="PNG or SVG plots")
     fig.add_argument("results", nargs="+")
-    fig.add_argument("--kind", choices=["sparsity", "roofline", "speedup"], required=True)
+    fig.add_argument("--kind", choices=["sparsity", "roofline", "speedup", "layouts"], required=True)
     fig.add_argument("--baseline")
     fig.add_argument("-o", "--output", required=True)
     fig.add_argument("--filter", help="only cases whose key matches this regular expression, e.g. 'conv4_2 N=32'")

@@ -333,6 +333,12 @@ class TargetsTest(unittest.TestCase):
         self.assertIn("2/2; min 2.00x | yes", text)  # C=1 at N=64 and 128
         self.assertIn("CHWN wins on C=1: N>=64", text)
         self.assertIn("| lenet5/conv1 | 1 | 64 | 10.00 | 5.00 | 2.00 | 4.00 | 0.80 |", text)  # cuDNN NHWC 4 us
+        with tempfile.TemporaryDirectory() as d:
+            figure = os.path.join(d, "layouts.png")
+            report.plot(frame, "layouts", figure)
+            self.assertGreater(os.path.getsize(figure), 1000)
+            with self.assertRaises(SystemExit):  # one layout only: nothing to compare
+                report.plot(frame[frame["layout"] != "CHWN"], "layouts", figure)
 
 
 class RealModelTest(unittest.TestCase):
