@@ -140,12 +140,14 @@ for stage in "${stages[@]}"; do
       resumable_run library configs/crossover/library.yaml --gpus all
       rc=$? ;;
     real)
-      # Issue 20: the imported pruned LeNet-5 with its real weights and feature maps, and its synthetic twin.
+      # Issue 20: the imported pruned networks (LeNet-5 and the small VGG) with their real weights and feature
+      # maps, and their synthetic twins.
       rc=0
-      resumable_run real_lenet5_fashion configs/real/lenet5_fashion.yaml || rc=$?
-      resumable_run synthetic_lenet5_fashion configs/real/lenet5_fashion.synthetic.yaml || rc=$?
-      python3 scripts/report.py real "$OUT"/real_lenet5_fashion.json.gz* "$OUT"/synthetic_lenet5_fashion.json.gz* 2>&1 |
-        tee "$OUT/real.md" ;;
+      for model in lenet5_fashion vgg_fashion; do
+        resumable_run real_$model configs/real/$model.yaml || rc=$?
+        resumable_run synthetic_$model configs/real/$model.synthetic.yaml || rc=$?
+      done
+      python3 scripts/report.py real "$OUT"/real_*.json.gz* "$OUT"/synthetic_*.json.gz* 2>&1 | tee "$OUT/real.md" ;;
     tuning-exhaustive)
       # Issue 18 target 1: every config of the space on ten layers, then every strategy replayed on it.
       "$BUILD/scbench" tune configs/tuning/direct_sparse_exhaustive.yaml -o "$OUT/tuning_exhaustive.json.gz" \

@@ -185,23 +185,46 @@ def block_energy(gpu_dir):
             "1 s back to back per case):\n\n" + targets.energy(report.load([path])))
 
 
-def block_lenet5_fashion(gpu_dir):
-    """The pruned LeNet-5's accuracy and sparsities, from the pipeline's own record (no GPU result)."""
+def model_record(name):
+    """A pruned network's record from its pipeline (models/NAME.json; no GPU result)."""
     import json
-    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models", "lenet5_fashion.json")
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "models", name + ".json")
     if not os.path.exists(path):
-        raise SystemExit(f"{path} is missing: run python3 scripts/models/lenet5_fashion.py")
+        raise SystemExit(f"{path} is missing: run python3 scripts/models/{name}.py")
     with open(path) as f:
-        record = json.load(f)
+        return json.load(f)
+
+
+def accuracy_and_sparsity(name, record, reference):
+    """The accuracy table and the per-layer sparsity table of a pruned network's record."""
     dense, pruned = record["test_accuracy_dense"], record["test_accuracy_pruned"]
-    lines = [f"`models/lenet5_fashion.json` ({record['dataset']}, {record['epochs']} epochs dense, "
-             f"{record['pruning_steps']} pruning steps of {record['fine_tuning_epochs_per_step']} fine-tuning epochs; "
-             f"PyTorch {record['torch']} on {record['device']}):", "",
+    images = f", {record['train_images']} training images" if "train_images" in record else ""
+    lines = [f"`models/{name}.json` ({record['dataset']}, {record['epochs']} epochs dense, "
+             f"{record['pruning_steps']} pruning steps of {record['fine_tuning_epochs_per_step']} fine-tuning epochs"
+             f"{images}; PyTorch {record['torch']} on {record['device']}):", "",
              "| | test accuracy |", "|---|---|", f"| dense | {dense:.2f}% |",
              f"| pruned | {pruned:.2f}% ({pruned - dense:+.2f} points) |", "",
-             "| layer | weight sparsity | Han et al. (LeNet-5) |", "|---|---|---|"]
-    for name, target in record["target_sparsity"].items():
-        lines.append(f"| {name} | {record['weight_sparsity'][name]:.3f} | {target:.2f} |")
+             f"| layer | weight sparsity | {reference} |", "|---|---|---|"]
+    for layer, target in record["target_sparsity"].items():
+        lines.append(f"| {layer} | {record['weight_sparsity'][layer]:.3f} | {target:.2f} |")
+    return lines
+
+
+def block_lenet5_fashion(gpu_dir):
+    """The pruned LeNet-5's accuracy and sparsities, from the pipeline's own record (no GPU result)."""
+    return "\n".join(accuracy_and_sparsity("lenet5_fashion", model_record("lenet5_fashion"),
+                                            "Han et al. (LeNet-5)")) + "\n"
+
+
+def block_vgg_fashion(gpu_dir):
+    """The deeper pruned network: accuracy, sparsities, and what its real ReLU maps leave to skip."""
+    record = model_record("vgg_fashion")
+    lines = accuracy_and_sparsity("vgg_fashion", record, "Han et al. (VGG-16)")
+    lines += ["", "Its conv inputs, 32 test images: the fraction of zeros, and of whole planes (one image's channel) "
+              "that are zero, which is what dual_sparse skips:", "",
+              "| conv input | zeros | dead channel planes |", "|---|---|---|"]
+    for layer, stats in record["conv_inputs"].items():
+        lines.append(f"| {layer} | {stats['zeros']:.3f} | {stats['dead_channel_planes']:.3f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -215,7 +238,7 @@ def block_real(gpu_dir):
 
 BLOCKS = {"quick": block_quick, "real": block_real, "library": block_library, "escort": block_escort, "papers": block_papers,
           "crossover": block_crossover, "targets": block_targets, "energy": block_energy,
-          "lenet5_fashion": block_lenet5_fashion}
+          "lenet5_fashion": block_lenet5_fashion, "vgg_fashion": block_vgg_fashion}
 PATTERN = re.compile(r"(<!-- generated:(\w+) -->\n)(.*?)(<!-- /generated:\2 -->)", re.S)
 
 
@@ -294,9 +317,10 @@ def regenerate(gpu_dir):
                           "dual_sparse_targets_pool.json.gz")
     if dual_files:
         write("dual_sparse_targets.md", targets.report(report.load(dual_files)))
-    real_files = existing(gpu_dir, "real_lenet5_fashion.json.gz", "synthetic_lenet5_fashion.json.gz")
-    if real_files:
-        write("lenet5_fashion.md", targets.real_vs_synthetic(report.load(real_files)))
+    for model in ("lenet5_fashion", "vgg_fashion"):
+        real_files = existing(gpu_dir, f"real_{model}.json.gz", f"synthetic_{model}.json.gz")
+        if real_files:
+            write(f"{model}.md", targets.real_vs_synthetic(report.load(real_files)))
     for name in ("xu2019_authors", "xu2019", "xu2019_vgg19"):  # the published figures beside ours
         paths = existing(gpu_dir, f"{name}.json.gz")
         if paths:
