@@ -163,6 +163,11 @@ def our_speedups(frame, sparse, baseline, layer=None, batch=None):
     return (b[common] / s[common]).values
 
 
+def ratio_text(value):
+    """Two decimals, or three significant digits below 0.1, so that a 500x slowdown does not read as 0.00."""
+    return f"{value:.2f}" if value >= 0.1 else f"{value:.3g}"
+
+
 def published_table(paths, frame):
     out = ["| paper | comparison | layer, N | published | ours (geomean) | ours (mean) | pairs | ours / published |",
            "|---|---|---|---|---|---|---|---|"]
@@ -184,8 +189,8 @@ def published_table(paths, frame):
                     continue
                 geo = float(np.exp(np.mean(np.log(ratios))))
                 out.append(f"| {published['source']} | {p['sparse']} over {p['baseline']} | {scope} | "
-                           f"{p['speedup']:.2f}x | {geo:.2f}x | {float(np.mean(ratios)):.2f}x | {len(ratios)} | "
-                           f"{geo / p['speedup']:.2f} |")
+                           f"{p['speedup']:.2f}x | {ratio_text(geo)}x | {ratio_text(float(np.mean(ratios)))}x | "
+                           f"{len(ratios)} | {ratio_text(geo / p['speedup'])} |")
     if len(out) == 2:
         raise SystemExit("no 'published' block in the sweeps of these results")
     return "\n".join(out) + "\n"

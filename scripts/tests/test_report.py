@@ -341,6 +341,13 @@ class TargetsTest(unittest.TestCase):
                 report.plot(frame[frame["layout"] != "CHWN"], "layouts", figure)
 
 
+class RatioTextTest(unittest.TestCase):
+    def test_small_ratios_keep_three_significant_digits(self):
+        self.assertEqual(report.ratio_text(2.4567), "2.46")
+        self.assertEqual(report.ratio_text(0.1), "0.10")
+        self.assertEqual(report.ratio_text(0.0018457), "0.00185")  # ECR 540x slower than cuDNN: not "0.00"
+
+
 class RealModelTest(unittest.TestCase):
     def test_real_masks_against_synthetic_ones_per_backend(self):
         rows = []
