@@ -91,31 +91,28 @@ long long direct_dense_shared_bytes(const ConvShape& s) {
   return (long long)std::min(direct_dense_chunk(s), s.C) * s.R * s.S * kBlockK * sizeof(float);
 }
 
+cudaError_t direct_dense_prepare(const ConvShape& s, DenseLayout layout) {
+  const long long shared = direct_dense_shared_bytes(s);
+  if (shared <= 48 * 1024) return cudaSuccess;  // the default limit
+  const void* kernel = layout == DenseLayout::chwn
+                           ? reinterpret_cast<const void*>(direct_dense_kernel<DenseLayout::chwn>)
+                           : reinterpret_cast<const void*>(direct_dense_kernel<DenseLayout::nchw>);
+  return cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
+}
+
 cudaError_t direct_dense_conv(const float* input, const float* weights, float* output, const ConvShape& s,
                               DenseLayout layout, cudaStream_t stream) {
   if (s.groups != 1) return cudaErrorInvalidValue;
-  const long long shared = direct_dense_shared_bytes(s);
+  const size_t shared = size_t(direct_dense_shared_bytes(s));
   const dim3 block(kLanes, kRows);
   const unsigned k_blocks = unsigned((s.K + kBlockK - 1) / kBlockK);
-  if (layout == DenseLayout::chwn) {
+  const int chunk = direct_dense_chunk(s);
+  if (layout == DenseLayout::chwn) {  // a block per output pixel and 32 images
     const dim3 grid(unsigned(s.P) * unsigned(s.Q), k_blocks, unsigned((s.N + kLanes - 1) / kLanes));
-    if (shared > 48 * 1024)
-      if (const auto status = cudaFuncSetAttribute(direct_dense_kernel<DenseLayout::chwn>,
-                                                   cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
-          status != cudaSuccess)
-        return status;
-    direct_dense_kernel<DenseLayout::chwn>
-        <<<grid, block, size_t(shared), stream>>>(input, weights, output, s, direct_dense_chunk(s));
-  } else {
-    const unsigned column_blocks = unsigned((s.Q + kLanes - 1) / kLanes);
-    const dim3 grid(unsigned(s.P) * column_blocks, k_blocks, unsigned(s.N));
-    if (shared > 48 * 1024)
-      if (const auto status = cudaFuncSetAttribute(direct_dense_kernel<DenseLayout::nchw>,
-                                                   cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
-          status != cudaSuccess)
-        return status;
-    direct_dense_kernel<DenseLayout::nchw>
-        <<<grid, block, size_t(shared), stream>>>(input, weights, output, s, direct_dense_chunk(s));
+    direct_dense_kernel<DenseLayout::chwn><<<grid, block, shared, stream>>>(input, weights, output, s, chunk);
+  } else {  // a block per 32 output columns of a row and one image
+    const dim3 grid(unsigned(s.P) * unsigned((s.Q + kLanes - 1) / kLanes), k_blocks, unsigned(s.N));
+    direct_dense_kernel<DenseLayout::nchw><<<grid, block, shared, stream>>>(input, weights, output, s, chunk);
   }
   return cudaGetLastError();
 }

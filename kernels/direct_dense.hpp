@@ -20,6 +20,10 @@ enum class DenseLayout { nchw, chwn };
 int direct_dense_chunk(const ConvShape& shape);
 long long direct_dense_shared_bytes(const ConvShape& shape);
 
+// Once per shape and layout, outside any timed region: raises the kernel's shared-memory limit where the
+// staged weights need more than the default 48 KiB (filters above about 19x19).
+cudaError_t direct_dense_prepare(const ConvShape& shape, DenseLayout layout);
+
 cudaError_t direct_dense_conv(const float* input, const float* weights, float* output, const ConvShape& shape,
                               DenseLayout layout, cudaStream_t stream);
 

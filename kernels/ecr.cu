@@ -55,15 +55,16 @@ int ecr_threads(const ConvShape& s) {
   return int(std::min<long long>({(long long)s.Q, 1024, fit}));
 }
 
+cudaError_t ecr_prepare(const ConvShape& s) {
+  const long long shared = ecr_shared_bytes(s);
+  if (shared <= 48 * 1024) return cudaSuccess;  // the default limit
+  return cudaFuncSetAttribute(ecr_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
+}
+
 cudaError_t ecr_conv(const float* input, const float* weights, float* output, const ConvShape& s, cudaStream_t stream) {
   if (s.K > 65535 || s.N > 65535 || s.P > 2147483647) return cudaErrorInvalidConfiguration;
   const int threads = ecr_threads(s);
   const long long shared = ecr_shared_bytes(s);
-  if (shared > 48 * 1024) {
-    const cudaError_t status =
-        cudaFuncSetAttribute(ecr_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
-    if (status != cudaSuccess) return status;
-  }
   ecr_kernel<<<dim3(unsigned(s.P), unsigned(s.K), unsigned(s.N)), threads, size_t(shared), stream>>>(input, weights,
                                                                                                      output, s);
   return cudaGetLastError();

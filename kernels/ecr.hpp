@@ -18,6 +18,10 @@ int ecr_threads(const ConvShape& shape);
 long long ecr_shared_bytes(const ConvShape& shape);
 
 // input N x C x H x W, weights K x C/groups x R x S, output N x K x P x Q.
+// Once per shape, outside any timed region: raises the kernel's shared-memory limit above the default 48 KiB
+// where its slots need it.
+cudaError_t ecr_prepare(const ConvShape& shape);
+
 cudaError_t ecr_conv(const float* input, const float* weights, float* output, const ConvShape& shape,
                      cudaStream_t stream);
 

@@ -61,17 +61,22 @@ __global__ void pecr_kernel(const float* __restrict__ input, const float* __rest
 
 }  // namespace
 
+size_t pecr_shared_bytes(const ConvShape& s, const PoolGeometry& pool) {
+  const int threads = pool.size * pool.size;
+  return size_t(threads) * s.R * s.S * 2 * sizeof(float) + size_t(threads) * sizeof(float);
+}
+
+cudaError_t pecr_prepare(const ConvShape& s, const PoolGeometry& pool) {
+  const size_t shared = pecr_shared_bytes(s, pool);
+  if (shared <= 48 * 1024) return cudaSuccess;  // the default limit
+  return cudaFuncSetAttribute(pecr_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
+}
+
 cudaError_t pecr_conv_pool(const float* input, const float* weights, float* output, const ConvShape& s,
                            const PoolGeometry& pool, cudaStream_t stream) {
   if ((long long)s.N * s.K > 65535 || pool.size * pool.size > 1024 || pool.P > 65535)
     return cudaErrorInvalidConfiguration;
-  const int threads = pool.size * pool.size;
-  const size_t shared = size_t(threads) * s.R * s.S * 2 * sizeof(float) + size_t(threads) * sizeof(float);
-  if (shared > 48 * 1024) {
-    const cudaError_t status =
-        cudaFuncSetAttribute(pecr_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(shared));
-    if (status != cudaSuccess) return status;
-  }
+  const size_t shared = pecr_shared_bytes(s, pool);
   pecr_kernel<<<dim3(unsigned(pool.Q), unsigned(pool.P), unsigned(s.N * s.K)), dim3(pool.size, pool.size), shared,
                 stream>>>(input, weights, output, s, pool);
   return cudaGetLastError();

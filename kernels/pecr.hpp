@@ -15,6 +15,11 @@ namespace scb::kernels {
 
 // input N x C x H x W, weights K x C/groups x R x S, output N x K x pool.P x pool.Q. Needs N x K <= 65535
 // and pool.size^2 <= 1024.
+// Shared memory per block, and, once per shape outside any timed region, the kernel's limit raised to it where
+// it is above the default 48 KiB.
+size_t pecr_shared_bytes(const ConvShape& shape, const PoolGeometry& pool);
+cudaError_t pecr_prepare(const ConvShape& shape, const PoolGeometry& pool);
+
 cudaError_t pecr_conv_pool(const float* input, const float* weights, float* output, const ConvShape& shape,
                            const PoolGeometry& pool, cudaStream_t stream);
 

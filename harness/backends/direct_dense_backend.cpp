@@ -15,7 +15,9 @@ class DirectDenseOp final : public PreparedOp {
   DirectDenseOp(const Case& c, const DeviceProblem& data)
       : data_(data),
         shape_(conv_shape(c)),
-        layout_(c.layout == Layout::chwn ? kernels::DenseLayout::chwn : kernels::DenseLayout::nchw) {}
+        layout_(c.layout == Layout::chwn ? kernels::DenseLayout::chwn : kernels::DenseLayout::nchw) {
+    SCB_CUDA(kernels::direct_dense_prepare(shape_, layout_));
+  }
 
   void run(cudaStream_t stream) override {
     SCB_CUDA(kernels::direct_dense_conv(static_cast<const float*>(data_.input),

@@ -12,7 +12,9 @@ namespace {
 
 class EcrOp final : public PreparedOp {
  public:
-  EcrOp(const Case& c, const DeviceProblem& data) : data_(data), shape_(conv_shape(c)) {}
+  EcrOp(const Case& c, const DeviceProblem& data) : data_(data), shape_(conv_shape(c)) {
+    SCB_CUDA(kernels::ecr_prepare(shape_));
+  }
 
   void run(cudaStream_t stream) override {
     SCB_CUDA(kernels::ecr_conv(static_cast<const float*>(data_.input), static_cast<const float*>(data_.weights),

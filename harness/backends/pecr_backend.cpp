@@ -14,6 +14,7 @@ class PecrOp final : public PreparedOp {
   PecrOp(const Case& c, const DeviceProblem& data) : data_(data), shape_(conv_shape(c)) {
     const PoolShape& pool = *c.layer.pool;
     pool_ = {pool.size, pool.stride, pool.pad, c.output_height(), c.output_width()};
+    SCB_CUDA(kernels::pecr_prepare(shape_, pool_));
   }
 
   void run(cudaStream_t stream) override {

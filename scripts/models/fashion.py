@@ -39,14 +39,15 @@ def load(directory):
     return scale(arrays[0])[:, None], arrays[1].astype(np.int64), scale(arrays[2])[:, None], arrays[3].astype(np.int64)
 
 
-def arguments(doc, epochs, steps, tune_epochs, argv=None):
+def arguments(doc, epochs, steps, tune_epochs, train_images=0, argv=None):
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0], epilog=doc,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=DATA, help="directory of the Fashion-MNIST IDX files")
     parser.add_argument("--epochs", type=int, default=epochs, help="dense training epochs")
     parser.add_argument("--steps", type=int, default=steps, help="pruning steps, each followed by fine-tuning")
     parser.add_argument("--tune-epochs", type=int, default=tune_epochs, help="fine-tuning epochs after each pruning step")
-    parser.add_argument("--train-images", type=int, default=0, help="train on the first N images only (0: all 60000)")
+    parser.add_argument("--train-images", type=int, default=train_images,
+                        help="train on the first N images only (0: all 60000)")
     parser.add_argument("--root", default=REPO, help="where models/, layers/, data/ and configs/ go")
     return parser.parse_args(argv)
 
