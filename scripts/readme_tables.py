@@ -306,6 +306,18 @@ def regenerate(gpu_dir):
         # Target 7 is Dong et al.'s operators, from the paper sweep.
         write("codegen_targets.md", targets.report(report.load(codegen_files + existing(gpu_dir, "dong2020.json.gz"))))
         write("codegen_compile.md", targets.compile_times(codegen_files)[0])
+    profile = existing(gpu_dir, "codegen_profile.json.gz")
+    if profile:  # issue 17: the generated kernels' counters, defaults and one change each
+        write("codegen_profile.md", targets.counter_table(profile))
+    tuned = existing(gpu_dir, "direct_sparse_targets_tuned.json.gz", "direct_sparse_tuned_untuned.json.gz")
+    if tuned:  # issue 18: the targets with params: auto, chosen by the run's own tuner
+        write("direct_sparse_targets_tuned.md", targets.report(report.load(tuned)))
+    replay = existing(gpu_dir, "tuning_replay.json.gz")
+    if replay:  # issue 18: best-so-far per strategy against the exhaustive optimum
+        import tuning_plot
+        figure = os.path.join(gpu_dir, "figures", "tuning.png")
+        tuning_plot.plot(replay, figure)
+        written.append(figure)
     li2016 = existing(gpu_dir, "li2016.json.gz")
     if li2016:  # issue 19: where CHWN wins, as a table (with target 3) and a figure
         frame = report.load(li2016)

@@ -89,6 +89,12 @@ TEST(BackendRules, OnlyDirectDenseReadsChwnAndCudnnSaysItHasNone) {
       c.fuse = Fuse::pool;
       c.layer.pool = PoolShape{2, 2, 0};
     }
+    if (backend->name() == "cusparselt") {  // built where cuSPARSELt is found; it times 2:4 fp16/bf16 only
+      c.precision = Precision::fp16;
+      c.mask.kind = MaskKind::nm;
+      c.mask.n = 2;
+      c.mask.m = 4;
+    }
     const auto why = backend->unsupported(c);
     if (backend->name() == "direct_dense") {
       EXPECT_FALSE(why.has_value()) << why->reason;
