@@ -68,17 +68,26 @@ TEST(BackendRules, CodegenSplitsOnlyInFp32) {
   c.precision = Precision::fp32;
   EXPECT_FALSE(codegen->unsupported(c).has_value());
   EXPECT_EQ(codegen->unsupported(case_for("codegen", Precision::tf32))->field, "precision");
-  // Partial sums cannot be max-pooled; a register limit must leave room beyond the accumulators (a fused pool
-  // keeps a running max beside each).
+  // Partial sums cannot be max-pooled; a register limit must leave room beyond the accumulators (a pool
+  // whose window the code loops over keeps a running max beside each; a 2x2 window spread over lanes not).
   c.fuse = Fuse::pool;
-  c.layer.pool = PoolShape{2, 2, 0};
+  c.layer.pool = PoolShape{3, 2, 0};
   EXPECT_EQ(codegen->unsupported(c)->field, "fuse");
   c.params = {{"channels", "32"}, {"registers", "48"}};
   const auto tight = codegen->unsupported(c);
   ASSERT_TRUE(tight.has_value()) << "48 registers for 64 accumulators";
   EXPECT_NE(tight->reason.find("64 accumulators"), std::string::npos) << tight->reason;
+  c.layer.pool = PoolShape{2, 2, 0};
+  EXPECT_FALSE(codegen->unsupported(c).has_value()) << "lanes: 48 registers for 32 accumulators";
   c.fuse = Fuse::none;
   EXPECT_FALSE(codegen->unsupported(c).has_value()) << "48 registers for 32 accumulators";
+  // A block's registers must fit an SM: 1024 threads x 64 (auto at 32 channels) do, x 96 (64 channels) not.
+  c.params = {{"threads", "1024"}};
+  EXPECT_FALSE(codegen->unsupported(c).has_value());
+  c.params = {{"threads", "1024"}, {"channels", "64"}};
+  const auto too_many = codegen->unsupported(c);
+  ASSERT_TRUE(too_many.has_value());
+  EXPECT_NE(too_many->reason.find("65536"), std::string::npos) << too_many->reason;
 }
 
 TEST(BackendRules, OnlyDirectDenseReadsChwnAndCudnnSaysItHasNone) {

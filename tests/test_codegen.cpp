@@ -335,6 +335,38 @@ TEST(Codegen, AFusedPoolLoopsOverTheWindowAndStoresThePooledMap) {
     }
 }
 
+TEST(Codegen, ATwoByTwoPoolSpreadsItsWindowOverAdjacentLanes) {
+  EXPECT_EQ(kernels::codegen::pool_window_lanes(1), 1);
+  EXPECT_EQ(kernels::codegen::pool_window_lanes(2), 4);
+  EXPECT_EQ(kernels::codegen::pool_window_lanes(3), 0) << "9 lanes would straddle warps: the loop";
+  EXPECT_EQ(kernels::codegen::pool_window_lanes(4), 16);
+  EXPECT_EQ(kernels::codegen::pool_window_lanes(6), 0);
+  // conv 16x16 pooled 2/2 to 8x8: four lanes per pooled output, one conv output each, a two-step butterfly
+  // per channel, then ReLU; only the window's first lane stores.
+  const Layer layer = testing_support::make_layer("pooled2", 6, 16, 16, 7, 3, 3, 1, 1);
+  std::mt19937 rng(29);
+  const auto weights = pruned_weights(layer, 0.5, rng);
+  const auto shape = shape_of(layer, 3);
+  for (const bool skip : {false, true}) {
+    const auto programs = kernels::codegen::build_programs(shape, weights.data(), 7, kernels::codegen::Border::padded);
+    ASSERT_EQ(programs.size(), 1u);
+    kernels::codegen::PtxOptions options;
+    options.skip_dead_channels = skip;
+    options.pool = kernels::PoolGeometry{2, 2, 0, 8, 8};
+    const std::string ptx = kernels::codegen::emit_ptx(shape, programs[0], "pooled2", options);
+    EXPECT_EQ(occurrences(ptx, "shfl.sync.bfly.b32"), 7 * 2);
+    EXPECT_EQ(occurrences(ptx, "max.f32 %acc6, %acc6, 0f00000000;"), 1) << "ReLU after the window's max";
+    EXPECT_EQ(occurrences(ptx, "%pool"), 0) << "no running max: each lane holds one conv output";
+    EXPECT_NE(ptx.find("and.b32 %window, %pix, 3;"), std::string::npos);
+    EXPECT_NE(ptx.find("shr.u32 %pix, %pix, 2;"), std::string::npos);
+    EXPECT_NE(ptx.find("div.u32 %n, %pix, 64;"), std::string::npos) << "then pixels index pooled outputs";
+    EXPECT_EQ(ptx.find("@%done bra $Ldone;"), ptx.find("@%done bra $Ldone;", ptx.find("$Lreduce:")))
+        << "past-the-end lanes leave only after the shuffles";
+    EXPECT_LT(ptx.find("@%done bra $Lreduce;"), ptx.find("ld.global.nc.f32")) << "and load nothing";
+    EXPECT_GT(kernels::codegen::compile_ptx(ptx, {"sm_90", 3}).size(), 0u);
+  }
+}
+
 TEST(Codegen, Fp16AndBf16KernelsCompileWithHalfWidthOffsets) {
   const Layer layer = testing_support::make_layer("half", 4, 9, 9, 6, 3, 3, 2, 1);
   std::mt19937 rng(11);

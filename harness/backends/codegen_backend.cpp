@@ -36,11 +36,16 @@ struct CodegenSettings {
   bool skip_dead_channels;  // dual_sparse
 };
 
+// A fused pool whose window the generated code loops over (not spread over lanes) keeps a running max per
+// channel beside each accumulator.
+bool pools_by_loop(const Case& c) {
+  return c.fuse == Fuse::pool && c.layer.pool && kernels::codegen::pool_window_lanes(c.layer.pool->size) == 0;
+}
+
 // param registers: "auto" leaves 32 registers beyond the accumulators (64 at 32 channels: 8 blocks of 128
-// threads per SM, no spills at VGG-19 conv4_2's 15K-nonzero blocks), "255" sets no limit. A fused pool keeps
-// a running max per channel beside each accumulator.
-int register_limit(const std::string& value, int channels, bool fused_pool) {
-  const int accumulators = fused_pool ? 2 * channels : channels;
+// threads per SM, no spills at VGG-19 conv4_2's 15K-nonzero blocks), "255" sets no limit.
+int register_limit(const std::string& value, int channels, bool pool_loop) {
+  const int accumulators = pool_loop ? 2 * channels : channels;
   if (value == "auto") return std::min(255, (accumulators + 32 + 7) / 8 * 8);
   return value == "255" ? 0 : std::stoi(value);
 }
@@ -73,10 +78,12 @@ class CodegenOp final : public PreparedOp {
     options.accumulate = split > 1;
     options.max_registers = settings.registers;
     options.skip_dead_channels = settings.skip_dead_channels;
-    if (c.fuse == Fuse::pool) {  // one thread per pooled output
+    if (c.fuse == Fuse::pool) {  // a thread per window position (lanes), or per pooled output (the loop)
       const PoolShape& pool = *c.layer.pool;
       options.pool = kernels::PoolGeometry{pool.size, pool.stride, pool.pad, c.output_height(), c.output_width()};
-      pixels_ = unsigned(c.batch) * unsigned(c.output_height()) * unsigned(c.output_width());
+      const int lanes = kernels::codegen::pool_window_lanes(pool.size);
+      pixels_ =
+          unsigned(c.batch) * unsigned(c.output_height()) * unsigned(c.output_width()) * unsigned(std::max(lanes, 1));
     }
     if (settings.skip_dead_channels) {
       live_ = DeviceBuffer(sizeof(unsigned) * std::size_t(shape.N) * std::size_t(kernels::liveness_words(shape.C)));
@@ -189,7 +196,9 @@ class CodegenBackend final : public Backend {
   bool fuses_pool() const override { return true; }
   std::vector<ParamDef> params() const override {
     return {{"channels", {"32", "8", "16", "64"}, "output channels per generated kernel (accumulators per thread)"},
-            {"threads", {"128", "64", "256", "512"}, "threads per block, one output pixel each"},
+            {"threads",
+             {"128", "64", "256", "512", "1024"},
+             "threads per block, one output pixel each; warps of one block run one instruction stream"},
             {"ptxas", {"3", "1"}, "ptxas optimisation level: 1 compiles straight-line code in about half the time"},
             {"split",
              {"1", "2", "4", "8"},
@@ -216,11 +225,16 @@ class CodegenBackend final : public Backend {
       return Unsupported{"precision", "param split > 1 adds partial sums with FP32 atomics: it needs precision fp32"};
     const bool fused = c.fuse == Fuse::pool;
     const int channels = std::stoi(param(c, "channels")),
-              registers = register_limit(param(c, "registers"), channels, fused);
-    const int accumulators = fused ? 2 * channels : channels;
+              registers = register_limit(param(c, "registers"), channels, pools_by_loop(c));
+    const int accumulators = pools_by_loop(c) ? 2 * channels : channels;
     if (registers > 0 && registers < accumulators + 16)
       return Unsupported{"backend", "param registers (" + std::to_string(registers) + ") leaves fewer than 16 beyond " +
                                         std::to_string(accumulators) + " accumulators: use registers auto or 255"};
+    const int threads = std::stoi(param(c, "threads"));
+    if (registers > 0 && threads * registers > 65536)
+      return Unsupported{"backend", "param threads (" + std::to_string(threads) + ") x registers (" +
+                                        std::to_string(registers) +
+                                        ") exceeds an SM's 65536 registers: use fewer threads or channels"};
     if (fused && param(c, "split") != "1")
       return Unsupported{"fuse", "param split > 1 adds partial sums, which cannot be pooled: use split 1"};
     const long long pixels = (long long)c.batch * c.layer.P() * c.layer.Q();
@@ -247,7 +261,7 @@ class CodegenBackend final : public Backend {
     return {channels,
             std::stoi(param(c, "threads")),
             std::stoi(param(c, "split")),
-            register_limit(param(c, "registers"), channels, c.fuse == Fuse::pool),
+            register_limit(param(c, "registers"), channels, pools_by_loop(c)),
             std::stoi(param(c, "streams")),
             param(c, "border") == "pad" ? kernels::codegen::Border::padded : kernels::codegen::Border::predicated,
             skip_dead_channels_};

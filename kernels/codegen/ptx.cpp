@@ -45,6 +45,11 @@ class Writer {
 
 }  // namespace
 
+int pool_window_lanes(int size) {
+  const int window = size * size;
+  return window <= 32 && (window & (window - 1)) == 0 ? window : 0;
+}
+
 std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::string& entry,
                      const PtxOptions& options) {
   const int size = options.element == Element::f32 ? 4 : 2;  // bytes per stored element
@@ -69,6 +74,9 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   const char* widen = options.element == Element::f16 ? "cvt.f32.f16" : "cvt.f32.bf16";
   const char* narrow = options.element == Element::f16 ? "cvt.rn.f16.f32" : "cvt.rn.bf16.f32";
   const bool skip = options.skip_dead_channels;
+  const int lanes = pool ? pool_window_lanes(pool->size) : 0;  // 0: no pool, or the loop over the window
+  int lane_shift = 0;
+  while ((1 << lane_shift) < lanes) ++lane_shift;
 
   Writer w;
   w.text().reserve(std::size_t(200 + 60 * block.taps.size() + 60 * block.nonzeros()));
@@ -101,7 +109,10 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   if (pool) {
     w.line("  .reg .b32 %%pp, %%pq, %%window;");
     w.line("  .reg .pred %%outside, %%more;");
-    w.line("  .reg .f32 %%pool<%d>;", block.channels);
+    if (lanes)
+      w.line("  .reg .b32 %%shuffled;");
+    else
+      w.line("  .reg .f32 %%pool<%d>;", block.channels);
   }
   w.line("  .reg .f32 %%acc<%d>;", block.channels);
   w.line("  ld.param.u64 %%in, [input_ptr];");
@@ -115,7 +126,15 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   w.line("  mov.u32 %%v, %%tid.x;");
   w.line("  add.u32 %%pix, %%pix, %%v;");
   w.line("  setp.ge.u32 %%done, %%pix, %%lim;");
-  w.line("  @%%done bra $Ldone;");
+  if (lanes) {
+    // Every lane reaches the shuffles, also those past the end or outside the conv output: they bring 0,
+    // which ReLU's max ignores.
+    for (int k = 0; k < block.channels; ++k) w.line("  mov.f32 %%acc%d, 0f00000000;", k);
+    w.line("  and.b32 %%window, %%pix, %d;", lanes - 1);
+    w.line("  shr.u32 %%pix, %%pix, %d;", lane_shift);
+  } else {
+    w.line("  @%%done bra $Ldone;");
+  }
   w.line("  div.u32 %%n, %%pix, %lld;", (long long)out_pq);
   w.line("  rem.u32 %%rem, %%pix, %lld;", (long long)out_pq);
   const int words = (s.C + 31) / 32;  // liveness words per image
@@ -134,19 +153,24 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
     // are skipped (pad rows and columns never hold a value).
     w.line("  div.u32 %%pp, %%rem, %d;", out_q);
     w.line("  rem.u32 %%pq, %%rem, %d;", out_q);
-    for (int k = 0; k < block.channels; ++k) w.line("  mov.f32 %%pool%d, 0f00000000;", k);
-    w.line("  mov.u32 %%window, 0;");
-    w.line("$Lwindow:");
+    if (lanes) {
+      w.line("  @%%done bra $Lreduce;");
+    } else {
+      for (int k = 0; k < block.channels; ++k) w.line("  mov.f32 %%pool%d, 0f00000000;", k);
+      w.line("  mov.u32 %%window, 0;");
+      w.line("$Lwindow:");
+    }
     w.line("  div.u32 %%v, %%window, %d;", pool->size);
     w.line("  mad.lo.s32 %%p, %%pp, %d, %%v;", pool->stride);
     w.line("  sub.s32 %%p, %%p, %d;", pool->pad);
     w.line("  rem.u32 %%v, %%window, %d;", pool->size);
     w.line("  mad.lo.s32 %%q, %%pq, %d, %%v;", pool->stride);
     w.line("  sub.s32 %%q, %%q, %d;", pool->pad);
+    const char* skip_to = lanes ? "$Lreduce" : "$Lnext";
     w.line("  setp.ge.u32 %%outside, %%p, %d;", s.P);  // unsigned: negative rows are outside too
-    w.line("  @%%outside bra $Lnext;");
+    w.line("  @%%outside bra %s;", skip_to);
     w.line("  setp.ge.u32 %%outside, %%q, %d;", s.Q);
-    w.line("  @%%outside bra $Lnext;");
+    w.line("  @%%outside bra %s;", skip_to);
   }
   // The convolution output (p, q): its window's first row and column in the plane as read (padded, the
   // border is part of the plane).
@@ -214,7 +238,23 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   }
   if (open_channel >= 0) w.line("$Lchannel%d:", open_channel);
   const char* result = "acc";
-  if (pool) {
+  if (lanes) {
+    // The window's max across its lanes (a butterfly over the low lane bits), then ReLU; its first lane
+    // stores it.
+    w.line("$Lreduce:");
+    for (int k = 0; k < block.channels; ++k) {
+      for (int distance = 1; distance < lanes; distance *= 2) {
+        w.line("  mov.b32 %%shuffled, %%acc%d;", k);
+        w.line("  shfl.sync.bfly.b32 %%shuffled, %%shuffled, %d, 31, -1;", distance);
+        w.line("  mov.b32 %%x, %%shuffled;");
+        w.line("  max.f32 %%acc%d, %%acc%d, %%x;", k, k);
+      }
+      w.line("  max.f32 %%acc%d, %%acc%d, 0f00000000;", k, k);
+    }
+    w.line("  @%%done bra $Ldone;");
+    w.line("  setp.ne.u32 %%outside, %%window, 0;");
+    w.line("  @%%outside bra $Ldone;");
+  } else if (pool) {
     for (int k = 0; k < block.channels; ++k) w.line("  max.f32 %%pool%d, %%pool%d, %%acc%d;", k, k, k);
     w.line("$Lnext:");
     w.line("  add.u32 %%window, %%window, 1;");

@@ -24,11 +24,18 @@ struct PtxOptions {
   // Skip every channel dead in the thread's image: the entry takes a fourth param, the liveness bits of
   // kernels/channel_liveness.hpp, and branches over each channel's taps whose bit is clear (dual_sparse).
   bool skip_dead_channels = false;
-  // Fuse ReLU and a max-pool: one thread per pooled output (pixels = N x pool.P x pool.Q), the max of 0 and
-  // its window's conv outputs, each computed in turn by the same code (a loop over the window). The output
-  // is N x K x pool.P x pool.Q.
+  // Fuse ReLU and a max-pool; the output is N x K x pool.P x pool.Q. Where pool_window_lanes is nonzero,
+  // each conv output of a window has its own thread and adjacent lanes meet by shuffles (pixels = N x pool.P
+  // x pool.Q x lanes), so the grid stays as large as the unfused conv's. Otherwise one thread per pooled
+  // output (pixels = N x pool.P x pool.Q) computes its window's conv outputs in turn (a loop over the window).
+  // Either way the result is the max of 0 and the window's conv outputs.
   std::optional<PoolGeometry> pool;
 };
+
+// Threads per pooled output of a size x size window when its conv outputs are spread over adjacent lanes:
+// size x size where that is a power of two of at most 32 (so a window never spans two warps), else 0 (the
+// loop).
+int pool_window_lanes(int size);
 
 // The module's text. Its one entry is named `entry` and takes (const T* input, T* output,
 // unsigned pixels = N * P * Q[, const unsigned* live]), T the element type; input is the padded copy when
