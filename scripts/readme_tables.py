@@ -229,11 +229,15 @@ def block_vgg_fashion(gpu_dir):
 
 
 def block_real(gpu_dir):
-    """Issue 20: each backend on the pruned LeNet-5's real masks against synthetic masks of the same sparsity."""
-    paths = [path_in(gpu_dir, "real_lenet5_fashion.json.gz"), path_in(gpu_dir, "synthetic_lenet5_fashion.json.gz")]
-    return (f"`{paths[0]}` and `{paths[1]}`: {status_line(paths)} ({provenance(paths)}). Median us on the real "
-            "weights and feature maps, and on synthetic masks of the same sparsity with the same feature maps; "
-            "x > 1: the backend is faster on the real mask:\n\n" + targets.real_vs_synthetic(report.load(paths)))
+    """Issue 20: each backend on the pruned networks' real masks against synthetic masks of the same sparsity."""
+    parts = []
+    for model in ("lenet5_fashion", "vgg_fashion"):
+        paths = [path_in(gpu_dir, f"real_{model}.json.gz"), path_in(gpu_dir, f"synthetic_{model}.json.gz")]
+        parts.append(f"`{paths[0]}` and `{paths[1]}`: {status_line(paths)} ({provenance(paths)}). Median us on "
+                     "the real weights and feature maps, and on synthetic masks of the same sparsity with the same "
+                     "feature maps; x > 1: the backend is faster on the real mask:\n\n"
+                     + targets.real_vs_synthetic(report.load(paths)))
+    return "\n".join(parts)
 
 
 BLOCKS = {"quick": block_quick, "real": block_real, "library": block_library, "escort": block_escort, "papers": block_papers,
