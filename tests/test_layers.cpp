@@ -19,15 +19,22 @@ const Layer& find(const Network& n, const std::string& name) {
   throw std::runtime_error("no layer " + name);
 }
 
+std::vector<Layer> of_op(const Network& n, LayerOp op) {
+  std::vector<Layer> layers;
+  for (const auto& l : n.layers)
+    if (l.op == op) layers.push_back(l);
+  return layers;
+}
+
 std::int64_t total_macs(const Network& n) {
   std::int64_t macs = 0;
-  for (const auto& l : n.layers) macs += l.dense_flops(1) / 2;
+  for (const auto& l : of_op(n, LayerOp::conv)) macs += l.dense_flops(1) / 2;
   return macs;
 }
 
 TEST(Layers, AlexNetConv1Gives55x55AndHanFlops) {
   const Network alexnet = load("alexnet");
-  ASSERT_EQ(alexnet.layers.size(), 5u);
+  ASSERT_EQ(of_op(alexnet, LayerOp::conv).size(), 5u);
   const Layer& conv1 = find(alexnet, "conv1");
   EXPECT_EQ(conv1.P(), 55);
   EXPECT_EQ(conv1.Q(), 55);
@@ -52,9 +59,9 @@ TEST(Layers, LeNetMatchesHanTable) {
 }
 
 TEST(Layers, Vgg19Has16ConvsAndVgg16ConvMacsMatchTorchvisionCfg) {
-  EXPECT_EQ(load("vgg19").layers.size(), 16u);
+  EXPECT_EQ(of_op(load("vgg19"), LayerOp::conv).size(), 16u);
   const Network vgg16 = load("vgg16");
-  ASSERT_EQ(vgg16.layers.size(), 13u);
+  ASSERT_EQ(of_op(vgg16, LayerOp::conv).size(), 13u);
   // Independent count from the cfg list [64,64,M,128,128,M,256x3,M,512x3,M,512x3,M] at 224.
   const std::vector<int> cfg{64, 64, -1, 128, 128, -1, 256, 256, 256, -1, 512, 512, 512, -1, 512, 512, 512, -1};
   std::int64_t expected = 0;
@@ -103,7 +110,7 @@ TEST(Layers, ResNet50HasAllConvsTaggedAndStridePlacementSelectable) {
 
 TEST(Layers, GoogLeNetHasEveryBranchConv) {
   const Network g = load("googlenet");
-  EXPECT_EQ(g.layers.size(), 3u + 9 * 6);
+  EXPECT_EQ(of_op(g, LayerOp::conv).size(), 3u + 9 * 6);
   EXPECT_EQ(find(g, "inception_4e/5x5").C, 32);
   EXPECT_EQ(find(g, "inception_4e/5x5").K, 128);
   EXPECT_EQ(find(g, "conv1/7x7_s2").pooled_P(), 56);
@@ -151,6 +158,35 @@ TEST(LayerArithmetic, OutputAndPoolSizes) {
   l.groups = 2;
   EXPECT_FALSE(l.shape_problem().has_value());
   EXPECT_EQ(l.dense_flops(2), 2LL * 2 * 4 * 3 * 3 * (3 * 3 * 3));
+}
+
+// Each network file's pooling layers read what the layer before them writes (Caffe's chain), and each
+// network ends in its softmax.
+TEST(Layers, PoolLayersReadTheirConvsOutputAndEachNetworkEndsInASoftmax) {
+  for (const char* name : {"lenet5", "alexnet", "vgg16", "vgg19"}) {
+    const Network n = load(name);
+    std::size_t pools = 0;
+    for (std::size_t i = 1; i < n.layers.size(); ++i) {
+      const Layer& layer = n.layers[i];
+      if (layer.op != LayerOp::pool) continue;
+      ++pools;
+      const Layer& conv = n.layers[i - 1];
+      ASSERT_TRUE(conv.pool.has_value()) << name << "/" << layer.name << " follows " << conv.name;
+      EXPECT_EQ(layer.C, conv.K) << layer.id();
+      EXPECT_EQ(layer.H, conv.P()) << layer.id();
+      EXPECT_EQ(layer.R, conv.pool->size) << layer.id();
+      EXPECT_EQ(layer.P(), conv.pooled_P()) << layer.id() << ": the same Caffe rounding as the fused pool";
+    }
+    EXPECT_EQ(pools, of_op(n, LayerOp::conv).size() == 2 ? 2u : std::string(name) == "alexnet" ? 3u : 5u) << name;
+    EXPECT_EQ(n.layers.back().op, LayerOp::softmax) << name;
+  }
+  const Network g = load("googlenet");
+  EXPECT_EQ(of_op(g, LayerOp::pool).size(), 4u + 9 + 1) << "4 stem/stage pools, 9 branch pools, the final average";
+  EXPECT_EQ(find(g, "pool5/7x7_s1").pool_mode, PoolMode::avg);
+  EXPECT_EQ(find(g, "pool5/7x7_s1").P(), 1);
+  EXPECT_EQ(find(g, "inception_4a/pool").P(), 14) << "3x3/1 pad 1 keeps the map";
+  EXPECT_EQ(find(g, "pool3/3x3_s2").P(), 14);
+  EXPECT_EQ(find(load("classifiers"), "softmax21841").C, 21841);
 }
 
 }  // namespace

@@ -305,6 +305,31 @@ TEST(Sweep, FuseTimesConvPlusPoolOnlyWhereTheLayerHasAPoolAndABackendFusesIt) {
   EXPECT_EQ(with_published.published.speedups.at(0).sparse, "pecr+pool fp32");
 }
 
+TEST(Sweep, SelectionsTakeConvolutionsUnlessTheyNameOtherOps) {
+  const std::string axes = "batch: 1\nprecision: fp32\nweight_sparsity: [0.5, 0.9]\nbackends: [cudnn]\n";
+  const Sweep convs = parse_sweep("layers: [lenet5]\n" + axes, "t.yaml");
+  ASSERT_EQ(convs.layers.size(), 2u) << "pool1, pool2 and prob are left out by default";
+  const Sweep all = parse_sweep("layers: [{network: lenet5, ops: [conv, pool, softmax]}]\n" + axes, "t.yaml");
+  ASSERT_EQ(all.layers.size(), 5u);
+  // No weights: the weight-sparsity and mask axes give a pool or softmax layer one case each.
+  const Plan expanded = expand_cases(all);
+  std::size_t weightless = 0;
+  for (const auto& c : expanded.cases) {
+    if (c.layer.op == LayerOp::conv) continue;
+    ++weightless;
+    EXPECT_EQ(c.weight_sparsity, 0.0);
+    EXPECT_EQ(c.key().find("ws="), std::string::npos) << c.key();
+  }
+  EXPECT_EQ(weightless, 3u);
+  EXPECT_EQ(expanded.cases.size(), 2u * 2 + 3);
+  // cudnn computes convolutions only: the sweep's pool layers then have no backend.
+  expect_error("layers: [{network: lenet5, ops: [pool]}]\n" + axes, 0, "lenet5/pool1 is a pool layer, which none");
+  expect_error("layers: [{network: lenet5, names: [pool1]}]\n" + axes, 1, "is a pool layer, which this selection",
+               "ops: [pool]");
+  expect_error("layers: [{network: lenet5, ops: [norm]}]\n" + axes, 1, "unknown op 'norm'", "conv, pool, softmax");
+  expect_error("layers: [{network: lenet5, tags: [pool]}]\n" + axes, 1, "matches no layer", "ops");
+}
+
 TEST(Sweep, TheEndToEndScopeIsReadAndNamed) {
   const Sweep sweep = parse_sweep(
       "layers: [{network: lenet5, names: [conv2]}]\nbatch: 1\nprecision: fp32\n"
@@ -456,6 +481,59 @@ TEST(NetworkErrors, ImpossibleShapeNamesTheNetworkFileAndLine) {
   std::ofstream(dir / "bad.yaml")
       << "network: bad\nlayers:\n  - {name: typo, C: 6, H: 8, W: 8, K: 4, R: 3, strde: 2}\n";
   EXPECT_THROW(load_network(dir / "bad.yaml"), SpecError);
+}
+
+TEST(NetworkLayers, PoolAndSoftmaxLayersKeepTheirShapeInTheConvFields) {
+  const Network net = parse_network(
+      "network: ops\nlayers:\n"
+      "  - {name: pool1, op: pool, C: 96, H: 55, W: 55, size: 3, stride: 2}\n"
+      "  - {name: pool2, op: pool, mode: avg, C: 8, H: 7, W: 7, size: 3, stride: 2, pad: 1}\n"
+      "  - {name: prob, op: softmax, classes: 21841}\n"
+      "  - {name: conv1, C: 3, H: 8, W: 8, K: 4, R: 3}\n",
+      "ops.yaml");
+  ASSERT_EQ(net.layers.size(), 4u);
+  const Layer& pool = net.layers[0];
+  EXPECT_EQ(pool.op, LayerOp::pool);
+  EXPECT_EQ(pool.pool_mode, PoolMode::max);
+  EXPECT_EQ(pool.K, 96);
+  EXPECT_EQ(pool.P(), 27) << "Caffe: ceil((55 - 3) / 2) + 1";
+  EXPECT_EQ(pool.weight_count(), 0);
+  EXPECT_EQ(pool.dense_flops(2), 2LL * 96 * 27 * 27 * 9) << "one compare per window element";
+  const Layer& avg = net.layers[1];
+  EXPECT_EQ(avg.pool_mode, PoolMode::avg);
+  EXPECT_EQ(avg.P(), 4) << "ceil((7 + 2 - 3) / 2) + 1";
+  const Layer& softmax = net.layers[2];
+  EXPECT_EQ(softmax.op, LayerOp::softmax);
+  EXPECT_EQ(softmax.C, 21841);
+  EXPECT_EQ(softmax.output_count(3), 3LL * 21841);
+  EXPECT_EQ(softmax.dense_flops(3), 0);
+  EXPECT_EQ(net.layers[3].op, LayerOp::conv);
+}
+
+TEST(NetworkLayers, KeysOfAnotherKindOfLayerAreErrorsThatSayWhichKindTakesThem) {
+  const auto problem_of = [](const std::string& layer) {
+    try {
+      parse_network("network: ops\nlayers:\n  - " + layer + "\n", "ops.yaml");
+    } catch (const SpecError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(problem_of("{name: p, op: pool, C: 4, H: 8, W: 8, size: 2, K: 4}").find("only conv layers take"),
+            std::string::npos);
+  EXPECT_NE(problem_of("{name: s, op: softmax, classes: 10, size: 2}").find("only pool layers take"),
+            std::string::npos);
+  EXPECT_NE(problem_of("{name: c, C: 4, H: 8, W: 8, K: 4, R: 3, classes: 10}").find("only softmax layers take"),
+            std::string::npos);
+  EXPECT_NE(problem_of("{name: s, op: softmax, classes: 10, C: 10}").find("sized by classes alone"), std::string::npos);
+  EXPECT_NE(problem_of("{name: p, op: pool, C: 4, H: 8, W: 8, size: 2, mode: median}").find("unknown pool mode"),
+            std::string::npos);
+  EXPECT_NE(problem_of("{name: p, op: norm, C: 4}").find("use one of: conv, pool, softmax"), std::string::npos);
+  EXPECT_NE(problem_of("{name: p, op: pool, C: 4, H: 8, W: 8, size: 2, pad: 2}").find("smaller than size"),
+            std::string::npos);
+  EXPECT_NE(problem_of("{name: p, op: pool, C: 4, H: 2, W: 2, size: 3}").find("does not fit"), std::string::npos);
+  EXPECT_NE(problem_of("{name: p, op: pool, C: 4, H: 8, W: 8}").find("ops.yaml:3"), std::string::npos)
+      << "a missing size names the file and line";
 }
 
 TEST(SpecErrorText, HasFileLineColumnAndFix) {

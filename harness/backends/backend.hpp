@@ -9,6 +9,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,8 @@ class Backend {
   // Whether it can time fuse: pool cases (conv, ReLU and the layer's max-pool as one op, writing the pooled
   // output); the plan refuses such cases for every other backend.
   virtual bool fuses_pool() const { return false; }
+  // The kinds of layer it computes; a sweep gives it only cases of these.
+  virtual std::set<LayerOp> ops() const { return {LayerOp::conv}; }
   // Why this backend cannot run the case, decided without a GPU; nothing if it can.
   virtual std::optional<Unsupported> unsupported(const Case& c) const = 0;
   // May leave work queued on any stream, the legacy default one included: the caller synchronizes the

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <charconv>
+#include <set>
 #include <sstream>
 
 #include "harness/backends/registry.hpp"
@@ -237,6 +238,11 @@ void print_backends() {
     std::printf("%-16s NOT BUILT  %s\n", missing.name.c_str(), missing.reason.c_str());
   for (const auto& backend : all_backends()) {
     std::printf("%-16s built  %s\n", backend->name().c_str(), backend->summary().c_str());
+    if (backend->ops() != std::set<LayerOp>{LayerOp::conv}) {  // convolution unless it says otherwise
+      std::vector<std::string> ops;
+      for (const LayerOp op : backend->ops()) ops.push_back(to_string(op));
+      std::printf("%-16s   computes %s layers\n", "", join(ops, ", ").c_str());
+    }
     for (const auto& param : backend->params())
       std::printf("%-16s   param %s: %s (default %s)\n                   %s\n", "", param.name.c_str(),
                   join(param.values, "|").c_str(), param.values.front().c_str(), param.description.c_str());
@@ -262,8 +268,8 @@ int list_command(const ListArgs& args) {
     } else {  // layers
       std::vector<std::string> names = available_networks(dir);
       if (!args.network.empty()) names = {args.network};
-      std::printf("%-34s %5s %5s %5s %5s %5s %7s %4s %3s %9s %9s %6s %6s  %s\n", "layer", "C", "HxW", "K", "RxS", "out",
-                  "stride", "pad", "g", "pool", "GFLOP/img", "w.sp", "a.sp", "tags");
+      std::printf("%-34s %-8s %5s %5s %5s %5s %5s %7s %4s %3s %9s %9s %6s %6s  %s\n", "layer", "op", "C", "HxW", "K",
+                  "RxS", "out", "stride", "pad", "g", "pool", "GFLOP/img", "w.sp", "a.sp", "tags");
       for (const auto& name : names) {
         const auto file = dir / (name + ".yaml");
         if (!std::filesystem::exists(file)) {
@@ -275,9 +281,10 @@ int list_command(const ListArgs& args) {
           const std::string pool = l.pool ? std::to_string(l.pool->size) + "/" + std::to_string(l.pool->stride) + "->" +
                                                 std::to_string(l.pooled_P())
                                           : "-";
-          std::printf("%-34s %5d %5s %5d %5s %5s %7d %4d %3d %9s %9.3f %6.3f %6.3f  %s\n", l.id().c_str(), l.C,
-                      (std::to_string(l.H) + (l.H == l.W ? "" : "x" + std::to_string(l.W))).c_str(), l.K,
-                      (std::to_string(l.R) + "x" + std::to_string(l.S)).c_str(),
+          const std::string op = l.op == LayerOp::pool ? to_string(l.pool_mode) + "pool" : to_string(l.op);
+          std::printf("%-34s %-8s %5d %5s %5d %5s %5s %7d %4d %3d %9s %9.3f %6.3f %6.3f  %s\n", l.id().c_str(),
+                      op.c_str(), l.C, (std::to_string(l.H) + (l.H == l.W ? "" : "x" + std::to_string(l.W))).c_str(),
+                      l.K, (std::to_string(l.R) + "x" + std::to_string(l.S)).c_str(),
                       (std::to_string(l.P()) + (l.P() == l.Q() ? "" : "x" + std::to_string(l.Q()))).c_str(), l.stride_h,
                       l.pad_h, l.groups, pool.c_str(), double(l.dense_flops(1)) / 1e9, l.default_weight_sparsity,
                       l.default_activation_sparsity, join(l.tags, ",").c_str());

@@ -80,6 +80,9 @@ int crossover_command(const CrossoverArgs& args) {
     if (!pattern) throw UsageError("--activation-pattern must be uniform, clustered or channel");
     const Layer layer =
         find_layer(args.layer, args.layers_dir.empty() ? default_layers_dir() : std::filesystem::path(args.layers_dir));
+    if (layer.op != LayerOp::conv)
+      throw UsageError(args.layer + " is a " + to_string(layer.op) +
+                       " layer: the crossover searches a convolution's sparsity; name a conv layer");
     sparse = make_case(layer, args.batch, mask, args.sparse_backend, args.sparse_params, args.sparse_precision);
     dense = make_case(layer, args.batch, mask, args.dense_backend, args.dense_params, args.dense_precision);
     for (Case* c : {&sparse, &dense}) {

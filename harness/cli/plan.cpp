@@ -131,11 +131,37 @@ void resolve_data_files(Plan& plan) {
   });
 }
 
+// Each backend runs the kinds of layer it computes; a layer that no listed backend computes is an error.
+void drop_cases_of_other_ops(const Sweep& sweep, Plan& plan) {
+  std::erase_if(plan.cases, [&](const Case& c) {
+    const bool other = !find_backend(c.backend)->ops().count(c.layer.op);
+    plan.other_op += other ? 1 : 0;
+    return other;
+  });
+  for (const Layer& layer : sweep.layers) {
+    if (std::any_of(plan.cases.begin(), plan.cases.end(), [&](const Case& c) { return c.layer.id() == layer.id(); }))
+      continue;
+    std::vector<std::string> able;
+    for (const auto& backend : all_backends())
+      if (backend->ops().count(layer.op)) able.push_back(backend->name());
+    const bool listed = std::any_of(sweep.backends.begin(), sweep.backends.end(),
+                                    [&](const auto& b) { return find_backend(b.name)->ops().count(layer.op) > 0; });
+    if (!listed)
+      throw SpecError({sweep.file, 0, 0},
+                      "layer " + layer.id() + " is a " + to_string(layer.op) +
+                          " layer, which none of the sweep's "
+                          "backends computes",
+                      able.empty() ? "no backend of this build computes " + to_string(layer.op) + " layers"
+                                   : "add one of: " + join(able, ", "));
+  }
+}
+
 }  // namespace
 
 Plan build_plan(const Sweep& sweep) {
   check_backends(sweep);
   Plan plan = expand_cases(sweep);
+  drop_cases_of_other_ops(sweep, plan);
   if (plan.cases.empty() && plan.unfusable)
     throw SpecError({sweep.file, 0, 0}, "no layer of the sweep has a pool, and 'fuse' asks for conv+pool only",
                     "add 'none' to 'fuse', or choose layers with a 'pool:' in their network file");
@@ -181,6 +207,7 @@ std::string describe_plan(const Sweep& sweep, const Plan& plan, bool list_cases)
   if (plan.file_mask_merged)
     text += "; " + std::to_string(plan.file_mask_merged) + " merged (a mask file fixes the weight sparsity)";
   if (plan.unfusable) text += "; " + std::to_string(plan.unfusable) + " without a pool to fuse";
+  if (plan.other_op) text += "; " + std::to_string(plan.other_op) + " of a layer kind their backend does not compute";
   text += "\nmeasure: scope " + to_string(sweep.measure.scope) + ", L2 " + (sweep.measure.cold_l2 ? "cold" : "hot") +
           ", >= " + std::to_string(sweep.measure.min_samples) +
           " samples, median noise <= " + format_fraction(sweep.measure.max_noise) + " or " +

@@ -34,6 +34,7 @@ std::string Case::pattern_suffix() const {
 }
 
 std::string Case::data_key() const {
+  if (layer.op != LayerOp::conv) return input_key();  // no weights: nothing else shapes the data
   return layer.id() + " N=" + std::to_string(batch) + " ws=" + format_fraction(weight_sparsity) +
          " as=" + format_fraction(activation_sparsity) + pattern_suffix() + " mask=" + mask.label();
 }
@@ -92,13 +93,17 @@ Plan expand_cases(const Sweep& sweep) {
                         ++plan.unfusable;
                         continue;
                       }
+                      // Pooling and softmax layers have no weights: the mask and weight-sparsity axes give
+                      // them one case (the repeats are dropped below).
+                      const bool weighted = layer.op == LayerOp::conv;
                       Case c;
                       c.fuse = fuse;
                       c.layer = layer;
                       c.batch = batch;
-                      c.mask = mask;
-                      c.weight_sparsity = mask.kind == MaskKind::nm ? 1.0 - double(mask.n) / mask.m
-                                                                    : ws.resolve(layer.default_weight_sparsity);
+                      c.mask = weighted ? mask : MaskSpec{};
+                      c.weight_sparsity = !weighted                   ? 0.0
+                                          : mask.kind == MaskKind::nm ? 1.0 - double(mask.n) / mask.m
+                                                                      : ws.resolve(layer.default_weight_sparsity);
                       c.activation_sparsity = as.resolve(layer.default_activation_sparsity);
                       c.activation_pattern = sweep.activation_pattern;
                       c.activation = sweep.activation;
@@ -116,7 +121,7 @@ Plan expand_cases(const Sweep& sweep) {
                       }
                       // Repeats arise when axis values coincide (two 'default' entries, or N:M masks).
                       if (!seen.insert(c.key()).second) {
-                        if (mask.kind == MaskKind::nm) ++plan.nm_collapsed;
+                        if (weighted && mask.kind == MaskKind::nm) ++plan.nm_collapsed;
                         continue;
                       }
                       plan.cases.push_back(std::move(c));

@@ -21,20 +21,42 @@ int pool_output_size(int input, const PoolShape& pool) {
   return static_cast<int>(out);
 }
 
-int Layer::P() const { return conv_output_size(H, R, stride_h, pad_h, dilation_h); }
-int Layer::Q() const { return conv_output_size(W, S, stride_w, pad_w, dilation_w); }
+int Layer::P() const {
+  return op == LayerOp::pool ? pool_output_size(H, {R, stride_h, pad_h})
+                             : conv_output_size(H, R, stride_h, pad_h, dilation_h);
+}
+int Layer::Q() const {
+  return op == LayerOp::pool ? pool_output_size(W, {S, stride_w, pad_w})
+                             : conv_output_size(W, S, stride_w, pad_w, dilation_w);
+}
 int Layer::pooled_P() const { return pool ? pool_output_size(P(), *pool) : P(); }
 int Layer::pooled_Q() const { return pool ? pool_output_size(Q(), *pool) : Q(); }
 
-std::int64_t Layer::reduction_length() const { return std::int64_t(channels_per_group()) * R * S; }
-std::int64_t Layer::weight_count() const { return std::int64_t(K) * reduction_length(); }
+std::int64_t Layer::reduction_length() const {
+  if (op == LayerOp::pool) return std::int64_t(R) * S;
+  if (op == LayerOp::softmax) return C;
+  return std::int64_t(channels_per_group()) * R * S;
+}
+std::int64_t Layer::weight_count() const { return op == LayerOp::conv ? std::int64_t(K) * reduction_length() : 0; }
 std::int64_t Layer::input_count(int batch) const { return std::int64_t(batch) * C * H * W; }
 std::int64_t Layer::output_count(int batch) const { return std::int64_t(batch) * K * P() * Q(); }
-std::int64_t Layer::dense_flops(int batch) const { return 2 * output_count(batch) * reduction_length(); }
+std::int64_t Layer::dense_flops(int batch) const {
+  if (op == LayerOp::softmax) return 0;
+  return (op == LayerOp::conv ? 2 : 1) * output_count(batch) * reduction_length();
+}
 
 bool Layer::has_tag(const std::string& tag) const { return std::find(tags.begin(), tags.end(), tag) != tags.end(); }
 
 std::optional<std::string> Layer::shape_problem() const {
+  if (op != LayerOp::conv) {
+    if (K != C || groups != 1 || dilation_h != 1 || dilation_w != 1 || pool)
+      return "a " + to_string(op) + " layer keeps its channels (K = C) and has no groups, dilation or fused pool";
+    if (op == LayerOp::softmax && (H != 1 || W != 1 || R != 1 || S != 1))
+      return "a softmax layer is C classes over a 1 x 1 map";
+    if (op == LayerOp::pool && (R != S || stride_h != stride_w || pad_h != pad_w))
+      return "a pooling window is square, with one stride and one pad";
+    if (op == LayerOp::pool && (pad_h < 0 || pad_h >= R)) return "pool pad must be at least 0 and smaller than size";
+  }
   if (C <= 0 || H <= 0 || W <= 0 || K <= 0 || R <= 0 || S <= 0) return "C, H, W, K, R and S must all be positive";
   if (stride_h <= 0 || stride_w <= 0 || dilation_h <= 0 || dilation_w <= 0 || groups <= 0)
     return "stride, dilation and groups must be positive";

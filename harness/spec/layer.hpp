@@ -1,9 +1,13 @@
 #pragma once
-// One convolution problem (batch excluded) and the arithmetic on its shape.
+// One layer (batch excluded) and the arithmetic on its shape. Most layers are convolutions. A pooling layer
+// keeps its shape in the same fields (K = C, R = S = window size, stride, pad; its P and Q use Caffe's
+// rounding); a softmax is C = K = classes over a 1 x 1 map. Neither has weights.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "harness/spec/types.hpp"
 
 namespace scb {
 
@@ -17,8 +21,10 @@ struct PoolShape {
 struct Layer {
   std::string network;
   std::string name;
-  int C = 0, H = 0, W = 0;  // input channels and size
-  int K = 0, R = 0, S = 0;  // output channels and filter size
+  LayerOp op = LayerOp::conv;
+  PoolMode pool_mode = PoolMode::max;  // op pool only
+  int C = 0, H = 0, W = 0;             // input channels and size
+  int K = 0, R = 0, S = 0;             // output channels and filter size
   int stride_h = 1, stride_w = 1;
   int pad_h = 0, pad_w = 0;
   int dilation_h = 1, dilation_w = 1;
@@ -35,12 +41,14 @@ struct Layer {
   int pooled_Q() const;
   int channels_per_group() const { return C / groups; }
   int outputs_per_group() const { return K / groups; }
-  // Length of one output's dot product: (C/groups) * R * S.
+  // Inputs per output: (C/groups) * R * S for a conv's dot product, R * S for a pool's window, C for a
+  // softmax's row.
   std::int64_t reduction_length() const;
   std::int64_t weight_count() const;
   std::int64_t input_count(int batch) const;
   std::int64_t output_count(int batch) const;
-  // 2 FLOPs per multiply-add, counting zero weights.
+  // 2 FLOPs per multiply-add, counting zero weights; a pool's window elements per output (compares or adds);
+  // 0 for a softmax (bound by its bytes).
   std::int64_t dense_flops(int batch) const;
   bool has_tag(const std::string& tag) const;
   // Why this shape cannot be computed, or nothing when it is valid.

@@ -29,7 +29,16 @@ const std::vector<std::string> kLayerKeys{"name",
                                           "tags",
                                           "weight_sparsity",
                                           "activation_sparsity",
-                                          "overrides"};
+                                          "overrides",
+                                          "op",
+                                          "mode",
+                                          "size",
+                                          "classes"};
+// The keys that only one kind of layer takes (the rest: name, tags, sparsities, overrides, and C, H, W, stride
+// and pad where the kind has them).
+const std::vector<std::string> kConvOnlyKeys{"K", "R", "S", "dilation", "groups", "pool"};
+const std::vector<std::string> kPoolOnlyKeys{"mode", "size"};
+const std::vector<std::string> kSoftmaxOnlyKeys{"classes"};
 const std::vector<std::string> kPoolKeys{"size", "stride", "pad"};
 
 class NetworkParser {
@@ -73,9 +82,75 @@ class NetworkParser {
     layer.network = network;
     layer.name = reader_.read_string(node["name"], "layer name");
     const YAML::Node fields = with_overrides(node, layer.name);
+    const std::string what = "layer '" + layer.name + "' ";
+    if (fields["op"]) {
+      const std::string text = reader_.read_string(fields["op"], what + "op");
+      const auto op = parse_op(text);
+      if (!op)
+        reader_.fail(fields["op"], what + "has unknown op '" + text + "'", "use one of: " + join(op_names(), ", "));
+      layer.op = *op;
+    }
+    reject_keys_of_other_ops(fields, layer);
+    if (layer.op == LayerOp::pool) {
+      read_pool_layer(fields, what, layer);
+    } else if (layer.op == LayerOp::softmax) {
+      reader_.require_key(fields, "classes", "softmax layer '" + layer.name + "'", "classes: 1000");
+      layer.C = layer.K = read_shape_int(fields["classes"], what + "classes");
+      layer.H = layer.W = layer.R = layer.S = 1;
+    } else {
+      read_conv_layer(fields, what, layer);
+    }
+    read_common_fields(fields, what, layer);
+    if (const auto problem = layer.shape_problem())
+      reader_.fail(node, "layer '" + layer.name + "' has an impossible shape: " + *problem,
+                   "correct the layer's fields so the " + to_string(layer.op) + " fits");
+    return layer;
+  }
+
+ private:
+  void reject_keys_of_other_ops(const YAML::Node& fields, const Layer& layer) const {
+    const auto reject = [&](const std::vector<std::string>& keys, const std::string& only) {
+      for (const auto& key : keys)
+        if (fields[key])
+          reader_.fail(fields[key],
+                       "layer '" + layer.name + "' (op " + to_string(layer.op) + ") has key '" + key +
+                           "', which only " + only + " layers take",
+                       "remove it, or set op: " + only);
+    };
+    if (layer.op != LayerOp::conv) reject(kConvOnlyKeys, "conv");
+    if (layer.op != LayerOp::pool) reject(kPoolOnlyKeys, "pool");
+    if (layer.op != LayerOp::softmax) reject(kSoftmaxOnlyKeys, "softmax");
+    if (layer.op == LayerOp::softmax)
+      for (const char* key : {"C", "H", "W", "stride", "pad"})
+        if (fields[key])
+          reader_.fail(fields[key], "softmax layer '" + layer.name + "' has key '" + std::string(key) + "'",
+                       "a softmax is sized by classes alone: remove it");
+  }
+
+  // {op: pool, mode: max, C: 96, H: 55, W: 55, size: 3, stride: 2, pad: 0}; stride 1 and pad 0 by default,
+  // as in Caffe.
+  void read_pool_layer(const YAML::Node& fields, const std::string& what, Layer& layer) const {
+    for (const char* key : {"C", "H", "W", "size"})
+      reader_.require_key(fields, key, "pool layer '" + layer.name + "'", std::string(key) + ": 3");
+    layer.C = layer.K = read_shape_int(fields["C"], what + "C");
+    layer.H = read_shape_int(fields["H"], what + "H");
+    layer.W = read_shape_int(fields["W"], what + "W");
+    layer.R = layer.S = read_shape_int(fields["size"], what + "size");
+    if (fields["stride"]) layer.stride_h = layer.stride_w = read_shape_int(fields["stride"], what + "stride");
+    if (fields["pad"]) layer.pad_h = layer.pad_w = read_shape_int(fields["pad"], what + "pad");
+    if (fields["mode"]) {
+      const std::string text = reader_.read_string(fields["mode"], what + "mode");
+      const auto mode = parse_pool_mode(text);
+      if (!mode)
+        reader_.fail(fields["mode"], what + "has unknown pool mode '" + text + "'",
+                     "use one of: " + join(pool_mode_names(), ", "));
+      layer.pool_mode = *mode;
+    }
+  }
+
+  void read_conv_layer(const YAML::Node& fields, const std::string& what, Layer& layer) const {
     for (const char* key : {"C", "H", "W", "K", "R"})
       reader_.require_key(fields, key, "layer '" + layer.name + "'", std::string(key) + ": 3");
-    const std::string what = "layer '" + layer.name + "' ";
     layer.C = read_shape_int(fields["C"], what + "C");
     layer.H = read_shape_int(fields["H"], what + "H");
     layer.W = read_shape_int(fields["W"], what + "W");
@@ -95,6 +170,9 @@ class NetworkParser {
       if (pool["pad"]) shape.pad = read_shape_int(pool["pad"], what + "pool pad");
       layer.pool = shape;
     }
+  }
+
+  void read_common_fields(const YAML::Node& fields, const std::string& what, Layer& layer) const {
     if (fields["tags"])
       for (const auto& tag : reader_.read_list(fields["tags"], what + "tags"))
         layer.tags.push_back(reader_.read_string(tag, what + "tag"));
@@ -103,13 +181,8 @@ class NetworkParser {
     if (fields["activation_sparsity"])
       layer.default_activation_sparsity =
           reader_.read_double(fields["activation_sparsity"], what + "activation_sparsity");
-    if (const auto problem = layer.shape_problem())
-      reader_.fail(node, "layer '" + layer.name + "' has an impossible shape: " + *problem,
-                   "correct the layer's fields so the convolution fits");
-    return layer;
   }
 
- private:
   // overrides: {"stride_on=torchvision": {H: 56, stride: 2}} replaces fields when the option has that value.
   YAML::Node with_overrides(const YAML::Node& node, const std::string& layer_name) const {
     const YAML::Node overrides = node["overrides"];

@@ -1,6 +1,7 @@
 #include "harness/spec/sweep.hpp"
 
 #include <algorithm>
+#include <set>
 #include <fstream>
 #include <sstream>
 
@@ -31,7 +32,7 @@ const std::vector<std::string> kSweepKeys{"name",
                                           "exclude",
                                           "measure",
                                           "published"};
-const std::vector<std::string> kSelectionKeys{"network", "names", "tags", "options"};
+const std::vector<std::string> kSelectionKeys{"network", "names", "tags", "options", "ops"};
 const std::vector<std::string> kMaskKeys{"kind", "size", "n", "m", "path"};
 const std::vector<std::string> kBackendKeys{"name", "params", "tune"};
 const std::vector<std::string> kTuneKeys{"strategy", "budget", "space"};
@@ -66,8 +67,8 @@ class SweepParser {
 
   void read_layers(const YAML::Node& node, Sweep& sweep) const {
     for (const auto& selection : reader_.read_list(node, "layers")) {
-      if (selection.IsScalar()) {  // "alexnet" selects the whole network
-        append_selection(selection, selection.Scalar(), {}, {}, {}, sweep);
+      if (selection.IsScalar()) {  // "alexnet" selects the whole network's convolutions
+        append_selection(selection, selection.Scalar(), {}, {}, {}, {LayerOp::conv}, sweep);
         continue;
       }
       reader_.check_keys(selection, kSelectionKeys, "a layer selection");
@@ -82,7 +83,17 @@ class SweepParser {
         for (const auto& entry : opts)
           options[reader_.read_key(entry.first)] = reader_.read_string(entry.second, "option value");
       }
-      append_selection(selection, network, names, tags, options, sweep);
+      std::set<LayerOp> ops{LayerOp::conv};  // pooling and softmax layers only where asked for
+      if (const YAML::Node list = selection["ops"]) {
+        ops.clear();
+        for (const auto& item : reader_.read_list(list, "ops")) {
+          const std::string text = reader_.read_string(item, "op");
+          const auto op = parse_op(text);
+          if (!op) reader_.fail(item, "unknown op '" + text + "'", "use one of: " + join(op_names(), ", "));
+          ops.insert(*op);
+        }
+      }
+      append_selection(selection, network, names, tags, options, ops, sweep);
     }
   }
 
@@ -385,7 +396,8 @@ class SweepParser {
 
  private:
   void append_selection(const YAML::Node& at, const std::string& network, const std::vector<YAML::Node>& names,
-                        const std::vector<YAML::Node>& tags, const OptionValues& options, Sweep& sweep) const {
+                        const std::vector<YAML::Node>& tags, const OptionValues& options, const std::set<LayerOp>& ops,
+                        Sweep& sweep) const {
     const auto file = layers_dir_ / (network + ".yaml");
     if (!std::filesystem::exists(file)) {
       const auto available = available_networks(layers_dir_);
@@ -405,6 +417,13 @@ class SweepParser {
             name, "network '" + network + "' has no layer '" + text + "'",
             suggestion.empty() ? "run 'scbench list layers' to see them" : "did you mean '" + suggestion + "'?");
       }
+      const auto named = std::find_if(loaded.layers.begin(), loaded.layers.end(),
+                                      [&](const Layer& layer) { return layer.name == text; });
+      if (!ops.count(named->op))
+        reader_.fail(name,
+                     "layer '" + text + "' of '" + network + "' is a " + to_string(named->op) +
+                         " layer, which this selection's ops leave out",
+                     "add ops: [" + to_string(named->op) + "] to the selection (the default is conv only)");
     }
     std::size_t matched = 0;
     for (auto& layer : loaded.layers) {
@@ -414,6 +433,7 @@ class SweepParser {
           std::any_of(tags.begin(), tags.end(), [&](const auto& t) { return layer.has_tag(t.Scalar()); });
       if (!names.empty() || !tags.empty())
         if (!by_name && !by_tag) continue;
+      if (!ops.count(layer.op)) continue;
       layer.network += option_suffix(options);
       const bool duplicate =
           std::any_of(sweep.layers.begin(), sweep.layers.end(), [&](const Layer& l) { return l.id() == layer.id(); });
@@ -421,7 +441,8 @@ class SweepParser {
       ++matched;
     }
     if (matched == 0)
-      reader_.fail(at, "this selection matches no layer of '" + network + "'", "check its names and tags");
+      reader_.fail(at, "this selection matches no layer of '" + network + "'",
+                   "check its names, tags and ops (the default is conv only)");
   }
 
   const YamlReader& reader_;

@@ -44,6 +44,9 @@ constexpr std::array<std::pair<ActivationPattern, const char*>, 3> kPatterns{
      {ActivationPattern::clustered, "clustered"},
      {ActivationPattern::channel, "channel"}}};
 constexpr std::array<std::pair<Fuse, const char*>, 2> kFuses{{{Fuse::none, "none"}, {Fuse::pool, "pool"}}};
+constexpr std::array<std::pair<LayerOp, const char*>, 3> kOps{
+    {{LayerOp::conv, "conv"}, {LayerOp::pool, "pool"}, {LayerOp::softmax, "softmax"}}};
+constexpr std::array<std::pair<PoolMode, const char*>, 2> kPoolModes{{{PoolMode::max, "max"}, {PoolMode::avg, "avg"}}};
 constexpr std::array<std::pair<StorageType, const char*>, 3> kStorage{
     {{StorageType::fp32, "fp32"}, {StorageType::fp16, "fp16"}, {StorageType::bf16, "bf16"}}};
 
@@ -65,6 +68,8 @@ std::size_t bytes_per_element(StorageType storage) { return storage == StorageTy
 std::string to_string(Precision value) { return name_of(kPrecisions, value); }
 std::string to_string(Layout value) { return name_of(kLayouts, value); }
 std::string to_string(Fuse value) { return name_of(kFuses, value); }
+std::string to_string(LayerOp value) { return name_of(kOps, value); }
+std::string to_string(PoolMode value) { return name_of(kPoolModes, value); }
 std::string to_string(MaskKind value) { return name_of(kMaskKinds, value); }
 std::string to_string(ActivationPattern value) { return name_of(kPatterns, value); }
 std::string to_string(StorageType value) { return name_of(kStorage, value); }
@@ -72,6 +77,8 @@ std::string to_string(StorageType value) { return name_of(kStorage, value); }
 std::optional<Precision> parse_precision(const std::string& text) { return parse_name(kPrecisions, text); }
 std::optional<Layout> parse_layout(const std::string& text) { return parse_name(kLayouts, text); }
 std::optional<Fuse> parse_fuse(const std::string& text) { return parse_name(kFuses, text); }
+std::optional<LayerOp> parse_op(const std::string& text) { return parse_name(kOps, text); }
+std::optional<PoolMode> parse_pool_mode(const std::string& text) { return parse_name(kPoolModes, text); }
 std::optional<MaskKind> parse_mask_kind(const std::string& text) { return parse_name(kMaskKinds, text); }
 std::optional<ActivationPattern> parse_activation_pattern(const std::string& text) {
   return parse_name(kPatterns, text);
@@ -80,6 +87,8 @@ std::optional<ActivationPattern> parse_activation_pattern(const std::string& tex
 std::vector<std::string> precision_names() { return names_of(kPrecisions); }
 std::vector<std::string> layout_names() { return names_of(kLayouts); }
 std::vector<std::string> fuse_names() { return names_of(kFuses); }
+std::vector<std::string> op_names() { return names_of(kOps); }
+std::vector<std::string> pool_mode_names() { return names_of(kPoolModes); }
 std::vector<std::string> mask_kind_names() { return names_of(kMaskKinds); }
 
 }  // namespace scb

@@ -15,6 +15,10 @@ enum class MaskKind { uniform, channel_imbalanced, block, nm, file, weights };
 enum class ActivationPattern { uniform, clustered, channel };
 // What a case times: the convolution alone, or convolution, ReLU and the layer's max-pool as one op.
 enum class Fuse { none, pool };
+// What a layer computes: a convolution, a pooling layer of its own, or a softmax over each image's classes.
+enum class LayerOp { conv, pool, softmax };
+// avg divides by Caffe's window: clipped to the padded map, the padding counted.
+enum class PoolMode { max, avg };
 
 // How values are stored in memory: tf32 is fp32 storage computed on tensor cores.
 enum class StorageType { fp32, fp16, bf16 };
@@ -24,6 +28,8 @@ std::size_t bytes_per_element(StorageType storage);
 std::string to_string(Precision value);
 std::string to_string(Layout value);
 std::string to_string(Fuse value);
+std::string to_string(LayerOp value);
+std::string to_string(PoolMode value);
 std::string to_string(MaskKind value);
 std::string to_string(ActivationPattern value);
 std::string to_string(StorageType value);
@@ -31,12 +37,16 @@ std::string to_string(StorageType value);
 std::optional<Precision> parse_precision(const std::string& text);
 std::optional<Layout> parse_layout(const std::string& text);
 std::optional<Fuse> parse_fuse(const std::string& text);
+std::optional<LayerOp> parse_op(const std::string& text);
+std::optional<PoolMode> parse_pool_mode(const std::string& text);
 std::optional<MaskKind> parse_mask_kind(const std::string& text);
 std::optional<ActivationPattern> parse_activation_pattern(const std::string& text);
 
 std::vector<std::string> precision_names();
 std::vector<std::string> layout_names();
 std::vector<std::string> fuse_names();
+std::vector<std::string> op_names();
+std::vector<std::string> pool_mode_names();
 std::vector<std::string> mask_kind_names();
 
 }  // namespace scb
