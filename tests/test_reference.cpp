@@ -89,6 +89,89 @@ TEST(CpuReference, ReluThenMaxPoolWithCaffesWindows) {
   EXPECT_THROW(relu_max_pool(conv, no_pool, 1), std::invalid_argument);
 }
 
+Layer pool_layer(int C, int H, int size, int stride, int pad, PoolMode mode) {
+  Layer l;
+  l.network = "hand";
+  l.name = "pool";
+  l.op = LayerOp::pool;
+  l.pool_mode = mode;
+  l.C = l.K = C;
+  l.H = l.W = H;
+  l.R = l.S = size;
+  l.stride_h = l.stride_w = stride;
+  l.pad_h = l.pad_w = pad;
+  return l;
+}
+
+TEST(CpuReference, PoolingLayersWithCaffesWindowsAndDivisor) {
+  const std::vector<float> map = {1,  -2, 3,  0.5,  //
+                                  -1, 4,  -3, -4,   //
+                                  -5, -6, 2,  2.5,  //
+                                  -7, -8, 1,  -1};
+  // Max: no ReLU here, so an all-negative window keeps its max.
+  EXPECT_EQ(reference_pool_cpu(pool_layer(1, 4, 2, 2, 0, PoolMode::max), 1, map), (std::vector<double>{4, 3, -5, 2.5}));
+  // Average of 2x2/2: the plain mean of each window.
+  EXPECT_EQ(reference_pool_cpu(pool_layer(1, 4, 2, 2, 0, PoolMode::avg), 1, map),
+            (std::vector<double>{0.5, -0.875, -6.5, 1.125}));
+  // 3x3/2 pad 1 on 4x4: 3x3 out, windows from rows -1, 1 and 3. The first covers -1..1, so Caffe divides its 4
+  // map values by 9 (padding counted); the last covers 3..5, clipped to the padded map (3..4): by 2 x 2.
+  const Layer padded = pool_layer(1, 4, 3, 2, 1, PoolMode::avg);
+  ASSERT_EQ(padded.P(), 3);
+  const auto avg = reference_pool_cpu(padded, 1, map);
+  EXPECT_DOUBLE_EQ(avg[0], (1 - 2 - 1 + 4) / 9.0);
+  EXPECT_DOUBLE_EQ(avg[8], -1 / 4.0);
+  // 3x3/2 without pad on 4x4: ceil gives 2x2, the last windows reach past the map (rows 2..4); Caffe divides
+  // by the window clipped to the map plus pad (here 2 rows x 2 columns = 4).
+  const auto clipped = reference_pool_cpu(pool_layer(1, 4, 3, 2, 0, PoolMode::avg), 1, map);
+  EXPECT_DOUBLE_EQ(clipped[3], (2 + 2.5 + 1 - 1) / 4.0);
+  const auto max = reference_pool_cpu(pool_layer(1, 4, 3, 2, 1, PoolMode::max), 1, map);
+  EXPECT_EQ(max, (std::vector<double>{4, 4, 0.5, 4, 4, 2.5, -7, 1, -1})) << "padding never wins";
+}
+
+TEST(CpuReference, SoftmaxSubtractsTheMaxSoLargeLogitsDoNotOverflow) {
+  Layer l;
+  l.op = LayerOp::softmax;
+  l.C = l.K = 3;
+  l.H = l.W = l.R = l.S = 1;
+  // exp(1000) overflows any float: only a max-subtracted softmax gives the answer.
+  const auto out = reference_softmax_cpu(l, 2, {1000, 1001, 1002, 0, 0, 0});
+  const double sum = 1 + std::exp(-1.0) + std::exp(-2.0);
+  EXPECT_NEAR(out[2], 1 / sum, 1e-15);
+  EXPECT_NEAR(out[0], std::exp(-2.0) / sum, 1e-15);
+  EXPECT_NEAR(out[4], 1.0 / 3, 1e-15);
+  // 21841 classes: every row sums to 1; one class gives 1.
+  l.C = l.K = 21841;
+  std::vector<float> logits(2 * 21841);
+  for (std::size_t i = 0; i < logits.size(); ++i) logits[i] = float(90 + (i % 97) * 0.08);
+  const auto big = reference_softmax_cpu(l, 2, logits);
+  EXPECT_NEAR(std::accumulate(big.begin(), big.begin() + 21841, 0.0), 1.0, 1e-12);
+  l.C = l.K = 1;
+  EXPECT_EQ(reference_softmax_cpu(l, 1, {123.0f}), (std::vector<double>{1.0}));
+  // reference_layer picks the op's reference.
+  const Layer pool = pool_layer(1, 4, 2, 2, 0, PoolMode::max);
+  EXPECT_EQ(reference_layer(pool, 1, iota(16), {}, false).values, (std::vector<double>{6, 8, 14, 16}));
+}
+
+TEST(ProblemData, PoolAndSoftmaxHaveNoWeightsAndSoftmaxLogitsOverflowWithoutTheMax) {
+  Case c;
+  c.layer = pool_layer(3, 6, 2, 2, 0, PoolMode::max);
+  c.batch = 2;
+  c.weight_sparsity = 0.9;  // ignored: nothing to prune
+  HostProblem p = make_problem(c, 7);
+  EXPECT_TRUE(p.weights.empty());
+  EXPECT_EQ(p.weight_density, 1.0);
+  EXPECT_EQ(p.input.size(), 2u * 3 * 6 * 6);
+  c.layer.op = LayerOp::softmax;
+  c.layer.C = c.layer.K = 1000;
+  c.layer.H = c.layer.W = c.layer.R = c.layer.S = 1;
+  c.layer.stride_h = c.layer.stride_w = 1;
+  p = make_problem(c, 7);
+  ASSERT_EQ(p.input.size(), 2000u);
+  const auto [low, high] = std::minmax_element(p.input.begin(), p.input.end());
+  EXPECT_GT(*low, 88.7f) << "every logit's exp overflows FP32";
+  EXPECT_LT(*high - *low, 8.01f);
+}
+
 TEST(Compare, MetricsAndNaNDetection) {
   const std::vector<double> ref{3, 4, 0};
   auto m = compare_outputs(ref, {3, 4, 0});

@@ -108,7 +108,10 @@ HostInput make_input(const Case& c, std::uint64_t sweep_seed) {
   } else {
     Rng input_rng(derive_seed(sweep_seed, "input " + l.id() + " N=" + std::to_string(c.batch)));
     input.values.resize(std::size_t(l.input_count(c.batch)));
-    for (auto& value : input.values) value = round_to_storage(float(input_rng.uniform(-1.0, 1.0)), storage);
+    const bool logits = l.op == LayerOp::softmax;
+    const double center = logits ? kSoftmaxLogitCenter : 0.0, spread = logits ? kSoftmaxLogitSpread : 1.0;
+    for (auto& value : input.values)
+      value = round_to_storage(float(center + spread * input_rng.uniform(-1.0, 1.0)), storage);
     apply_activation_sparsity(
         input.values, c.batch, l.C, l.H, l.W, c.activation_sparsity, c.activation_pattern,
         derive_seed(sweep_seed, "activation zeros " + l.id() + " " + format_fraction(c.activation_sparsity)));
@@ -131,6 +134,10 @@ HostProblem make_problem(const Case& c, std::uint64_t sweep_seed, const HostInpu
   p.mask_shape = {c.layer.K, c.layer.reduction_length()};
   p.input = input.values;
   p.activation_density = input.density;
+  if (c.layer.op != LayerOp::conv) {  // pooling and softmax: no weights, nothing pruned
+    p.mask_shape = {0, 0};
+    return p;
+  }
   if (c.mask.kind == MaskKind::weights) {
     // Real weights: their values as stored, and their zeros (after rounding, as the GPU sees them) the mask.
     p.weights = load_npy_values(c.mask.path_for(c.layer),

@@ -16,12 +16,17 @@ struct HostProblem {
   int batch = 1;
   StorageType storage = StorageType::fp32;
   std::vector<float> input;    // N x C x H x W
-  std::vector<float> weights;  // K x C/g x R x S, pruned weights are exactly zero
+  std::vector<float> weights;  // K x C/g x R x S, pruned weights are exactly zero; empty for pool and softmax
   Mask mask;                   // same order as weights
   MaskShape mask_shape;
   double weight_density = 1.0;      // achieved, not requested
   double activation_density = 1.0;  // achieved fraction of nonzero inputs
 };
+
+// A softmax's generated logits lie in [96 - 4, 96 + 4]: exp of every one overflows FP32 (above 88.7), so a
+// softmax that does not subtract the row's max fails verification, and the spread keeps every class's share
+// above e^-8 of the largest, so every output counts.
+constexpr double kSoftmaxLogitCenter = 96.0, kSoftmaxLogitSpread = 4.0;
 
 // A case's input tensor, rounded to its storage type: a function of the sweep seed and the case's input key
 // (layer, batch, activation sparsity and pattern), so cases that differ only in their weights share it.

@@ -75,6 +75,8 @@ nlohmann::json case_to_json(const Case& c) {
                                        {"cached", c.tune->cached}}
                       : nlohmann::json(nullptr)},
       {"params", c.params}};
+  json["op"] = to_string(l.op);
+  if (l.op == LayerOp::pool) json["pool_mode"] = to_string(l.pool_mode);
   // Real data: the files it came from (the sparsities above are then the files' own).
   if (c.mask.kind == MaskKind::weights) json["weights_file"] = c.mask.path_for(l).string();
   if (c.mask.kind == MaskKind::file) json["mask_file"] = c.mask.path_for(l).string();

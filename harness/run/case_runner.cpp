@@ -147,7 +147,7 @@ const CaseRunner::PreparedData& CaseRunner::data_for(const Case& c) {
     auto input = inputs_.find(storage);
     if (input == inputs_.end()) input = inputs_.emplace(storage, make_input(c, seed_)).first;
     PreparedData prepared{make_problem(c, seed_, input->second), {}, {}};
-    prepared.reference = reference_conv(c.layer, c.batch, prepared.host.input, prepared.host.weights, true);
+    prepared.reference = reference_layer(c.layer, c.batch, prepared.host.input, prepared.host.weights, true);
     it = data_.emplace(storage, std::move(prepared)).first;
   }
   // Fused and unfused cases of a data point share one FP64 convolution; the pooled reference comes from it.

@@ -1,6 +1,7 @@
 #pragma once
-// Reference convolutions in FP64: direct loops on the CPU for small problems, one thread per
-// output on the GPU for large ones. Inputs are logical NCHW / KCRS floats; output is N x K x P x Q.
+// Reference outputs in FP64. Convolutions: direct loops on the CPU for small problems, one thread per
+// output on the GPU for large ones; pooling and softmax on the CPU. Inputs are logical NCHW / KCRS floats;
+// output is N x K x P x Q.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,6 +24,15 @@ struct ReferenceOutput {
 };
 ReferenceOutput reference_conv(const Layer& layer, int batch, const std::vector<float>& input,
                                const std::vector<float>& weights, bool gpu_available);
+
+// A pooling layer (Caffe's windows, clipped to the map): max never takes the padding, avg divides by the
+// window clipped to the padded map (the padding counted, as Caffe does). N x C x P x Q.
+std::vector<double> reference_pool_cpu(const Layer& layer, int batch, const std::vector<float>& input);
+// A softmax over each image's C classes, the row's max subtracted first (large logits do not overflow).
+std::vector<double> reference_softmax_cpu(const Layer& layer, int batch, const std::vector<float>& input);
+// The layer's own op: the convolution (weights), a pool or a softmax (no weights).
+ReferenceOutput reference_layer(const Layer& layer, int batch, const std::vector<float>& input,
+                                const std::vector<float>& weights, bool gpu_available);
 
 // ReLU, then the layer's max-pool (Caffe's windows: clipped to the map, padding never wins), of an
 // N x K x P x Q convolution output; N x K x pooled_P x pooled_Q, in FP64.
