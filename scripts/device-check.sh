@@ -10,7 +10,7 @@
 #           library-vgg19 library-resnet50 engine-probe kernel-report targets-smoke targets targets-escort
 #           targets-vgg19 engine-proof sanitizer-kernels crossover-twice regression-baseline papers energy
 #           profile pass-costs library-gpus gpus-proof real tuning-exhaustive codegen-targets targets-tuned
-#           dual-sparse-targets codegen-profile dual-sparse-crossover
+#           dual-sparse-targets codegen-profile dual-sparse-crossover operators
 # Full logs and results (.json.gz) are written to a work folder and packed into $OUT/device-check.tgz at
 # exit (the device tool returns only a few files), also when the call is cut short: run it as
 #   timeout 540 bash scripts/device-check.sh STAGE...
@@ -180,6 +180,13 @@ for stage in "${stages[@]}"; do
       resumable_run dual_sparse_targets_uniform configs/targets/dual_sparse_uniform.yaml || rc=$?
       resumable_run dual_sparse_targets_pool configs/targets/dual_sparse_pool.yaml || rc=$?  # target 2
       python3 scripts/report.py targets "$OUT"/dual_sparse_targets*.json.gz* 2>&1 | tee "$OUT/dual_sparse_targets.md" ;;
+    operators)
+      # Issue 19 targets 1 and 2: pooling layers at N=128 and softmax over 10 to 21841 classes, each against
+      # cuDNN (and Caffe's softmax), and their share of the run's measured copy bandwidth.
+      rc=0
+      resumable_run pooling configs/targets/pooling.yaml || rc=$?
+      resumable_run softmax configs/targets/softmax.yaml || rc=$?
+      python3 scripts/report.py targets "$OUT"/pooling.json.gz* "$OUT"/softmax.json.gz* 2>&1 | tee "$OUT/operators.md" ;;
     dual-sparse-crossover)
       # Issue 16 target 3: the activation sparsity (zeros as dead channels) from which dual_sparse beats the
       # best cuDNN fp32 with dense weights, N=32. Dense weights are 2.4M FFMA immediates per layer: 8 channels a

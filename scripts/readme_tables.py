@@ -329,6 +329,9 @@ def regenerate(gpu_dir):
         figure = os.path.join(gpu_dir, "figures", "li2016.layouts.png")
         report.plot(frame, "layouts", figure)
         written.append(figure)
+    operators = existing(gpu_dir, "pooling.json.gz", "softmax.json.gz")
+    if operators:  # issue 19 targets 1 and 2
+        write("operators.md", targets.report(report.load(operators)))
     dual_files = existing(gpu_dir, "dual_sparse_targets.json.gz", "dual_sparse_targets_uniform.json.gz",
                           "dual_sparse_targets_pool.json.gz")
     if dual_files:

@@ -44,6 +44,7 @@ def load(paths, key_filter=None):
                 "activation_sparsity": round(c.get("activation_sparsity", 0.0), 4),
                 "activation_pattern": c.get("activation_pattern", "uniform"),
                 "fuse": c.get("fuse", "none"),
+                "op": c.get("op", "conv"),
                 "channels": (c.get("shape") or {}).get("C"),
                 "mask": c["mask"],
                 "layout": c["layout"],
@@ -57,6 +58,7 @@ def load(paths, key_filter=None):
                 "minimal_bytes": d.get("minimal_bytes"),
                 "peak_tflops": roofline.get("peak_tflops"),
                 "bandwidth_gbs": roofline.get("bandwidth_gbs"),
+                "copy_bandwidth_fraction": d.get("copy_bandwidth_fraction"),
             }
     if not rows:
         raise SystemExit("no verified results" + (f" matching '{key_filter}'" if key_filter else "") + " in "

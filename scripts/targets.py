@@ -127,10 +127,10 @@ def report(frame):
     if "mj_per_op" in frame and frame["mj_per_op"].notna().any():
         details.append("Energy at N=32 (median us and mJ per inference = mJ per op / N, same run):\n\n" + energy(frame))
     codegen = "\n".join(part for part in (codegen_report(frame), dual_sparse_report(frame), tuner_report(frame),
-                                           layout_report(frame)) if part)
+                                           layout_report(frame), operators_report(frame)) if part)
     if goals.empty() and not details and not codegen:
-        raise SystemExit("no direct_sparse, codegen, dual_sparse, tuned or layout results of the target sweeps in these "
-                         "files")
+        raise SystemExit("no direct_sparse, codegen, dual_sparse, tuned, layout, pooling or softmax results of the "
+                         "target sweeps in these files")
     text = ""
     if not goals.empty() or details:
         text = goals.text() + "\n\n" + "\n\n".join(details) + "\n"
@@ -288,6 +288,82 @@ def layout_report(frame):
             if len(wins) else "CHWN wins nowhere")
     return (goals.text() + "\n\nWhere CHWN wins (direct_dense, same run): " + rule + "\n\n" +
             markdown(table) + "\n")
+
+
+def fastest(frame, backend, index):
+    rows = frame[frame["backend"] == backend]
+    return rows.groupby(index)["median_us"].min()
+
+
+def fraction_of_fastest(frame, backend, index):
+    """Each group's copy_bandwidth_fraction of the backend's fastest case in it."""
+    rows = frame[frame["backend"] == backend].sort_values("median_us")
+    return rows.groupby(index)["copy_bandwidth_fraction"].first()
+
+
+def operators_report(frame):
+    """Issue 19 targets 1 and 2 (configs/targets/pooling.yaml, softmax.yaml): our pooling and softmax against
+    cuDNN's (and Caffe's softmax), each at its fastest layout, and their share of the measured copy bandwidth;
+    empty without pool_direct or softmax_fused results."""
+    if "op" not in frame:
+        return ""
+    goals = TargetTable("pooling and softmax targets (issue 19):")
+    details = []
+    pool = frame[(frame["op"] == "pool") & (frame["batch"] == 128) & (frame["precision"] == "fp32")]
+    ours = fastest(pool, "pool_direct", ["layer", "batch"])
+    if len(ours):
+        over_cudnn = ratio(fastest(pool, "cudnn_pool", ["layer", "batch"]), ours)
+        if len(over_cudnn):
+            slow = over_cudnn[over_cudnn < 0.97]
+            goals.add(1, "pool_direct (best layout) at most 3% slower than cudnn_pool (best layout), every pooling "
+                      "layer, N=128", "every layer", f"{len(over_cudnn) - len(slow)}/{len(over_cudnn)}; min "
+                      f"{over_cudnn.min():.2f}x, faster on {int((over_cudnn > 1).sum())}", len(slow) == 0,
+                      f"{len(slow)} more than 3% slower")
+        bytes_ = pool[pool["backend"] == "pool_direct"].groupby(["layer", "batch"])["minimal_bytes"].first()
+        share = fraction_of_fastest(pool, "pool_direct", ["layer", "batch"])
+        big = share[bytes_.reindex(share.index) >= 64e6].dropna()
+        if len(big):
+            low = big[big < 0.8]
+            goals.add(1, "pool_direct's share of the measured copy bandwidth, layers moving >= 64 MB", ">= 80% each",
+                      f"{len(big) - len(low)}/{len(big)}; min {big.min():.0%}", len(low) == 0, f"{len(low)} below")
+        table = pd.DataFrame({"MB": bytes_ / 1e6, "pool_direct us": ours, "x cudnn_pool": over_cudnn,
+                              "copy bandwidth share": share})
+        details.append("Pooling, N=128, fp32 (each backend at its fastest layout; same run):\n\n" +
+                       markdown(table.reset_index()))
+    soft = frame[frame["op"] == "softmax"]
+    index = ["layer", "batch", "precision"]
+    ours = fastest(soft, "softmax_fused", index)
+    if len(ours):
+        others = pd.concat([fastest(soft, "cudnn_softmax", index), fastest(soft, "softmax_caffe", index)],
+                           axis=1).min(axis=1)
+        over_best = ratio(others, ours)
+        bytes_ = soft[soft["backend"] == "softmax_fused"].groupby(index)["minimal_bytes"].first() / 2  # the input
+        large = over_best[bytes_.reindex(over_best.index) >= 1e6]
+        small = over_best[bytes_.reindex(over_best.index) < 1e6]
+        if len(large):
+            losing = large[large <= 1]
+            goals.add(2, "softmax_fused beats cuDNN and Caffe's five kernels, tensors >= 1 MB", "every tensor",
+                      f"{len(large) - len(losing)}/{len(large)}; min {large.min():.2f}x", len(losing) == 0,
+                      f"{len(losing)} not faster")
+        if len(small):
+            far = small[small < 1 / 1.1]
+            goals.add(2, "softmax_fused within 10% of the faster of cuDNN and Caffe, tensors < 1 MB", "every tensor",
+                      f"{len(small) - len(far)}/{len(small)}; min {small.min():.2f}x", len(far) == 0,
+                      f"{len(far)} more than 10% slower")
+        share = fraction_of_fastest(soft, "softmax_fused", index)
+        big = share[bytes_.reindex(share.index) >= 64e6].dropna()
+        if len(big):
+            low = big[big < 0.8]
+            goals.add(2, "softmax_fused's share of the measured copy bandwidth, tensors >= 64 MB", ">= 80% each",
+                      f"{len(big) - len(low)}/{len(big)}; min {big.min():.0%}", len(low) == 0, f"{len(low)} below")
+        table = pd.DataFrame({"input MB": bytes_ / 1e6, "softmax_fused us": ours,
+                              "x cudnn_softmax": ratio(fastest(soft, "cudnn_softmax", index), ours),
+                              "x softmax_caffe": ratio(fastest(soft, "softmax_caffe", index), ours),
+                              "copy bandwidth share": share})
+        details.append("Softmax (same run):\n\n" + markdown(table.reset_index()))
+    if goals.empty():
+        return ""
+    return goals.text() + "\n\n" + "\n\n".join(details) + "\n"
 
 
 VGG16_DUAL_LAYERS = [f"vgg16/conv{b}_{i}" for b in (3, 4, 5) for i in (1, 2, 3)]

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <tuple>
 
 #include "harness/backends/direct_sparse_tiling.hpp"
 #include "harness/backends/registry.hpp"
@@ -20,6 +21,45 @@ Case case_for(const std::string& backend, Precision precision = Precision::fp32)
   c.backend = backend;
   c.precision = precision;
   return c;
+}
+
+TEST(BackendRules, PoolingAndSoftmaxBackendsComputeTheirOpsAndLayouts) {
+  Case pool;
+  pool.layer.op = LayerOp::pool;
+  pool.layer.C = pool.layer.K = 8;
+  pool.layer.H = pool.layer.W = 13;
+  pool.layer.R = pool.layer.S = 3;
+  pool.layer.stride_h = pool.layer.stride_w = 2;  // 13 -> 6 both ways: cuDNN agrees with Caffe
+  pool.batch = 4;
+  for (const auto& [name, layout, refused] :
+       std::vector<std::tuple<std::string, Layout, bool>>{{"pool_direct", Layout::chwn, false},
+                                                          {"pool_direct", Layout::nchw, false},
+                                                          {"pool_direct", Layout::nhwc, true},
+                                                          {"cudnn_pool", Layout::nhwc, false},
+                                                          {"cudnn_pool", Layout::chwn, true}}) {
+    const Backend* backend = find_backend(name);
+    ASSERT_NE(backend, nullptr) << name;
+    EXPECT_EQ(backend->ops(), std::set<LayerOp>{LayerOp::pool}) << name;
+    pool.layout = layout;
+    pool.backend = name;
+    EXPECT_EQ(backend->unsupported(pool).has_value(), refused) << name << " " << to_string(layout);
+  }
+  pool.layout = Layout::nchw;
+  pool.layer.H = pool.layer.W = 14;  // Caffe pools 14 to 7 (the last window cut), cuDNN to 6
+  EXPECT_EQ(find_backend("cudnn_pool")->unsupported(pool)->field, "layer");
+  Case softmax;
+  softmax.layer.op = LayerOp::softmax;
+  softmax.layer.C = softmax.layer.K = 60000;
+  softmax.layer.H = softmax.layer.W = softmax.layer.R = softmax.layer.S = 1;
+  EXPECT_EQ(find_backend("softmax_fused")->unsupported(softmax)->field, "layer") << "a row must fit shared memory";
+  softmax.layer.C = softmax.layer.K = 21841;
+  for (const char* name : {"softmax_fused", "cudnn_softmax", "softmax_caffe"}) {
+    EXPECT_EQ(find_backend(name)->ops(), std::set<LayerOp>{LayerOp::softmax}) << name;
+    EXPECT_FALSE(find_backend(name)->unsupported(softmax).has_value()) << name;
+  }
+  softmax.precision = Precision::fp16;
+  EXPECT_EQ(find_backend("softmax_caffe")->unsupported(softmax)->field, "precision") << "Caffe is FP32";
+  EXPECT_FALSE(find_backend("softmax_fused")->unsupported(softmax).has_value());
 }
 
 TEST(BackendRules, EscortIsFp32AndNchwOnly) {
@@ -92,6 +132,7 @@ TEST(BackendRules, CodegenSplitsOnlyInFp32) {
 
 TEST(BackendRules, OnlyDirectDenseReadsChwnAndCudnnSaysItHasNone) {
   for (const auto& backend : all_backends()) {
+    if (!backend->ops().count(LayerOp::conv)) continue;  // pooling's CHWN: the test below
     Case c = case_for(backend->name());
     c.layout = Layout::chwn;
     if (backend->name() == "pecr") {  // it times fused cases only

@@ -362,6 +362,113 @@ INSTANTIATE_TEST_SUITE_P(Cusparselt, BackendCorrectness,
                                            BackendCase{"cusparselt", Precision::bf16, Layout::nchw, {}, 0, true, true}),
                          name_of);
 
+// Pooling and softmax layers (Li et al., SC16): their backends against the FP64 references.
+Layer pool_layer(const std::string& name, int C, int H, int W, int size, int stride, int pad, PoolMode mode) {
+  Layer l;
+  l.network = "test";
+  l.name = name;
+  l.op = LayerOp::pool;
+  l.pool_mode = mode;
+  l.C = l.K = C;
+  l.H = H;
+  l.W = W;
+  l.R = l.S = size;
+  l.stride_h = l.stride_w = stride;
+  l.pad_h = l.pad_w = pad;
+  return l;
+}
+
+Layer softmax_layer(int classes) {
+  Layer l;
+  l.network = "test";
+  l.name = "softmax" + std::to_string(classes);
+  l.op = LayerOp::softmax;
+  l.C = l.K = classes;
+  l.H = l.W = l.R = l.S = 1;
+  return l;
+}
+
+std::vector<Layer> operator_layers(LayerOp op) {
+  if (op == LayerOp::softmax)  // a warp's row at 1, 10, 33, 1000 and 1024; a block's above
+    return {softmax_layer(1),    softmax_layer(10),   softmax_layer(33),   softmax_layer(1000),
+            softmax_layer(1024), softmax_layer(1025), softmax_layer(21841)};
+  std::vector<Layer> layers;
+  for (const PoolMode mode : {PoolMode::max, PoolMode::avg}) {
+    const std::string m = to_string(mode);
+    layers.push_back(pool_layer(m + "2x2s2", 5, 12, 12, 2, 2, 0, mode));
+    layers.push_back(pool_layer(m + "3x3s2_ceil", 6, 13, 13, 3, 2, 0, mode));     // VGG/AlexNet-like, 6 x 6
+    layers.push_back(pool_layer(m + "3x3s2_partial", 3, 14, 10, 3, 2, 0, mode));  // Caffe's last window is cut
+    layers.push_back(pool_layer(m + "3x3s1_pad1", 7, 9, 9, 3, 1, 1, mode));       // GoogLeNet's branch pools
+    layers.push_back(pool_layer(m + "3x3s2_pad1", 4, 11, 11, 3, 2, 1, mode));     // windows in the padding
+    layers.push_back(pool_layer(m + "7x7s1_global", 9, 7, 7, 7, 1, 0, mode));     // GoogLeNet's pool5
+  }
+  return layers;
+}
+
+struct OperatorCase {
+  std::string backend;
+  LayerOp op;
+  Precision precision;
+  Layout layout;
+  Params params = {};
+};
+
+void PrintTo(const OperatorCase& oc, std::ostream* out) { *out << oc.backend; }
+
+std::string operator_case_name(const ::testing::TestParamInfo<OperatorCase>& info) {
+  std::string name = info.param.backend + "_" + to_string(info.param.precision) + "_" + to_string(info.param.layout);
+  for (const auto& [key, value] : info.param.params) name += "_" + key + value;
+  return name;
+}
+
+class OperatorCorrectness : public ::testing::TestWithParam<OperatorCase> {};
+
+TEST_P(OperatorCorrectness, MatchesReference) {
+  SCB_REQUIRE_GPU();
+  const OperatorCase& oc = GetParam();
+  CaseRunner runner(7, quick_settings());
+  const Backend* backend = find_backend(oc.backend);
+  ASSERT_NE(backend, nullptr) << oc.backend;
+  ASSERT_TRUE(backend->ops().count(oc.op));
+  int ran = 0;
+  for (const Layer& layer : operator_layers(oc.op))
+    for (const int batch : {1, 3, 32, 67})
+      for (const double activation : {0.0, 0.5}) {
+        Case c;
+        c.layer = layer;
+        c.batch = batch;
+        c.activation_sparsity = activation;
+        c.precision = oc.precision;
+        c.layout = oc.layout;
+        c.backend = oc.backend;
+        c.params = oc.params;
+        if (oc.backend == "cudnn_pool" && backend->unsupported(c)) continue;  // where cuDNN rounds differently
+        ASSERT_FALSE(backend->unsupported(c).has_value()) << c.key() << ": " << backend->unsupported(c)->reason;
+        ++ran;
+        const CaseResult r = runner.run(c);
+        EXPECT_EQ(r.status, CaseStatus::ok) << c.key() << ": " << r.error;
+        EXPECT_TRUE(r.verify.checked && r.verify.passed) << c.key();
+      }
+  EXPECT_GE(ran, 40);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Operators, OperatorCorrectness,
+    ::testing::Values(OperatorCase{"cudnn_pool", LayerOp::pool, Precision::fp32, Layout::nchw},
+                      OperatorCase{"cudnn_pool", LayerOp::pool, Precision::fp16, Layout::nhwc},
+                      OperatorCase{"pool_direct", LayerOp::pool, Precision::fp32, Layout::nchw},
+                      OperatorCase{"pool_direct", LayerOp::pool, Precision::fp32, Layout::chwn},
+                      OperatorCase{"pool_direct", LayerOp::pool, Precision::fp16, Layout::chwn, {{"outputs", "1"}}},
+                      OperatorCase{"pool_direct", LayerOp::pool, Precision::bf16, Layout::nchw, {{"outputs", "8"}}},
+                      OperatorCase{"pool_direct", LayerOp::pool, Precision::fp32, Layout::chwn, {{"outputs", "2"}}},
+                      OperatorCase{"cudnn_softmax", LayerOp::softmax, Precision::fp32, Layout::nchw},
+                      OperatorCase{"cudnn_softmax", LayerOp::softmax, Precision::fp16, Layout::nchw},
+                      OperatorCase{"softmax_caffe", LayerOp::softmax, Precision::fp32, Layout::nchw},
+                      OperatorCase{"softmax_fused", LayerOp::softmax, Precision::fp32, Layout::nchw},
+                      OperatorCase{"softmax_fused", LayerOp::softmax, Precision::fp16, Layout::nchw},
+                      OperatorCase{"softmax_fused", LayerOp::softmax, Precision::bf16, Layout::nchw}),
+    operator_case_name);
+
 TEST(GpuReference, AgreesWithCpuReference) {
   SCB_REQUIRE_GPU();
   // The GPU reference walks only the nonzero weights; dense, half and nearly empty channels all agree.

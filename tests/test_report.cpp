@@ -291,6 +291,27 @@ TEST(Roofline, DerivedFiguresByHand) {
   Case half = c;
   half.precision = Precision::fp16;
   EXPECT_NEAR(double(minimal_bytes(half, 0.1)), bytes / 2, 1.0);
+  EXPECT_FALSE(d.copy_bandwidth_fraction.has_value()) << "no copy measured";
+}
+
+TEST(Roofline, APoolingLayersFractionOfTheMeasuredCopyBandwidth) {
+  // VGG-16 pool1 at N = 128: 128 x 64 x 224^2 in, 112^2 out, fp32, no weights; 1000 us against a copy of
+  // 3000 GB/s (bytes read plus written).
+  Case c = testing_support::sample_case("pool_direct", 0.0);
+  c.layer = Layer{};
+  c.layer.op = LayerOp::pool;
+  c.layer.C = c.layer.K = 64;
+  c.layer.H = c.layer.W = 224;
+  c.layer.R = c.layer.S = c.layer.stride_h = c.layer.stride_w = 2;
+  c.batch = 128;
+  DeviceCeilings ceilings = testing_support::h100_ceilings();
+  ceilings.measured_copy_gbs = 3000;
+  const DerivedFigures d = derive_figures(c, 1.0, 1.0, 1000.0, ceilings);
+  const double bytes = 4.0 * 128 * 64 * (224 * 224 + 112 * 112);
+  EXPECT_NEAR(double(d.minimal_bytes), bytes, 1.0);
+  ASSERT_TRUE(d.copy_bandwidth_fraction.has_value());
+  EXPECT_NEAR(*d.copy_bandwidth_fraction, bytes / 1000e-6 / 3000e9, 1e-9);
+  EXPECT_EQ(d.dense_flops, 128LL * 64 * 112 * 112 * 4) << "a compare per window element";
 }
 
 }  // namespace

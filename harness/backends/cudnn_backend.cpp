@@ -4,6 +4,7 @@
 #include <array>
 
 #include "harness/backends/backend.hpp"
+#include "harness/backends/cudnn_descriptors.hpp"
 #include "harness/backends/library_status.hpp"
 #include "harness/gpu/gpu_context.hpp"
 #include "harness/gpu/cuda_check.hpp"
@@ -44,39 +45,8 @@ std::string math_name(cudnnMathType_t math) {
   return "unknown";
 }
 
-cudnnDataType_t data_type(Precision p) {
-  switch (p) {
-    case Precision::fp16:
-      return CUDNN_DATA_HALF;
-    case Precision::bf16:
-      return CUDNN_DATA_BFLOAT16;
-    default:
-      return CUDNN_DATA_FLOAT;
-  }
-}
-
 // fp32 means true FP32 (FMA only: no TF32); the other precisions may use tensor cores.
 cudnnMathType_t math_type(Precision p) { return p == Precision::fp32 ? CUDNN_FMA_MATH : CUDNN_TENSOR_OP_MATH; }
-
-template <class Handle, cudnnStatus_t (*Destroy)(Handle)>
-struct CudnnDescriptor {
-  Handle handle = nullptr;
-  CudnnDescriptor() = default;
-  CudnnDescriptor(const CudnnDescriptor&) = delete;
-  CudnnDescriptor& operator=(const CudnnDescriptor&) = delete;
-  ~CudnnDescriptor() {
-    if (handle) Destroy(handle);
-  }
-};
-
-using TensorDescriptor = CudnnDescriptor<cudnnTensorDescriptor_t, cudnnDestroyTensorDescriptor>;
-using FilterDescriptor = CudnnDescriptor<cudnnFilterDescriptor_t, cudnnDestroyFilterDescriptor>;
-using ConvolutionDescriptor = CudnnDescriptor<cudnnConvolutionDescriptor_t, cudnnDestroyConvolutionDescriptor>;
-using ActivationDescriptor = CudnnDescriptor<cudnnActivationDescriptor_t, cudnnDestroyActivationDescriptor>;
-using PoolingDescriptor = CudnnDescriptor<cudnnPoolingDescriptor_t, cudnnDestroyPoolingDescriptor>;
-
-// cuDNN's pooled size rounds down; Caffe's (the layer files') rounds up, and the two differ on some maps.
-int cudnn_pooled_size(int input, const PoolShape& pool) { return (input + 2 * pool.pad - pool.size) / pool.stride + 1; }
 
 class CudnnOp final : public PreparedOp {
  public:
@@ -84,7 +54,7 @@ class CudnnOp final : public PreparedOp {
       : handle_(gpu.cudnn()), data_(data) {
     const Layer& l = c.layer;
     const cudnnTensorFormat_t format = c.layout == Layout::nchw ? CUDNN_TENSOR_NCHW : CUDNN_TENSOR_NHWC;
-    const cudnnDataType_t type = data_type(c.precision);
+    const cudnnDataType_t type = cudnn_data_type(c.precision);
     SCB_CUDNN(cudnnCreateTensorDescriptor(&x_.handle));
     SCB_CUDNN(cudnnCreateTensorDescriptor(&y_.handle));
     SCB_CUDNN(cudnnCreateFilterDescriptor(&w_.handle));

@@ -12,7 +12,12 @@
   X(codegen)                         \
   X(dual_sparse)                     \
   X(ecr)                             \
-  X(pecr)
+  X(pecr)                            \
+  X(cudnn_pool)                      \
+  X(pool_direct)                     \
+  X(cudnn_softmax)                   \
+  X(softmax_caffe)                   \
+  X(softmax_fused)
 
 namespace scb {
 

@@ -35,6 +35,8 @@ DerivedFigures derive_figures(const Case& c, double weight_density, double activ
     d.tflops_useful = double(d.useful_flops) / (*median_us * 1e6);
     d.tflops_effective = double(d.dense_flops) / (*median_us * 1e6);
     if (d.roofline) d.roofline_fraction = d.roofline->time_us / *median_us;
+    if (ceilings && ceilings->measured_copy_gbs > 0)
+      d.copy_bandwidth_fraction = double(d.minimal_bytes) / (*median_us * 1e3) / ceilings->measured_copy_gbs;
   }
   return d;
 }
@@ -200,6 +202,7 @@ nlohmann::json result_to_json(const CaseResult& r) {
                                 {"bound", d.roofline->bound}};
   }
   if (d.roofline_fraction) j["derived"]["roofline_fraction"] = *d.roofline_fraction;
+  if (d.copy_bandwidth_fraction) j["derived"]["copy_bandwidth_fraction"] = *d.copy_bandwidth_fraction;
   return j;
 }
 

@@ -38,6 +38,8 @@ struct DerivedFigures {
   std::int64_t minimal_bytes = 0;
   std::optional<Roofline> roofline;         // nothing when the chip's rates are unknown
   std::optional<double> roofline_fraction;  // roofline time / median time
+  // minimal bytes / median time / the measured copy bandwidth (nothing when the copy was not measured)
+  std::optional<double> copy_bandwidth_fraction;
 };
 
 // Why a pass that was asked for gave no value (CUPTI restricted, no energy counter, ...).

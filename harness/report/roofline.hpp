@@ -15,6 +15,9 @@ struct DeviceCeilings {
   int compute_major = 0, compute_minor = 0;
   double memory_clock_mhz = 0;
   int memory_bus_width_bits = 0;
+  // A device-to-device copy's bytes read plus written over its time, as the run's engine times it: what a
+  // memory-bound op (pooling, softmax) can reach; 0 until measured.
+  double measured_copy_gbs = 0;
 
   // FLOPs per clock per SM for the precision's math units (dense); nothing for unknown chips.
   std::optional<int> flops_per_clock_per_sm(Precision precision) const;

@@ -34,6 +34,13 @@ class PassTimer {
   std::chrono::steady_clock::time_point start_;
 };
 
+// The weights in the case's layout and storage; pooling and softmax layers have none.
+std::vector<std::byte> weight_bytes(const Case& c, const HostProblem& host, StorageType storage) {
+  if (c.layer.op != LayerOp::conv) return {};
+  const Layer& l = c.layer;
+  return encode_weights(host.weights, l.K, l.channels_per_group(), l.R, l.S, c.layout, storage);
+}
+
 }  // namespace
 
 std::string describe(const PassSeconds& s) {
@@ -84,7 +91,28 @@ CaseRunner::~CaseRunner() = default;
 nlohmann::json CaseRunner::environment() {
   nlohmann::json environment = environment_;
   environment["timing_floor"] = timing_floor();
+  environment["copy_bandwidth"] = copy_bandwidth();
   return environment;
+}
+
+// A 256 MiB device-to-device copy timed as every case is: the bandwidth a memory-bound op can reach (Li et
+// al.'s yardstick for pooling and softmax). Measured once; every case timed afterwards gets its fraction.
+nlohmann::json CaseRunner::copy_bandwidth() {
+  if (verify_only_) return {{"unavailable", "a verify-only run times nothing"}};
+  constexpr std::size_t kBytes = std::size_t(256) << 20;
+  if (ceilings_.measured_copy_gbs <= 0) {
+    DeviceBuffer from(kBytes), to(kBytes);
+    SCB_CUDA(cudaMemset(from.get(), 1, kBytes));
+    const Op copy = [&](cudaStream_t stream) {
+      SCB_CUDA(cudaMemcpyAsync(to.get(), from.get(), kBytes, cudaMemcpyDeviceToDevice, stream));
+    };
+    copy_median_us_ = engine_->measure(copy, settings_).stats.median;
+    ceilings_.measured_copy_gbs = 2.0 * double(kBytes) / (copy_median_us_ * 1e3);
+  }
+  return {{"op", "cudaMemcpyAsync device to device"},
+          {"bytes_copied", kBytes},
+          {"median_us", copy_median_us_},
+          {"gbs_read_plus_written", ceilings_.measured_copy_gbs}};
 }
 
 // An empty kernel timed as every case is: what a result near a few microseconds must be read against.
@@ -170,7 +198,7 @@ const CaseRunner::UploadedData& CaseRunner::uploaded_for(const Case& c, const Ho
       SCB_CUDA(cudaMemcpy(buffer.get(), encoded.data(), encoded.size(), cudaMemcpyHostToDevice));
       input = input_uploads_.emplace(key, std::move(buffer)).first;
     }
-    const auto weights = encode_weights(host.weights, l.K, l.channels_per_group(), l.R, l.S, c.layout, key.first);
+    const auto weights = weight_bytes(c, host, key.first);
     UploadedData uploaded{input->second.get(), DeviceBuffer(weights.size())};
     SCB_CUDA(cudaMemcpy(uploaded.weights.get(), weights.data(), weights.size(), cudaMemcpyHostToDevice));
     it = uploads_.emplace(key, std::move(uploaded)).first;
@@ -218,8 +246,7 @@ Op CaseRunner::end_to_end_op(const Case& c, const HostProblem& host, const Devic
   const StorageType storage = storage_of(c.precision);
   auto input = std::make_shared<std::vector<std::byte>>(
       encode_activations(host.input, c.batch, l.C, l.H, l.W, c.layout, storage));
-  auto weights = std::make_shared<std::vector<std::byte>>(
-      encode_weights(host.weights, l.K, l.channels_per_group(), l.R, l.S, c.layout, storage));
+  auto weights = std::make_shared<std::vector<std::byte>>(weight_bytes(c, host, storage));
   auto output = std::make_shared<std::vector<std::byte>>(std::size_t(c.output_count()) * bytes_per_element(storage));
   return [input, weights, output, problem, &op](cudaStream_t stream) {
     void *in = nullptr, *w = nullptr, *out = nullptr;

@@ -77,6 +77,7 @@ class CaseRunner {
   };
   CandidateOrder candidate_order(PreparedOp& op);
   nlohmann::json timing_floor();
+  nlohmann::json copy_bandwidth();
 
   std::uint64_t seed_;
   MeasureSettings settings_;
@@ -90,6 +91,7 @@ class CaseRunner {
   std::string counters_missing_;
   bool counters_misnamed_ = false;
   DeviceCeilings ceilings_;
+  double copy_median_us_ = 0;  // the measured copy's median (ceilings_.measured_copy_gbs)
   std::string input_key_;
   std::map<StorageType, HostInput> inputs_;
   std::map<std::pair<StorageType, Layout>, DeviceBuffer> input_uploads_;

@@ -341,6 +341,41 @@ class TargetsTest(unittest.TestCase):
                 report.plot(frame[frame["layout"] != "CHWN"], "layouts", figure)
 
 
+class OperatorsTargetsTest(unittest.TestCase):
+    def test_pooling_and_softmax_against_their_baselines_and_the_copy_bandwidth(self):
+        def op_result(layer, batch, backend, layout, us, op, mb, share, precision="fp32"):
+            r = result(layer, batch, 0.0, backend, precision, us)
+            r["case"].update({"layout": layout, "op": op})
+            r["case"]["key"] += " " + layout
+            r["derived"].update({"minimal_bytes": mb * 1e6, "copy_bandwidth_fraction": share})
+            return r
+        rows = [
+            # A big pool: ours in CHWN is 2% slower than cuDNN's NHWC (within 3%) and at 85% of the copy.
+            op_result("vgg16/pool1", 128, "pool_direct", "CHWN", 102.0, "pool", 500, 0.85),
+            op_result("vgg16/pool1", 128, "pool_direct", "NCHW", 150.0, "pool", 500, 0.58),
+            op_result("vgg16/pool1", 128, "cudnn_pool", "NHWC", 100.0, "pool", 500, 0.87),
+            # A small one: ours 5% slower, a miss.
+            op_result("lenet5/pool1", 128, "pool_direct", "NCHW", 10.5, "pool", 7, 0.3),
+            op_result("lenet5/pool1", 128, "cudnn_pool", "NCHW", 10.0, "pool", 7, 0.31),
+            # Softmax: 2 MB (input 1 MB: must win), and 8 KB (within 10% of the faster).
+            op_result("classifiers/softmax1000", 256, "softmax_fused", "NCHW", 5.0, "softmax", 2.048, 0.1),
+            op_result("classifiers/softmax1000", 256, "cudnn_softmax", "NCHW", 6.0, "softmax", 2.048, 0.1),
+            op_result("classifiers/softmax1000", 256, "softmax_caffe", "NCHW", 40.0, "softmax", 2.048, 0.01),
+            op_result("classifiers/softmax10", 8, "softmax_fused", "NCHW", 2.6, "softmax", 0.00064, 0.0),
+            op_result("classifiers/softmax10", 8, "cudnn_softmax", "NCHW", 2.5, "softmax", 0.00064, 0.0),
+        ]
+        with tempfile.TemporaryDirectory() as d:
+            frame = report.load([write(d, "ops.json", rows)])
+        import targets
+        text = targets.report(frame)
+        self.assertIn("pooling and softmax targets (issue 19)", text)
+        self.assertIn("| every layer | 1/2; min 0.95x, faster on 0 | NO | 1 more than 3% slower |", text)
+        self.assertIn("layers moving >= 64 MB | >= 80% each | 1/1; min 85% | yes", text)
+        self.assertIn("tensors >= 1 MB | every tensor | 1/1; min 1.20x | yes", text)
+        self.assertIn("tensors < 1 MB | every tensor | 1/1; min 0.96x | yes", text)
+        self.assertNotIn("tensors >= 64 MB", text)  # no such softmax here
+
+
 class RatioTextTest(unittest.TestCase):
     def test_small_ratios_keep_three_significant_digits(self):
         self.assertEqual(report.ratio_text(2.4567), "2.46")

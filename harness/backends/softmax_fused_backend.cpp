@@ -1,0 +1,65 @@
+// Our softmax (kernels/softmax.cu): one kernel that reads each row once and writes it once, a warp per row up
+// to 1024 classes and a block per row above. Li et al.'s (SC16) fix for Caffe's multi-kernel softmax.
+#include "harness/backends/backend.hpp"
+#include "harness/gpu/cuda_check.hpp"
+#include "kernels/softmax.hpp"
+
+namespace scb {
+
+namespace {
+
+class SoftmaxFusedOp final : public PreparedOp {
+ public:
+  SoftmaxFusedOp(const Case& c, const DeviceProblem& data)
+      : data_(data),
+        rows_(c.batch),
+        classes_(c.layer.C),
+        element_(c.precision == Precision::fp16   ? kernels::SoftmaxElement::f16
+                 : c.precision == Precision::bf16 ? kernels::SoftmaxElement::bf16
+                                                  : kernels::SoftmaxElement::f32) {
+    SCB_CUDA(kernels::softmax_fused_prepare(classes_));
+  }
+
+  void run(cudaStream_t stream) override {
+    SCB_CUDA(kernels::softmax_fused(data_.input, data_.output, rows_, classes_, element_, stream));
+  }
+
+  nlohmann::json details() const override {
+    const int threads = kernels::softmax_fused_threads_per_row(classes_);
+    return {{"threads_per_row", threads}, {"row_held_in", threads == 32 ? "registers" : "shared memory"}};
+  }
+
+ private:
+  DeviceProblem data_;
+  int rows_, classes_;
+  kernels::SoftmaxElement element_;
+};
+
+class SoftmaxFusedBackend final : public Backend {
+ public:
+  std::string name() const override { return "softmax_fused"; }
+  std::string summary() const override {
+    return "our softmax, one kernel, each row read and written once: a warp per row (registers) up to 1024 "
+           "classes, a block per row (shared memory) above; FP32 arithmetic";
+  }
+  std::set<LayerOp> ops() const override { return {LayerOp::softmax}; }
+  std::optional<Unsupported> unsupported(const Case& c) const override {
+    if (c.layout != Layout::nchw)
+      return Unsupported{"layout", "a softmax's N x classes tensor has one layout: use NCHW"};
+    if (c.precision == Precision::tf32)
+      return Unsupported{"precision", "tf32 is a convolution's math mode: use fp32 for a softmax"};
+    if (c.layer.C > kernels::softmax_fused_max_classes())
+      return Unsupported{"layer", "softmax_fused keeps a row in one block's shared memory: at most " +
+                                      std::to_string(kernels::softmax_fused_max_classes()) + " classes"};
+    return std::nullopt;
+  }
+  std::unique_ptr<PreparedOp> prepare(GpuContext&, const Case& c, const DeviceProblem& data) const override {
+    return std::make_unique<SoftmaxFusedOp>(c, data);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_softmax_fused_backend() { return std::make_unique<SoftmaxFusedBackend>(); }
+
+}  // namespace scb
