@@ -60,6 +60,15 @@ TEST(BackendRules, PoolingAndSoftmaxBackendsComputeTheirOpsAndLayouts) {
   softmax.precision = Precision::fp16;
   EXPECT_EQ(find_backend("softmax_caffe")->unsupported(softmax)->field, "precision") << "Caffe is FP32";
   EXPECT_FALSE(find_backend("softmax_fused")->unsupported(softmax).has_value());
+  Case transform;
+  transform.layer = pool.layer.input_transform();
+  transform.layout = Layout::chwn;
+  transform.params = {{"from", "NCHW"}};
+  const Backend* transformer = find_backend("transform");
+  EXPECT_EQ(transformer->ops(), std::set<LayerOp>{LayerOp::transform});
+  EXPECT_FALSE(transformer->unsupported(transform).has_value());
+  transform.params = {{"from", "CHWN"}};
+  EXPECT_EQ(transformer->unsupported(transform)->field, "layout") << "CHWN to CHWN moves nothing";
 }
 
 TEST(BackendRules, EscortIsFp32AndNchwOnly) {

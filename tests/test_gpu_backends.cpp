@@ -389,6 +389,10 @@ Layer softmax_layer(int classes) {
 }
 
 std::vector<Layer> operator_layers(LayerOp op) {
+  if (op == LayerOp::transform)  // tensors narrower and wider than a tile, 1 x 1 maps
+    return {make_layer("odd", 3, 7, 5, 4, 3, 3).input_transform(),
+            make_layer("wide", 40, 9, 33, 4, 3, 3).input_transform(),
+            make_layer("map1", 70, 1, 1, 4, 1, 1).input_transform()};
   if (op == LayerOp::softmax)  // a warp's row at 1, 10, 33, 1000 and 1024; a block's above
     return {softmax_layer(1),    softmax_layer(10),   softmax_layer(33),   softmax_layer(1000),
             softmax_layer(1024), softmax_layer(1025), softmax_layer(21841)};
@@ -449,7 +453,7 @@ TEST_P(OperatorCorrectness, MatchesReference) {
         EXPECT_EQ(r.status, CaseStatus::ok) << c.key() << ": " << r.error;
         EXPECT_TRUE(r.verify.checked && r.verify.passed) << c.key();
       }
-  EXPECT_GE(ran, 40);
+  EXPECT_GE(ran, oc.op == LayerOp::transform ? 24 : 40);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -466,7 +470,13 @@ INSTANTIATE_TEST_SUITE_P(
                       OperatorCase{"softmax_caffe", LayerOp::softmax, Precision::fp32, Layout::nchw},
                       OperatorCase{"softmax_fused", LayerOp::softmax, Precision::fp32, Layout::nchw},
                       OperatorCase{"softmax_fused", LayerOp::softmax, Precision::fp16, Layout::nchw},
-                      OperatorCase{"softmax_fused", LayerOp::softmax, Precision::bf16, Layout::nchw}),
+                      OperatorCase{"softmax_fused", LayerOp::softmax, Precision::bf16, Layout::nchw},
+                      OperatorCase{"transform", LayerOp::transform, Precision::fp32, Layout::nhwc, {{"from", "NCHW"}}},
+                      OperatorCase{"transform", LayerOp::transform, Precision::fp32, Layout::nchw, {{"from", "NHWC"}}},
+                      OperatorCase{"transform", LayerOp::transform, Precision::fp32, Layout::chwn, {{"from", "NCHW"}}},
+                      OperatorCase{"transform", LayerOp::transform, Precision::fp16, Layout::nchw, {{"from", "CHWN"}}},
+                      OperatorCase{"transform", LayerOp::transform, Precision::fp32, Layout::chwn, {{"from", "NHWC"}}},
+                      OperatorCase{"transform", LayerOp::transform, Precision::bf16, Layout::nhwc, {{"from", "CHWN"}}}),
     operator_case_name);
 
 TEST(GpuReference, AgreesWithCpuReference) {

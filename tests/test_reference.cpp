@@ -10,6 +10,7 @@
 #include "harness/data/host_parallel.hpp"
 #include "harness/data/problem_data.hpp"
 #include "harness/verify/reference.hpp"
+#include "kernels/transform.hpp"
 #include "test_layer_builder.hpp"
 
 namespace scb {
@@ -170,6 +171,32 @@ TEST(ProblemData, PoolAndSoftmaxHaveNoWeightsAndSoftmaxLogitsOverflowWithoutTheM
   const auto [low, high] = std::minmax_element(p.input.begin(), p.input.end());
   EXPECT_GT(*low, 88.7f) << "every logit's exp overflows FP32";
   EXPECT_LT(*high - *low, 8.01f);
+}
+
+// The six layout changes' transposes, applied here on the host as the kernel applies them, give what
+// encode_activations stores in the destination layout.
+TEST(TransformPlan, EachLayoutChangeIsOneTransposeOfTheSourcesBits) {
+  const int n = 3, c = 5, h = 4, w = 7;
+  std::vector<float> logical(std::size_t(n) * c * h * w);
+  std::iota(logical.begin(), logical.end(), 1.0f);
+  const std::pair<Layout, kernels::TensorOrder> orders[] = {{Layout::nchw, kernels::TensorOrder::nchw},
+                                                            {Layout::nhwc, kernels::TensorOrder::nhwc},
+                                                            {Layout::chwn, kernels::TensorOrder::chwn}};
+  for (const auto& [from_layout, from] : orders)
+    for (const auto& [to_layout, to] : orders) {
+      if (from == to) continue;
+      const auto source = encode_activations(logical, n, c, h, w, from_layout, StorageType::fp32);
+      const auto expected = encode_activations(logical, n, c, h, w, to_layout, StorageType::fp32);
+      const auto t = kernels::transpose_plan(n, c, h, w, from, to);
+      ASSERT_EQ(t.batches * t.rows * t.cols, std::int64_t(logical.size()));
+      std::vector<std::byte> out(expected.size());
+      for (long long b = 0; b < t.batches; ++b)
+        for (long long r = 0; r < t.rows; ++r)
+          for (long long k = 0; k < t.cols; ++k)
+            std::memcpy(&out[std::size_t(b * t.dst_b + k * t.dst_k + r) * 4],
+                        &source[std::size_t(b * t.src_b + r * t.src_r + k) * 4], 4);
+      EXPECT_EQ(out, expected) << to_string(from_layout) << " -> " << to_string(to_layout);
+    }
 }
 
 TEST(Compare, MetricsAndNaNDetection) {

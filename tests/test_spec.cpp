@@ -328,6 +328,26 @@ TEST(Sweep, SelectionsTakeConvolutionsUnlessTheyNameOtherOps) {
                "ops: [pool]");
   expect_error("layers: [{network: lenet5, ops: [norm]}]\n" + axes, 1, "unknown op 'norm'", "conv, pool, softmax");
   expect_error("layers: [{network: lenet5, tags: [pool]}]\n" + axes, 1, "matches no layer", "ops");
+  // Transforms: the input tensor of each selected layer, as a layer of its own.
+  const Sweep with_inputs = parse_sweep("layers: [{network: lenet5, ops: [conv, transform]}]\n" + axes, "t.yaml");
+  ASSERT_EQ(with_inputs.layers.size(), 4u);
+  EXPECT_EQ(with_inputs.layers[1].id(), "lenet5/conv1/input");
+  EXPECT_EQ(with_inputs.layers[1].op, LayerOp::transform);
+  EXPECT_EQ(with_inputs.layers[3].C, 20) << "conv2's input: 20 x 12 x 12";
+  EXPECT_EQ(with_inputs.layers[3].P(), 12);
+  const Sweep only_inputs =
+      parse_sweep("layers: [{network: lenet5, names: [pool1, prob], ops: [transform]}]\n" + axes, "t.yaml");
+  ASSERT_EQ(only_inputs.layers.size(), 2u) << "ops: [transform] alone takes the inputs of any named layer";
+  EXPECT_EQ(only_inputs.layers[0].id(), "lenet5/pool1/input");
+  EXPECT_THROW(parse_network("network: n\nlayers:\n  - {name: t, op: transform}\n", "n.yaml"), SpecError);
+  // The transform backend crossed with layouts: a change to its own layout is no case.
+  const Plan transforms = build_plan(
+      parse_sweep("layers: [{network: lenet5, names: [conv1], ops: [transform]}]\nbatch: 1\nprecision: fp32\n"
+                  "layout: [NCHW, NHWC]\nbackends: [{name: transform, params: [{from: NCHW}, {from: NHWC}]}]\n",
+                  "t.yaml"));
+  ASSERT_EQ(transforms.cases.size(), 2u);
+  EXPECT_EQ(transforms.other_op, 2u);
+  for (const auto& c : transforms.cases) EXPECT_NE(c.params.at("from"), to_string(c.layout)) << c.key();
 }
 
 TEST(Sweep, TheEndToEndScopeIsReadAndNamed) {

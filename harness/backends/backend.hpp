@@ -77,8 +77,11 @@ class Backend {
   // Whether it can time fuse: pool cases (conv, ReLU and the layer's max-pool as one op, writing the pooled
   // output); the plan refuses such cases for every other backend.
   virtual bool fuses_pool() const { return false; }
-  // The kinds of layer it computes; a sweep gives it only cases of these.
+  // The kinds of layer it computes.
   virtual std::set<LayerOp> ops() const { return {LayerOp::conv}; }
+  // Whether a point of a sweep's cross product is a case for it at all (a sweep drops the others silently):
+  // a layer of one of its ops.
+  virtual bool applies(const Case& c) const { return ops().count(c.layer.op) > 0; }
   // Why this backend cannot run the case, decided without a GPU; nothing if it can.
   virtual std::optional<Unsupported> unsupported(const Case& c) const = 0;
   // May leave work queued on any stream, the legacy default one included: the caller synchronizes the

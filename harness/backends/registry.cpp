@@ -17,7 +17,8 @@
   X(pool_direct)                     \
   X(cudnn_softmax)                   \
   X(softmax_caffe)                   \
-  X(softmax_fused)
+  X(softmax_fused)                   \
+  X(transform)
 
 namespace scb {
 

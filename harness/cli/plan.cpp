@@ -131,10 +131,11 @@ void resolve_data_files(Plan& plan) {
   });
 }
 
-// Each backend runs the kinds of layer it computes; a layer that no listed backend computes is an error.
+// Each backend runs the cases it applies to (the kinds of layer it computes); a layer that no listed backend
+// computes is an error.
 void drop_cases_of_other_ops(const Sweep& sweep, Plan& plan) {
   std::erase_if(plan.cases, [&](const Case& c) {
-    const bool other = !find_backend(c.backend)->ops().count(c.layer.op);
+    const bool other = !find_backend(c.backend)->applies(c);
     plan.other_op += other ? 1 : 0;
     return other;
   });
@@ -207,7 +208,10 @@ std::string describe_plan(const Sweep& sweep, const Plan& plan, bool list_cases)
   if (plan.file_mask_merged)
     text += "; " + std::to_string(plan.file_mask_merged) + " merged (a mask file fixes the weight sparsity)";
   if (plan.unfusable) text += "; " + std::to_string(plan.unfusable) + " without a pool to fuse";
-  if (plan.other_op) text += "; " + std::to_string(plan.other_op) + " of a layer kind their backend does not compute";
+  if (plan.other_op)
+    text += "; " + std::to_string(plan.other_op) +
+            " that are no case for their backend (another kind of layer, or "
+            "a transform to its own layout)";
   text += "\nmeasure: scope " + to_string(sweep.measure.scope) + ", L2 " + (sweep.measure.cold_l2 ? "cold" : "hot") +
           ", >= " + std::to_string(sweep.measure.min_samples) +
           " samples, median noise <= " + format_fraction(sweep.measure.max_noise) + " or " +

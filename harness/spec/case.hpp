@@ -48,7 +48,7 @@ struct Plan {
   std::size_t file_mask_merged = 0;  // likewise for masks read from files (labelled with their real sparsity)
   std::size_t nm_collapsed = 0;      // N:M masks fix the sparsity, so the sparsity axis is not crossed with them
   std::size_t unfusable = 0;         // fuse: pool on layers without a pool
-  std::size_t other_op = 0;          // a backend crossed with a kind of layer it does not compute
+  std::size_t other_op = 0;          // no case for their backend (Backend::applies): another kind of layer, ...
 };
 
 Plan expand_cases(const Sweep& sweep);

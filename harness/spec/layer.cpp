@@ -32,7 +32,22 @@ int Layer::Q() const {
 int Layer::pooled_P() const { return pool ? pool_output_size(P(), *pool) : P(); }
 int Layer::pooled_Q() const { return pool ? pool_output_size(Q(), *pool) : Q(); }
 
+Layer Layer::input_transform() const {
+  Layer t;
+  t.network = network;
+  t.name = name + "/input";
+  t.op = LayerOp::transform;
+  t.C = t.K = C;
+  t.H = H;
+  t.W = W;
+  t.R = t.S = 1;
+  t.tags = {"transform"};
+  t.default_activation_sparsity = default_activation_sparsity;
+  return t;
+}
+
 std::int64_t Layer::reduction_length() const {
+  if (op == LayerOp::transform) return 1;
   if (op == LayerOp::pool) return std::int64_t(R) * S;
   if (op == LayerOp::softmax) return C;
   return std::int64_t(channels_per_group()) * R * S;
@@ -41,7 +56,7 @@ std::int64_t Layer::weight_count() const { return op == LayerOp::conv ? std::int
 std::int64_t Layer::input_count(int batch) const { return std::int64_t(batch) * C * H * W; }
 std::int64_t Layer::output_count(int batch) const { return std::int64_t(batch) * K * P() * Q(); }
 std::int64_t Layer::dense_flops(int batch) const {
-  if (op == LayerOp::softmax) return 0;
+  if (op == LayerOp::softmax || op == LayerOp::transform) return 0;
   return (op == LayerOp::conv ? 2 : 1) * output_count(batch) * reduction_length();
 }
 
@@ -53,6 +68,8 @@ std::optional<std::string> Layer::shape_problem() const {
       return "a " + to_string(op) + " layer keeps its channels (K = C) and has no groups, dilation or fused pool";
     if (op == LayerOp::softmax && (H != 1 || W != 1 || R != 1 || S != 1))
       return "a softmax layer is C classes over a 1 x 1 map";
+    if (op == LayerOp::transform && (R != 1 || S != 1 || stride_h != 1 || stride_w != 1 || pad_h != 0 || pad_w != 0))
+      return "a transform keeps its tensor's shape";
     if (op == LayerOp::pool && (R != S || stride_h != stride_w || pad_h != pad_w))
       return "a pooling window is square, with one stride and one pad";
     if (op == LayerOp::pool && (pad_h < 0 || pad_h >= R)) return "pool pad must be at least 0 and smaller than size";

@@ -1,7 +1,8 @@
 #pragma once
 // One layer (batch excluded) and the arithmetic on its shape. Most layers are convolutions. A pooling layer
 // keeps its shape in the same fields (K = C, R = S = window size, stride, pad; its P and Q use Caffe's
-// rounding); a softmax is C = K = classes over a 1 x 1 map. Neither has weights.
+// rounding); a softmax is C = K = classes over a 1 x 1 map; a transform is a C x H x W tensor (K = C, R = S =
+// 1) stored in another layout. None of them has weights.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -51,6 +52,8 @@ struct Layer {
   // 0 for a softmax (bound by its bytes).
   std::int64_t dense_flops(int batch) const;
   bool has_tag(const std::string& tag) const;
+  // The change of layout of this layer's input tensor, as a layer of its own: "<name>/input".
+  Layer input_transform() const;
   // Why this shape cannot be computed, or nothing when it is valid.
   std::optional<std::string> shape_problem() const;
 };

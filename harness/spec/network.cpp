@@ -88,6 +88,9 @@ class NetworkParser {
       const auto op = parse_op(text);
       if (!op)
         reader_.fail(fields["op"], what + "has unknown op '" + text + "'", "use one of: " + join(op_names(), ", "));
+      if (*op == LayerOp::transform)
+        reader_.fail(fields["op"], what + "declares a transform",
+                     "a sweep times the layout change of a layer's input with ops: [transform]; remove this layer");
       layer.op = *op;
     }
     reject_keys_of_other_ops(fields, layer);

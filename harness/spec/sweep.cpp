@@ -419,7 +419,7 @@ class SweepParser {
       }
       const auto named = std::find_if(loaded.layers.begin(), loaded.layers.end(),
                                       [&](const Layer& layer) { return layer.name == text; });
-      if (!ops.count(named->op))
+      if (!ops.count(named->op) && ops != std::set<LayerOp>{LayerOp::transform})
         reader_.fail(name,
                      "layer '" + text + "' of '" + network + "' is a " + to_string(named->op) +
                          " layer, which this selection's ops leave out",
@@ -433,11 +433,17 @@ class SweepParser {
           std::any_of(tags.begin(), tags.end(), [&](const auto& t) { return layer.has_tag(t.Scalar()); });
       if (!names.empty() || !tags.empty())
         if (!by_name && !by_tag) continue;
-      if (!ops.count(layer.op)) continue;
+      // ops: [transform] alone: the input of every matched layer; beside other ops, the inputs of their layers.
+      const bool only_transforms = ops == std::set<LayerOp>{LayerOp::transform};
+      if (!ops.count(layer.op) && !only_transforms) continue;
       layer.network += option_suffix(options);
-      const bool duplicate =
-          std::any_of(sweep.layers.begin(), sweep.layers.end(), [&](const Layer& l) { return l.id() == layer.id(); });
-      if (!duplicate) sweep.layers.push_back(layer);
+      const auto add = [&](const Layer& l) {
+        const bool duplicate = std::any_of(sweep.layers.begin(), sweep.layers.end(),
+                                           [&](const Layer& other) { return other.id() == l.id(); });
+        if (!duplicate) sweep.layers.push_back(l);
+      };
+      if (ops.count(layer.op)) add(layer);
+      if (ops.count(LayerOp::transform)) add(layer.input_transform());
       ++matched;
     }
     if (matched == 0)

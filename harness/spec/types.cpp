@@ -44,8 +44,10 @@ constexpr std::array<std::pair<ActivationPattern, const char*>, 3> kPatterns{
      {ActivationPattern::clustered, "clustered"},
      {ActivationPattern::channel, "channel"}}};
 constexpr std::array<std::pair<Fuse, const char*>, 2> kFuses{{{Fuse::none, "none"}, {Fuse::pool, "pool"}}};
-constexpr std::array<std::pair<LayerOp, const char*>, 3> kOps{
-    {{LayerOp::conv, "conv"}, {LayerOp::pool, "pool"}, {LayerOp::softmax, "softmax"}}};
+constexpr std::array<std::pair<LayerOp, const char*>, 4> kOps{{{LayerOp::conv, "conv"},
+                                                               {LayerOp::pool, "pool"},
+                                                               {LayerOp::softmax, "softmax"},
+                                                               {LayerOp::transform, "transform"}}};
 constexpr std::array<std::pair<PoolMode, const char*>, 2> kPoolModes{{{PoolMode::max, "max"}, {PoolMode::avg, "avg"}}};
 constexpr std::array<std::pair<StorageType, const char*>, 3> kStorage{
     {{StorageType::fp32, "fp32"}, {StorageType::fp16, "fp16"}, {StorageType::bf16, "bf16"}}};

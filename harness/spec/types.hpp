@@ -15,8 +15,9 @@ enum class MaskKind { uniform, channel_imbalanced, block, nm, file, weights };
 enum class ActivationPattern { uniform, clustered, channel };
 // What a case times: the convolution alone, or convolution, ReLU and the layer's max-pool as one op.
 enum class Fuse { none, pool };
-// What a layer computes: a convolution, a pooling layer of its own, or a softmax over each image's classes.
-enum class LayerOp { conv, pool, softmax };
+// What a layer computes: a convolution, a pooling layer of its own, a softmax over each image's classes, or a
+// change of layout of a tensor (the input of another layer).
+enum class LayerOp { conv, pool, softmax, transform };
 // avg divides by Caffe's window: clipped to the padded map, the padding counted.
 enum class PoolMode { max, avg };
 

@@ -30,7 +30,7 @@ ReferenceOutput reference_conv(const Layer& layer, int batch, const std::vector<
 std::vector<double> reference_pool_cpu(const Layer& layer, int batch, const std::vector<float>& input);
 // A softmax over each image's C classes, the row's max subtracted first (large logits do not overflow).
 std::vector<double> reference_softmax_cpu(const Layer& layer, int batch, const std::vector<float>& input);
-// The layer's own op: the convolution (weights), a pool or a softmax (no weights).
+// The layer's own op: the convolution (weights), a pool or a softmax (no weights), or a transform (the input).
 ReferenceOutput reference_layer(const Layer& layer, int batch, const std::vector<float>& input,
                                 const std::vector<float>& weights, bool gpu_available);
 

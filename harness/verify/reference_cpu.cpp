@@ -93,6 +93,8 @@ ReferenceOutput reference_layer(const Layer& layer, int batch, const std::vector
       return {reference_pool_cpu(layer, batch, input), "cpu_fp64"};
     case LayerOp::softmax:
       return {reference_softmax_cpu(layer, batch, input), "cpu_fp64"};
+    case LayerOp::transform:  // the same values, in the case's layout
+      return {std::vector<double>(input.begin(), input.end()), "cpu_fp64"};
     default:
       return reference_conv(layer, batch, input, weights, gpu_available);
   }
