@@ -1,4 +1,5 @@
-// Any text given as a network file either parses or raises a SpecError, and every parsed layer fits.
+// Any text given as a network file either parses or raises a SpecError, and every parsed layer fits (and has
+// weights exactly when it is a convolution).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -12,7 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const scb::Network network = scb::parse_network(text, "fuzz.yaml");
     for (const auto& layer : network.layers)
-      if (layer.shape_problem() || layer.P() <= 0 || layer.Q() <= 0 || layer.weight_count() <= 0) std::abort();
+      if (layer.shape_problem() || layer.P() <= 0 || layer.Q() <= 0 ||
+          (layer.op == scb::LayerOp::conv) != (layer.weight_count() > 0))  // only convolutions have weights
+        std::abort();
   } catch (const scb::SpecError&) {
   }
   return 0;
