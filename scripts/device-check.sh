@@ -10,7 +10,7 @@
 #           library-vgg19 library-resnet50 engine-probe kernel-report targets-smoke targets targets-escort
 #           targets-vgg19 engine-proof sanitizer-kernels crossover-twice regression-baseline papers energy
 #           profile pass-costs library-gpus gpus-proof real tuning-exhaustive codegen-targets targets-tuned
-#           dual-sparse-targets codegen-profile dual-sparse-crossover operators
+#           dual-sparse-targets codegen-profile dual-sparse-crossover operators layouts-plan
 # Full logs and results (.json.gz) are written to a work folder and packed into $OUT/device-check.tgz at
 # exit (the device tool returns only a few files), also when the call is cut short: run it as
 #   timeout 540 bash scripts/device-check.sh STAGE...
@@ -187,6 +187,15 @@ for stage in "${stages[@]}"; do
       resumable_run pooling configs/targets/pooling.yaml || rc=$?
       resumable_run softmax configs/targets/softmax.yaml || rc=$?
       python3 scripts/report.py targets "$OUT"/pooling.json.gz* "$OUT"/softmax.json.gz* 2>&1 | tee "$OUT/operators.md" ;;
+    layouts-plan)
+      # Issue 19 target 4: AlexNet and VGG-16 at N=128, every layer in every layout and every input transform,
+      # then each network's planned layouts (AlexNet's cases first: VGG-16's FP64 references are long).
+      rc=0
+      resumable_run li2016_networks configs/papers/li2016_networks.yaml || rc=$?
+      for net in alexnet vgg16; do
+        "$BUILD/scbench" plan-layouts "$OUT/li2016_networks.json.gz" --network "$net" --batch 128 \
+          -o "$OUT/plan_layouts.$net.json" 2>&1 | tee "$OUT/plan_layouts.$net.md" | tail -n 8
+      done ;;
     dual-sparse-crossover)
       # Issue 16 target 3: the activation sparsity (zeros as dead channels) from which dual_sparse beats the
       # best cuDNN fp32 with dense weights, N=32. Dense weights are 2.4M FFMA immediates per layer: 8 channels a

@@ -10,6 +10,7 @@
 
 #include "harness/backends/registry.hpp"
 #include "harness/cli/crossover_command.hpp"
+#include "harness/cli/plan_layouts_command.hpp"
 #include "harness/cli/plan.hpp"
 #include "harness/cli/sharding.hpp"
 #include "harness/cli/sweep_loop.hpp"
@@ -592,6 +593,25 @@ int run_cli(int argc, char** argv) {
       "Each timed case is one benchmark named by its key, with one repetition per raw sample and a "
       "median aggregate, in microseconds; e.g. compare.py benchmarks old.gbench.json new.gbench.json");
 
+  PlanLayoutsArgs layouts_args;
+  CLI::App* layouts = app.add_subcommand(
+      "plan-layouts", "Choose each layer's layout for one network from measured layers and transforms (Li et al.)");
+  layouts
+      ->add_option("results", layouts_args.results,
+                   "scbench result files with the network's layers in each "
+                   "layout and their input transforms (ops: [transform])")
+      ->required()
+      ->check(CLI::ExistingFile);
+  layouts->add_option("--network", layouts_args.network, "The network, as in layers/ (e.g. alexnet)")->required();
+  layouts->add_option("--batch", layouts_args.batch, "Batch size of the cases used")->capture_default_str();
+  layouts->add_option("--precision", layouts_args.precision, "Precision of the cases used")->capture_default_str();
+  layouts->add_option("-o,--output", layouts_args.output, "Also write the choice as JSON");
+  layouts->add_option("--layers-dir", layouts_args.layers_dir, "Directory of network YAML files");
+  layouts->footer(
+      "Dynamic programming over the network's layers in order: each layer's fastest verified median in each layout, "
+      "plus the measured transform of its input wherever the layout changes. Reported against every layer in one "
+      "layout and against cuDNN alone. A sum of measured layer times, not a run of the network.");
+
   ListArgs list_args;
   CLI::App* list = app.add_subcommand("list", "List layers, networks or backends");
   list->add_option("what", list_args.what, "layers | networks | backends")
@@ -613,6 +633,7 @@ int run_cli(int argc, char** argv) {
   if (*worker) return run_command(worker_args);
   if (*cross) return crossover_command(cross_args);
   if (*exporter) return export_command(export_args);
+  if (*layouts) return plan_layouts_command(layouts_args);
   return list_command(list_args);
 }
 
