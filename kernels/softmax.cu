@@ -156,7 +156,9 @@ int softmax_fused_max_classes() { return kMaxSharedBytes / int(sizeof(float)); }
 
 cudaError_t softmax_fused_prepare(int classes) {
   if (classes <= kWarpRowClasses) return cudaSuccess;
-  const int bytes = classes * int(sizeof(float));
+  // The largest limit, not this row's: an op prepared later for fewer classes must not lower it under one
+  // prepared earlier.
+  const int bytes = kMaxSharedBytes;
   cudaError_t status =
       cudaFuncSetAttribute(softmax_block_rows<float>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
   if (status == cudaSuccess)

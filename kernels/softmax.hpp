@@ -15,7 +15,8 @@ enum class SoftmaxElement { f32, f16, bf16 };
 int softmax_fused_threads_per_row(int classes);
 // The most classes the fused kernel keeps in one block's shared memory (FP32 values).
 int softmax_fused_max_classes();
-// Once per class count, outside any timed region: raises the shared-memory limit of the block kernel.
+// Outside any timed region: raises the block kernel's shared-memory limit to its largest row (a no-op for
+// rows a warp holds).
 cudaError_t softmax_fused_prepare(int classes);
 cudaError_t softmax_fused(const void* input, void* output, int rows, int classes, SoftmaxElement element,
                           cudaStream_t stream);
