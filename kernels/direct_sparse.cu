@@ -1,29 +1,13 @@
 #include "kernels/direct_sparse.hpp"
 
+#include "kernels/element.cuh"
+
 namespace scb::kernels {
 
 namespace {
 
 constexpr int kMaxThreads = 256;
 constexpr int kMaxAccumulators = 32;  // pixels x channels_per_warp of the compiled kernels
-
-__device__ __forceinline__ float to_float(__half v) { return __half2float(v); }
-__device__ __forceinline__ float to_float(__nv_bfloat16 v) { return __bfloat162float(v); }
-
-template <class T>
-__device__ __forceinline__ T from_float(float v);
-template <>
-__device__ __forceinline__ float from_float<float>(float v) {
-  return v;
-}
-template <>
-__device__ __forceinline__ __half from_float<__half>(float v) {
-  return __float2half_rn(v);
-}
-template <>
-__device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float v) {
-  return __float2bfloat16_rn(v);
-}
 
 // n / d for n * d < 2^32 and d >= 2, with m = divisor_magic(d): one multiply-high instead of a division.
 __device__ __forceinline__ unsigned divisor_magic(unsigned d) { return 0xFFFFFFFFu / d + 1; }

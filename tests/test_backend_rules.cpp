@@ -57,6 +57,14 @@ TEST(BackendRules, PoolingAndSoftmaxBackendsComputeTheirOpsAndLayouts) {
     EXPECT_EQ(find_backend(name)->ops(), std::set<LayerOp>{LayerOp::softmax}) << name;
     EXPECT_FALSE(find_backend(name)->unsupported(softmax).has_value()) << name;
   }
+  softmax.layout = Layout::nhwc;
+  EXPECT_EQ(find_backend("cudnn_softmax")->unsupported(softmax)->field, "layout");
+  softmax.layout = Layout::nchw;
+  softmax.precision = Precision::tf32;
+  for (const char* name : {"softmax_fused", "cudnn_softmax"})
+    EXPECT_NE(find_backend(name)->unsupported(softmax)->reason.find("fp32 for a softmax layer"), std::string::npos);
+  pool.precision = Precision::tf32;
+  EXPECT_EQ(find_backend("pool_direct")->unsupported(pool)->field, "precision");
   softmax.precision = Precision::fp16;
   EXPECT_EQ(find_backend("softmax_caffe")->unsupported(softmax)->field, "precision") << "Caffe is FP32";
   EXPECT_FALSE(find_backend("softmax_fused")->unsupported(softmax).has_value());

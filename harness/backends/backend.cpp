@@ -12,6 +12,17 @@ kernels::ConvShape conv_shape(const Case& c) {
           l.Q(),   l.groups, l.stride_h, l.stride_w, l.pad_h, l.pad_w, l.dilation_h, l.dilation_w};
 }
 
+std::optional<Unsupported> refuse_tf32_outside_conv(const Case& c) {
+  if (c.precision != Precision::tf32) return std::nullopt;
+  return Unsupported{"precision",
+                     "tf32 is a convolution's math mode: use fp32 for a " + to_string(c.layer.op) + " layer"};
+}
+
+std::optional<Unsupported> refuse_softmax_layouts(const Case& c) {
+  if (c.layout == Layout::nchw) return refuse_tf32_outside_conv(c);
+  return Unsupported{"layout", "a softmax's N x classes tensor has one layout: use NCHW"};
+}
+
 std::optional<std::string> Backend::check_params(const Params& values) const {
   const auto defs = params();
   for (const auto& [key, value] : values) {

@@ -67,6 +67,11 @@ struct Unsupported {
   std::string reason;
 };
 
+// The refusals the pooling, softmax and transform backends share: tf32 (a convolution's math mode), and for
+// a softmax any layout but NCHW (an N x classes tensor has one).
+std::optional<Unsupported> refuse_tf32_outside_conv(const Case& c);
+std::optional<Unsupported> refuse_softmax_layouts(const Case& c);
+
 class Backend {
  public:
   virtual ~Backend() = default;

@@ -57,8 +57,7 @@ class CudnnPoolBackend final : public Backend {
   std::optional<Unsupported> unsupported(const Case& c) const override {
     if (c.layout == Layout::chwn)
       return Unsupported{"layout", "cuDNN has no CHWN (batch innermost) tensor format: use NCHW or NHWC"};
-    if (c.precision == Precision::tf32)
-      return Unsupported{"precision", "tf32 is a convolution's math mode: use fp32 for a pooling layer"};
+    if (auto why = refuse_tf32_outside_conv(c)) return why;
     // Rounding down, cuDNN never has a window that reaches past the padded map, so its average's divisor
     // (the whole window) is Caffe's wherever the sizes agree.
     const PoolShape window{c.layer.R, c.layer.stride_h, c.layer.pad_h};

@@ -41,13 +41,7 @@ class CudnnSoftmaxBackend final : public Backend {
     return "cuDNN softmax (cudnnSoftmaxForward, accurate mode, per image over its classes)";
   }
   std::set<LayerOp> ops() const override { return {LayerOp::softmax}; }
-  std::optional<Unsupported> unsupported(const Case& c) const override {
-    if (c.layout != Layout::nchw)
-      return Unsupported{"layout", "a softmax's N x classes tensor has one layout: use NCHW"};
-    if (c.precision == Precision::tf32)
-      return Unsupported{"precision", "tf32 is a convolution's math mode: use fp32 for a softmax"};
-    return std::nullopt;
-  }
+  std::optional<Unsupported> unsupported(const Case& c) const override { return refuse_softmax_layouts(c); }
   std::unique_ptr<PreparedOp> prepare(GpuContext& gpu, const Case& c, const DeviceProblem& data) const override {
     return std::make_unique<CudnnSoftmaxOp>(gpu, c, data);
   }

@@ -54,9 +54,7 @@ class PoolDirectBackend final : public Backend {
   }
   std::optional<Unsupported> unsupported(const Case& c) const override {
     if (c.layout == Layout::nhwc) return Unsupported{"layout", "pool_direct reads NCHW or CHWN input"};
-    if (c.precision == Precision::tf32)
-      return Unsupported{"precision", "tf32 is a convolution's math mode: use fp32 for a pooling layer"};
-    return std::nullopt;
+    return refuse_tf32_outside_conv(c);
   }
   std::unique_ptr<PreparedOp> prepare(GpuContext&, const Case& c, const DeviceProblem& data) const override {
     return std::make_unique<PoolDirectOp>(c, data, std::stoi(param(c, "outputs")));

@@ -38,8 +38,7 @@ class SoftmaxCaffeBackend final : public Backend {
   }
   std::set<LayerOp> ops() const override { return {LayerOp::softmax}; }
   std::optional<Unsupported> unsupported(const Case& c) const override {
-    if (c.layout != Layout::nchw)
-      return Unsupported{"layout", "a softmax's N x classes tensor has one layout: use NCHW"};
+    if (auto why = refuse_softmax_layouts(c)) return why;
     if (c.precision != Precision::fp32) return Unsupported{"precision", "Caffe's softmax is FP32 only"};
     return std::nullopt;
   }

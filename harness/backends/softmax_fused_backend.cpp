@@ -44,10 +44,7 @@ class SoftmaxFusedBackend final : public Backend {
   }
   std::set<LayerOp> ops() const override { return {LayerOp::softmax}; }
   std::optional<Unsupported> unsupported(const Case& c) const override {
-    if (c.layout != Layout::nchw)
-      return Unsupported{"layout", "a softmax's N x classes tensor has one layout: use NCHW"};
-    if (c.precision == Precision::tf32)
-      return Unsupported{"precision", "tf32 is a convolution's math mode: use fp32 for a softmax"};
+    if (auto why = refuse_softmax_layouts(c)) return why;
     if (c.layer.C > kernels::softmax_fused_max_classes())
       return Unsupported{"layer", "softmax_fused keeps a row in one block's shared memory: at most " +
                                       std::to_string(kernels::softmax_fused_max_classes()) + " classes"};

@@ -57,9 +57,7 @@ class TransformBackend final : public Backend {
   std::optional<Unsupported> unsupported(const Case& c) const override {
     if (param(c, "from") == to_string(c.layout))
       return Unsupported{"layout", "a transform from " + to_string(c.layout) + " to itself moves nothing"};
-    if (c.precision == Precision::tf32)
-      return Unsupported{"precision", "tf32 is a convolution's math mode: use fp32 for a transform"};
-    return std::nullopt;
+    return refuse_tf32_outside_conv(c);
   }
   std::unique_ptr<PreparedOp> prepare(GpuContext&, const Case& c, const DeviceProblem& data) const override {
     return std::make_unique<TransformOp>(c, data, *parse_layout(param(c, "from")));
