@@ -323,7 +323,8 @@ TEST(Sweep, SelectionsTakeConvolutionsUnlessTheyNameOtherOps) {
   EXPECT_EQ(weightless, 3u);
   EXPECT_EQ(expanded.cases.size(), 2u * 2 + 3);
   // cudnn computes convolutions only: the sweep's pool layers then have no backend.
-  expect_error("layers: [{network: lenet5, ops: [pool]}]\n" + axes, 0, "lenet5/pool1 is a pool layer, which none");
+  expect_error("layers: [{network: lenet5, ops: [pool]}]\n" + axes, 0,
+               "lenet5/pool1 is a pool layer, which no backend");
   expect_error("layers: [{network: lenet5, names: [pool1]}]\n" + axes, 1, "is a pool layer, which this selection",
                "ops: [pool]");
   expect_error("layers: [{network: lenet5, ops: [norm]}]\n" + axes, 1, "unknown op 'norm'", "conv, pool, softmax");

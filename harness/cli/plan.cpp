@@ -148,12 +148,11 @@ void drop_cases_of_other_ops(const Sweep& sweep, Plan& plan) {
     const bool listed = std::any_of(sweep.backends.begin(), sweep.backends.end(),
                                     [&](const auto& b) { return find_backend(b.name)->ops().count(layer.op) > 0; });
     if (!listed)
-      throw SpecError({sweep.file, 0, 0},
-                      "layer " + layer.id() + " is a " + to_string(layer.op) +
-                          " layer, which none of the sweep's "
-                          "backends computes",
-                      able.empty() ? "no backend of this build computes " + to_string(layer.op) + " layers"
-                                   : "add one of: " + join(able, ", "));
+      throw SpecError(
+          {sweep.file, 0, 0},
+          "layer " + layer.id() + " is a " + to_string(layer.op) + " layer, which no backend of the sweep computes",
+          able.empty() ? "no backend of this build computes " + to_string(layer.op) + " layers"
+                       : "add one of: " + join(able, ", "));
   }
 }
 
@@ -209,9 +208,8 @@ std::string describe_plan(const Sweep& sweep, const Plan& plan, bool list_cases)
     text += "; " + std::to_string(plan.file_mask_merged) + " merged (a mask file fixes the weight sparsity)";
   if (plan.unfusable) text += "; " + std::to_string(plan.unfusable) + " without a pool to fuse";
   if (plan.other_op)
-    text += "; " + std::to_string(plan.other_op) +
-            " that are no case for their backend (another kind of layer, or "
-            "a transform to its own layout)";
+    text += "; " + std::to_string(plan.other_op) + " no case for their backend (a layer it does not compute, or " +
+            "a transform into its own layout)";
   text += "\nmeasure: scope " + to_string(sweep.measure.scope) + ", L2 " + (sweep.measure.cold_l2 ? "cold" : "hot") +
           ", >= " + std::to_string(sweep.measure.min_samples) +
           " samples, median noise <= " + format_fraction(sweep.measure.max_noise) + " or " +
