@@ -7,7 +7,9 @@
 //    N x K x P x Q. Full warps only where Q fills them.
 // Otherwise the same: a block is 32 lanes x 4 rows of 8 output channels; the block's weights for a chunk of
 // input channels are staged in shared memory (C x R x S x 32 order in both) and read as broadcasts, so each
-// loaded input feeds 8 FMAs. FP32, groups = 1. Knows nothing of the harness.
+// loaded input feeds 8 FMAs. `outputs` (1 or 4) per thread along the lane dimension: 4 images in CHWN
+// (cuda-convnet's reuse of each staged weight across the batch), 4 neighbouring columns in NCHW; each staged
+// weight then feeds 4 FMAs. FP32, groups = 1. Knows nothing of the harness.
 #include <cuda_runtime.h>
 
 #include "kernels/conv_shape.hpp"
@@ -22,9 +24,9 @@ long long direct_dense_shared_bytes(const ConvShape& shape);
 
 // Once per shape and layout, outside any timed region: raises the kernel's shared-memory limit where the
 // staged weights need more than the default 48 KiB (filters above about 19x19).
-cudaError_t direct_dense_prepare(const ConvShape& shape, DenseLayout layout);
+cudaError_t direct_dense_prepare(const ConvShape& shape, DenseLayout layout, int outputs);
 
 cudaError_t direct_dense_conv(const float* input, const float* weights, float* output, const ConvShape& shape,
-                              DenseLayout layout, cudaStream_t stream);
+                              DenseLayout layout, int outputs, cudaStream_t stream);
 
 }  // namespace scb::kernels

@@ -264,30 +264,42 @@ def tuner_report(frame):
 
 def layout_report(frame):
     """Issue 19 target 3 (configs/papers/li2016.yaml): our dense direct conv in CHWN against the same family in
-    NCHW, per layer (C) and batch, beside the best cuDNN (NCHW or NHWC); empty without direct_dense results."""
-    ours = frame[(frame["backend"] == "direct_dense") & (frame["precision"] == "fp32") & (frame["fuse"] == "none")]
-    if not len(ours) or not set(ours["layout"]) >= {"NCHW", "CHWN"}:
+    NCHW, per layer (C) and batch, beside the best cuDNN (NCHW or NHWC); one table per param set of direct_dense
+    (each pairs its own CHWN and NCHW: no pick afterwards between param sets); empty without direct_dense
+    results."""
+    dense = frame[(frame["backend"] == "direct_dense") & (frame["precision"] == "fp32") & (frame["fuse"] == "none")]
+    if not len(dense) or not set(dense["layout"]) >= {"NCHW", "CHWN"}:
         return ""
     key = ["layer", "channels", "batch"]
-    by_layout = ours.pivot_table(index=key, columns="layout", values="median_us", aggfunc="min")
     cudnn = frame[(frame["backend"] == "cudnn") & (frame["precision"] == "fp32") & (frame["fuse"] == "none")]
-    table = pd.DataFrame({"NCHW us": by_layout["NCHW"], "CHWN us": by_layout["CHWN"]})
-    table["CHWN over NCHW"] = table["NCHW us"] / table["CHWN us"]
-    table["best cudnn us"] = cudnn.groupby(key)["median_us"].min().reindex(table.index)
-    table["CHWN over cudnn"] = table["best cudnn us"] / table["CHWN us"]
-    table = table.dropna(subset=["CHWN over NCHW"]).reset_index().sort_values(["channels", "layer", "batch"])
     goals = TargetTable("layout targets (issue 19):")
-    scope = table[(table["channels"] <= 16) & (table["batch"] >= 64)]
-    if len(scope):
-        losing = scope[scope["CHWN over NCHW"] <= 1]
-        goals.add(3, "our CHWN conv beats our NCHW conv of the same family wherever C <= 16 and N >= 64", "every case",
-                  f"{len(scope) - len(losing)}/{len(scope)}; min {scope['CHWN over NCHW'].min():.2f}x", len(losing) == 0,
-                  "loses on " + ", ".join(f"{r.layer.split('/')[1]} N={r.batch}" for r in losing.itertuples()))
-    wins = table[table["CHWN over NCHW"] > 1]
-    rule = ("CHWN wins on " + ", ".join(f"C={c}: N>={int(n)}" for c, n in wins.groupby("channels")["batch"].min().items())
-            if len(wins) else "CHWN wins nowhere")
-    return (goals.text() + "\n\nWhere CHWN wins (direct_dense, same run): " + rule + "\n\n" +
-            markdown(table) + "\n")
+    parts = []
+    for label in sorted(dense["label"].unique()):
+        ours = dense[dense["label"] == label]
+        by_layout = ours.pivot_table(index=key, columns="layout", values="median_us", aggfunc="min")
+        if not {"NCHW", "CHWN"} <= set(by_layout.columns):
+            continue
+        table = pd.DataFrame({"NCHW us": by_layout["NCHW"], "CHWN us": by_layout["CHWN"]})
+        table["CHWN over NCHW"] = table["NCHW us"] / table["CHWN us"]
+        table["best cudnn us"] = cudnn.groupby(key)["median_us"].min().reindex(table.index)
+        table["CHWN over cudnn"] = table["best cudnn us"] / table["CHWN us"]
+        table = table.dropna(subset=["CHWN over NCHW"]).reset_index().sort_values(["channels", "layer", "batch"])
+        scope = table[(table["channels"] <= 16) & (table["batch"] >= 64)]
+        if len(scope):
+            losing = scope[scope["CHWN over NCHW"] <= 1]
+            goals.add(3, f"our CHWN conv beats our NCHW conv of the same family wherever C <= 16 and N >= 64 "
+                      f"({label})", "every case",
+                      f"{len(scope) - len(losing)}/{len(scope)}; min {scope['CHWN over NCHW'].min():.2f}x",
+                      len(losing) == 0,
+                      "loses on " + ", ".join(f"{r.layer.split('/')[1]} N={r.batch}" for r in losing.itertuples()))
+        wins = table[table["CHWN over NCHW"] > 1]
+        rule = ("CHWN wins on " + ", ".join(f"C={c}: N>={int(n)}"
+                                            for c, n in wins.groupby("channels")["batch"].min().items())
+                if len(wins) else "CHWN wins nowhere")
+        parts.append(f"Where CHWN wins ({label}, same run): " + rule + "\n\n" + markdown(table))
+    if not parts:
+        return ""
+    return goals.text() + "\n\n" + "\n\n".join(parts) + "\n"
 
 
 def fastest(frame, backend, index):

@@ -310,7 +310,9 @@ INSTANTIATE_TEST_SUITE_P(
 INSTANTIATE_TEST_SUITE_P(
     DirectDense, BackendCorrectness,
     ::testing::Values(BackendCase{"direct_dense", Precision::fp32, Layout::nchw, {}, 0, false, true},
-                      BackendCase{"direct_dense", Precision::fp32, Layout::chwn, {}, 0, false, true}),
+                      BackendCase{"direct_dense", Precision::fp32, Layout::chwn, {}, 0, false, true},
+                      BackendCase{"direct_dense", Precision::fp32, Layout::nchw, {{"outputs", "4"}}, 0, false, true},
+                      BackendCase{"direct_dense", Precision::fp32, Layout::chwn, {{"outputs", "4"}}, 0, false, true}),
     name_of);
 
 // dual_sparse: codegen's kernels skipping each image's dead channels. Whole dead channels (channel pattern) up
