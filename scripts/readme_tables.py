@@ -182,6 +182,18 @@ def block_targets(gpu_dir):
     return text + "\n"
 
 
+CODEGEN_FILES = ("codegen_targets.json.gz", "codegen_targets_vgg19.json.gz", "codegen_targets_resnet50_1x1.json.gz",
+                 "codegen_targets_fp16.json.gz", "codegen_targets_untuned.json.gz")
+
+
+def block_codegen(gpu_dir):
+    """Issue 17's targets for the generated kernels (target 7 from Dong et al.'s sweep)."""
+    paths = [path_in(gpu_dir, name) for name in CODEGEN_FILES]
+    frame = report.load(paths + existing(gpu_dir, "dong2020.json.gz"))
+    table = targets.codegen_report(frame).split("\n", 2)[2]  # without its title
+    return f"{status_line(paths)} ({provenance(paths)}):\n\n{table}"
+
+
 def block_energy(gpu_dir):
     path = path_in(gpu_dir, "energy.json.gz")
     return (f"`{path}`: {status_line([path])}. Median us and mJ per inference (NVML energy counter, "
@@ -244,7 +256,7 @@ def block_real(gpu_dir):
 
 
 BLOCKS = {"quick": block_quick, "real": block_real, "library": block_library, "escort": block_escort, "papers": block_papers,
-          "crossover": block_crossover, "targets": block_targets, "energy": block_energy,
+          "crossover": block_crossover, "targets": block_targets, "codegen": block_codegen, "energy": block_energy,
           "lenet5_fashion": block_lenet5_fashion, "vgg_fashion": block_vgg_fashion}
 PATTERN = re.compile(r"(<!-- generated:(\w+) -->\n)(.*?)(<!-- /generated:\2 -->)", re.S)
 
@@ -306,9 +318,7 @@ def regenerate(gpu_dir):
                     if os.path.exists(p)]
     if target_files:
         write("direct_sparse_targets.md", targets.report(report.load(target_files)))
-    codegen_files = existing(gpu_dir, "codegen_targets.json.gz", "codegen_targets_vgg19.json.gz",
-                             "codegen_targets_resnet50_1x1.json.gz", "codegen_targets_fp16.json.gz",
-                             "codegen_targets_untuned.json.gz")
+    codegen_files = existing(gpu_dir, *CODEGEN_FILES)
     if codegen_files:
         # Target 7 is Dong et al.'s operators, from the paper sweep.
         write("codegen_targets.md", targets.report(report.load(codegen_files + existing(gpu_dir, "dong2020.json.gz"))))
