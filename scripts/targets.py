@@ -215,7 +215,7 @@ def codegen_report(frame):
         add(8, "codegen at least as fast as escort (shapes nobody tuned for, N=7 and 128)", "every case",
             f"{len(over_escort) - len(losing)}/{len(over_escort)}; min {over_escort.min():.2f}x",
             len(losing) == 0, f"{len(losing)} slower")
-    return goals.text() + "\n"
+    return "" if goals.empty() else goals.text() + "\n"  # codegen only as another sweep's comparison: no table
 
 
 def add_geomean_targets(goals, number, rows, what, goals_per_batch):
