@@ -25,11 +25,7 @@ Case case_for(const std::string& backend, Precision precision = Precision::fp32)
 
 TEST(BackendRules, PoolingAndSoftmaxBackendsComputeTheirOpsAndLayouts) {
   Case pool;
-  pool.layer.op = LayerOp::pool;
-  pool.layer.C = pool.layer.K = 8;
-  pool.layer.H = pool.layer.W = 13;
-  pool.layer.R = pool.layer.S = 3;
-  pool.layer.stride_h = pool.layer.stride_w = 2;  // 13 -> 6 both ways: cuDNN agrees with Caffe
+  pool.layer = testing_support::make_pool_layer("pool", 8, 13, 13, 3, 2);  // 13 -> 6: cuDNN agrees with Caffe
   pool.batch = 4;
   for (const auto& [name, layout, refused] :
        std::vector<std::tuple<std::string, Layout, bool>>{{"pool_direct", Layout::chwn, false},
@@ -48,11 +44,9 @@ TEST(BackendRules, PoolingAndSoftmaxBackendsComputeTheirOpsAndLayouts) {
   pool.layer.H = pool.layer.W = 14;  // Caffe pools 14 to 7 (the last window cut), cuDNN to 6
   EXPECT_EQ(find_backend("cudnn_pool")->unsupported(pool)->field, "layer");
   Case softmax;
-  softmax.layer.op = LayerOp::softmax;
-  softmax.layer.C = softmax.layer.K = 60000;
-  softmax.layer.H = softmax.layer.W = softmax.layer.R = softmax.layer.S = 1;
+  softmax.layer = testing_support::make_softmax_layer(60000);
   EXPECT_EQ(find_backend("softmax_fused")->unsupported(softmax)->field, "layer") << "a row must fit shared memory";
-  softmax.layer.C = softmax.layer.K = 21841;
+  softmax.layer = testing_support::make_softmax_layer(21841);
   for (const char* name : {"softmax_fused", "cudnn_softmax", "softmax_caffe"}) {
     EXPECT_EQ(find_backend(name)->ops(), std::set<LayerOp>{LayerOp::softmax}) << name;
     EXPECT_FALSE(find_backend(name)->unsupported(softmax).has_value()) << name;

@@ -19,6 +19,8 @@ namespace scb {
 namespace {
 
 using testing_support::make_layer;
+using testing_support::make_pool_layer;
+using testing_support::make_softmax_layer;
 
 // Ten samples and no CUPTI passes: these tests check outputs, the profiling passes have their own tests.
 MeasureSettings quick_settings() {
@@ -365,48 +367,23 @@ INSTANTIATE_TEST_SUITE_P(Cusparselt, BackendCorrectness,
                          name_of);
 
 // Pooling and softmax layers (Li et al., SC16): their backends against the FP64 references.
-Layer pool_layer(const std::string& name, int C, int H, int W, int size, int stride, int pad, PoolMode mode) {
-  Layer l;
-  l.network = "test";
-  l.name = name;
-  l.op = LayerOp::pool;
-  l.pool_mode = mode;
-  l.C = l.K = C;
-  l.H = H;
-  l.W = W;
-  l.R = l.S = size;
-  l.stride_h = l.stride_w = stride;
-  l.pad_h = l.pad_w = pad;
-  return l;
-}
-
-Layer softmax_layer(int classes) {
-  Layer l;
-  l.network = "test";
-  l.name = "softmax" + std::to_string(classes);
-  l.op = LayerOp::softmax;
-  l.C = l.K = classes;
-  l.H = l.W = l.R = l.S = 1;
-  return l;
-}
-
 std::vector<Layer> operator_layers(LayerOp op) {
   if (op == LayerOp::transform)  // tensors narrower and wider than a tile, 1 x 1 maps
     return {make_layer("odd", 3, 7, 5, 4, 3, 3).input_transform(),
             make_layer("wide", 40, 9, 33, 4, 3, 3).input_transform(),
             make_layer("map1", 70, 1, 1, 4, 1, 1).input_transform()};
   if (op == LayerOp::softmax)  // a warp's row at 1, 10, 33, 1000 and 1024; a block's above
-    return {softmax_layer(1),    softmax_layer(10),   softmax_layer(33),   softmax_layer(1000),
-            softmax_layer(1024), softmax_layer(1025), softmax_layer(21841)};
+    return {make_softmax_layer(1),    make_softmax_layer(10),   make_softmax_layer(33),   make_softmax_layer(1000),
+            make_softmax_layer(1024), make_softmax_layer(1025), make_softmax_layer(21841)};
   std::vector<Layer> layers;
   for (const PoolMode mode : {PoolMode::max, PoolMode::avg}) {
     const std::string m = to_string(mode);
-    layers.push_back(pool_layer(m + "2x2s2", 5, 12, 12, 2, 2, 0, mode));
-    layers.push_back(pool_layer(m + "3x3s2_ceil", 6, 13, 13, 3, 2, 0, mode));     // VGG/AlexNet-like, 6 x 6
-    layers.push_back(pool_layer(m + "3x3s2_partial", 3, 14, 10, 3, 2, 0, mode));  // Caffe's last window is cut
-    layers.push_back(pool_layer(m + "3x3s1_pad1", 7, 9, 9, 3, 1, 1, mode));       // GoogLeNet's branch pools
-    layers.push_back(pool_layer(m + "3x3s2_pad1", 4, 11, 11, 3, 2, 1, mode));     // windows in the padding
-    layers.push_back(pool_layer(m + "7x7s1_global", 9, 7, 7, 7, 1, 0, mode));     // GoogLeNet's pool5
+    layers.push_back(make_pool_layer(m + "2x2s2", 5, 12, 12, 2, 2, 0, mode));
+    layers.push_back(make_pool_layer(m + "3x3s2_ceil", 6, 13, 13, 3, 2, 0, mode));     // VGG/AlexNet-like, 6 x 6
+    layers.push_back(make_pool_layer(m + "3x3s2_partial", 3, 14, 10, 3, 2, 0, mode));  // Caffe's last window is cut
+    layers.push_back(make_pool_layer(m + "3x3s1_pad1", 7, 9, 9, 3, 1, 1, mode));       // GoogLeNet's branch pools
+    layers.push_back(make_pool_layer(m + "3x3s2_pad1", 4, 11, 11, 3, 2, 1, mode));     // windows in the padding
+    layers.push_back(make_pool_layer(m + "7x7s1_global", 9, 7, 7, 7, 1, 0, mode));     // GoogLeNet's pool5
   }
   return layers;
 }

@@ -19,4 +19,19 @@ inline Layer make_layer(const std::string& name, int C, int H, int W, int K, int
   return l;
 }
 
+// A pooling layer (square window) and a softmax, as the network files declare them.
+inline Layer make_pool_layer(const std::string& name, int C, int H, int W, int size, int stride, int pad = 0,
+                             PoolMode mode = PoolMode::max) {
+  Layer l = make_layer(name, C, H, W, C, size, size, stride, pad);
+  l.op = LayerOp::pool;
+  l.pool_mode = mode;
+  return l;
+}
+
+inline Layer make_softmax_layer(int classes) {
+  Layer l = make_layer("softmax" + std::to_string(classes), classes, 1, 1, classes, 1, 1);
+  l.op = LayerOp::softmax;
+  return l;
+}
+
 }  // namespace scb::testing_support

@@ -90,18 +90,9 @@ TEST(CpuReference, ReluThenMaxPoolWithCaffesWindows) {
   EXPECT_THROW(relu_max_pool(conv, no_pool, 1), std::invalid_argument);
 }
 
+// A square map's pooling layer.
 Layer pool_layer(int C, int H, int size, int stride, int pad, PoolMode mode) {
-  Layer l;
-  l.network = "hand";
-  l.name = "pool";
-  l.op = LayerOp::pool;
-  l.pool_mode = mode;
-  l.C = l.K = C;
-  l.H = l.W = H;
-  l.R = l.S = size;
-  l.stride_h = l.stride_w = stride;
-  l.pad_h = l.pad_w = pad;
-  return l;
+  return testing_support::make_pool_layer("pool", C, H, H, size, stride, pad, mode);
 }
 
 TEST(CpuReference, PoolingLayersWithCaffesWindowsAndDivisor) {
@@ -130,10 +121,7 @@ TEST(CpuReference, PoolingLayersWithCaffesWindowsAndDivisor) {
 }
 
 TEST(CpuReference, SoftmaxSubtractsTheMaxSoLargeLogitsDoNotOverflow) {
-  Layer l;
-  l.op = LayerOp::softmax;
-  l.C = l.K = 3;
-  l.H = l.W = l.R = l.S = 1;
+  Layer l = testing_support::make_softmax_layer(3);
   // exp(1000) overflows any float: only a max-subtracted softmax gives the answer.
   const auto out = reference_softmax_cpu(l, 2, {1000, 1001, 1002, 0, 0, 0});
   const double sum = 1 + std::exp(-1.0) + std::exp(-2.0);
@@ -162,10 +150,7 @@ TEST(ProblemData, PoolAndSoftmaxHaveNoWeightsAndSoftmaxLogitsOverflowWithoutTheM
   EXPECT_TRUE(p.weights.empty());
   EXPECT_EQ(p.weight_density, 1.0);
   EXPECT_EQ(p.input.size(), 2u * 3 * 6 * 6);
-  c.layer.op = LayerOp::softmax;
-  c.layer.C = c.layer.K = 1000;
-  c.layer.H = c.layer.W = c.layer.R = c.layer.S = 1;
-  c.layer.stride_h = c.layer.stride_w = 1;
+  c.layer = testing_support::make_softmax_layer(1000);
   p = make_problem(c, 7);
   ASSERT_EQ(p.input.size(), 2000u);
   const auto [low, high] = std::minmax_element(p.input.begin(), p.input.end());

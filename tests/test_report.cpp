@@ -11,6 +11,7 @@
 #include "harness/report/result.hpp"
 #include "harness/report/result_store.hpp"
 #include "sample_results.hpp"
+#include "test_layer_builder.hpp"
 
 namespace scb {
 namespace {
@@ -298,11 +299,7 @@ TEST(Roofline, APoolingLayersFractionOfTheMeasuredCopyBandwidth) {
   // VGG-16 pool1 at N = 128: 128 x 64 x 224^2 in, 112^2 out, fp32, no weights; 1000 us against a copy of
   // 3000 GB/s (bytes read plus written).
   Case c = testing_support::sample_case("pool_direct", 0.0);
-  c.layer = Layer{};
-  c.layer.op = LayerOp::pool;
-  c.layer.C = c.layer.K = 64;
-  c.layer.H = c.layer.W = 224;
-  c.layer.R = c.layer.S = c.layer.stride_h = c.layer.stride_w = 2;
+  c.layer = testing_support::make_pool_layer("pool1", 64, 224, 224, 2, 2);
   c.batch = 128;
   DeviceCeilings ceilings = testing_support::h100_ceilings();
   ceilings.measured_copy_gbs = 3000;
