@@ -84,11 +84,11 @@ TEST(Cli, DryRunPrintsThePlanOfQuickYaml) {
 
 TEST(Cli, ExportWritesGoogleBenchmarkJsonAndRejectsWhatIsNotAResult) {
   const std::string out = (std::filesystem::temp_directory_path() / "scbench_export_test.json").string();
-  const Outcome o = run("export " + source("results/h100/escort.json.gz") + " -o " + out);
+  const Outcome o = run("export " + source("results/h200/escort.json.gz") + " -o " + out);
   ASSERT_EQ(o.exit_code, 0) << o.output;
   std::ifstream in(out);
   const auto exported = nlohmann::json::parse(in);
-  EXPECT_GT(exported.at("benchmarks").size(), 390u);  // 390 timed cases, each with its samples and a median
+  EXPECT_GT(exported.at("benchmarks").size(), 468u);  // 468 timed cases, each with its samples and a median
   EXPECT_EQ(run("export " + source("configs/quick.yaml") + " -o " + out).exit_code, 2);
 }
 
@@ -167,7 +167,7 @@ std::string write_slower_copy(const std::string& baseline, const std::filesystem
 }
 
 TEST(Cli, CompareFailsOnARealSlowdownOnly) {
-  const std::string baseline = source("results/h100/ci-baseline.json.gz");
+  const std::string baseline = source("results/h200/ci-baseline.json.gz");
   std::string slowed_key;
   const std::string slower =
       write_slower_copy(baseline, std::filesystem::path(SCBENCH_TEST_TMP) / "slower.json.gz", slowed_key);
@@ -182,16 +182,16 @@ TEST(Cli, CompareFailsOnARealSlowdownOnly) {
 }
 
 TEST(Cli, CompareExitCodes) {
-  const std::string h100 = source("results/h100/quick.json.gz");
-  const Outcome same = run("compare " + h100 + " " + h100 + " --fail-on-slower");
+  const std::string quick = source("results/h200/quick.json.gz");
+  const Outcome same = run("compare " + quick + " " + quick + " --fail-on-slower");
   EXPECT_EQ(same.exit_code, 0) << same.output;
   EXPECT_NE(same.output.find("0 slower"), std::string::npos);
-  const Outcome markdown = run("compare " + h100 + " " + h100 + " --markdown");
+  const Outcome markdown = run("compare " + quick + " " + quick + " --markdown");
   EXPECT_NE(markdown.output.find("### scbench comparison: no slower case"), std::string::npos);
   const auto not_results = std::filesystem::path(SCBENCH_TEST_TMP) / "not_results.json";
   std::filesystem::create_directories(not_results.parent_path());
   std::ofstream(not_results) << "{\"hello\": 1}";
-  const Outcome bad = run("compare " + h100 + " " + not_results.string());
+  const Outcome bad = run("compare " + quick + " " + not_results.string());
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.output.find("not an scbench result document"), std::string::npos);
 }
