@@ -3,100 +3,179 @@
 #include <algorithm>
 #include <cfloat>
 
+#include "kernels/divisor.hpp"
 #include "kernels/element.cuh"
 
 namespace scb::kernels {
 
 namespace {
 
-// One output: its window clipped to the map; Caffe's average divides by the window clipped to the padded map.
-template <class T, class At>
-__device__ __forceinline__ float pool_window(const T* __restrict__ input, const PoolProblem& s, int p, int q,
-                                             At offset_of) {
-  const int y_start = p * s.stride - s.pad, x_start = q * s.stride - s.pad;
-  const int y0 = max(y_start, 0), y1 = min(y_start + s.size, s.H);
-  const int x0 = max(x_start, 0), x1 = min(x_start + s.size, s.W);
-  float best = -FLT_MAX, sum = 0.0f;
-  for (int y = y0; y < y1; ++y)
-    for (int x = x0; x < x1; ++x) {
-      const float v = to_float(input[offset_of(y, x)]);
-      best = fmaxf(best, v);
-      sum += v;
-    }
-  if (!s.average) return best;
-  const int divisor = (min(y_start + s.size, s.H + s.pad) - y_start) * (min(x_start + s.size, s.W + s.pad) - x_start);
-  return sum / float(divisor);
+constexpr int kThreads = 256;
+constexpr int kStageElements = 6144;  // input a block stages: 24 KB as FP32, so 8 blocks fit an SM
+constexpr int kMinBlocks = 512;       // small maps: planes a block takes are capped so that the GPU fills
+
+// Caffe's average divides by the window clipped to the padded map, not to the map.
+__device__ __forceinline__ float average_divisor(const PoolProblem& s, int ys, int xs) {
+  return float((min(ys + s.size, s.H + s.pad) - ys) * (min(xs + s.size, s.W + s.pad) - xs));
 }
 
-// NCHW: thread -> (plane, row, group of OUT columns).
-template <class T, int OUT>
-__global__ void pool_nchw(const T* __restrict__ input, T* __restrict__ output, PoolProblem s, long long threads) {
-  const int groups = (s.Q + OUT - 1) / OUT;
-  for (long long t = blockIdx.x * (long long)blockDim.x + threadIdx.x; t < threads;
-       t += (long long)gridDim.x * blockDim.x) {
-    const int group = int(t % groups);
-    const long long rest = t / groups;
-    const int p = int(rest % s.P);
-    const long long plane = rest / s.P;
-    const T* map = input + plane * s.H * s.W;
-    T* out = output + (plane * s.P + p) * s.Q;
-#pragma unroll
-    for (int i = 0; i < OUT; ++i) {
-      const int q = group * OUT + i;
-      if (q < s.Q) out[q] = from_float<T>(pool_window(map, s, p, q, [&](int y, int x) { return y * s.W + x; }));
+struct Staging {
+  int planes, planes_per_block, bands, rows_per_band;
+  Divisor bands_d, q_d, p_d;
+};
+
+// NCHW. Block b stages the input of band b % bands (of rows_per_band output rows) of planes_per_block planes
+// (whole planes when bands == 1, else one plane): one contiguous run, so every warp load is coalesced.
+template <class T>
+__global__ void __launch_bounds__(kThreads)
+    pool_nchw_staged(const T* __restrict__ input, T* __restrict__ output, PoolProblem s, Staging g) {
+  __shared__ float stage[kStageElements];
+  const unsigned group = g.bands_d.quotient(blockIdx.x);
+  const int band = int(g.bands_d.remainder(blockIdx.x, group));
+  const int plane0 = int(group) * g.planes_per_block;
+  const int planes = min(g.planes_per_block, g.planes - plane0);
+  const int p0 = band * g.rows_per_band, p1 = min(s.P, p0 + g.rows_per_band);
+  const bool whole = g.bands == 1;
+  const int y_lo = whole ? 0 : max(p0 * s.stride - s.pad, 0);
+  const int y_hi = whole ? s.H : min((p1 - 1) * s.stride - s.pad + s.size, s.H);
+  const int plane_elements = s.H * s.W;
+  const int count = (planes - 1) * plane_elements + (y_hi - y_lo) * s.W;
+  const T* in = input + plane0 * plane_elements + y_lo * s.W;
+#pragma unroll 8  // eight loads in flight a thread: 8 blocks x 256 threads x 32 bytes an SM
+  for (int i = threadIdx.x; i < count; i += kThreads) stage[i] = to_float(in[i]);
+  __syncthreads();
+
+  const int outputs = planes * (p1 - p0) * s.Q;
+  T* out = output + (plane0 * s.P + p0) * s.Q;
+  for (int o = threadIdx.x; o < outputs; o += kThreads) {
+    const unsigned row = g.q_d.quotient(o);
+    const int q = int(g.q_d.remainder(o, row));
+    int plane = 0, p = p0 + int(row);
+    if (whole) {
+      const unsigned pl = g.p_d.quotient(row);
+      plane = int(pl);
+      p = int(g.p_d.remainder(row, pl));
     }
+    const int ys = p * s.stride - s.pad, xs = q * s.stride - s.pad;
+    const int y0 = max(ys, 0), y1 = min(ys + s.size, s.H), x0 = max(xs, 0), x1 = min(xs + s.size, s.W);
+    const float* map = stage + plane * plane_elements;
+    float best = -FLT_MAX, sum = 0.0f;
+    for (int y = y0; y < y1; ++y)
+      for (int x = x0; x < x1; ++x) {
+        const float v = map[(y - y_lo) * s.W + x];
+        best = fmaxf(best, v);
+        sum += v;
+      }
+    out[o] = from_float<T>(s.average ? sum / average_divisor(s, ys, xs) : best);
   }
 }
 
-// CHWN: thread -> (channel, row, group of OUT columns, image), the image fastest.
-template <class T, int OUT>
-__global__ void pool_chwn(const T* __restrict__ input, T* __restrict__ output, PoolProblem s, long long threads) {
-  const int groups = (s.Q + OUT - 1) / OUT;
-  for (long long t = blockIdx.x * (long long)blockDim.x + threadIdx.x; t < threads;
-       t += (long long)gridDim.x * blockDim.x) {
-    const int n = int(t % s.N);
-    long long rest = t / s.N;
-    const int group = int(rest % groups);
-    rest /= groups;
-    const int p = int(rest % s.P);
-    const long long c = rest / s.P;
-    const T* map = input + c * s.H * s.W * s.N + n;
-    T* out = output + ((c * s.P + p) * s.Q) * s.N + n;
+template <class T, int V>
+struct alignas(sizeof(T) * V) Pack {
+  T v[V];
+};
+
+// Innermost dimension contiguous: element (outer, y, x, i) at ((outer * H + y) * W + x) * inner + i. A thread
+// computes output (outer, p, q) for elements [V v, V v + V) of the innermost dimension; consecutive threads
+// take consecutive v. SIZE: the window's side when it is 2 or 3 (unrolled), else 0.
+template <class T, int V, int SIZE>
+__global__ void __launch_bounds__(kThreads)
+    pool_inner(const T* __restrict__ input, T* __restrict__ output, PoolProblem s, int inner, Divisor vectors_d,
+               Divisor q_d, Divisor p_d, int total) {
+  const int t = blockIdx.x * kThreads + threadIdx.x;
+  if (t >= total) return;
+  const unsigned rest = vectors_d.quotient(t);
+  const int v = int(vectors_d.remainder(t, rest));
+  const unsigned rows = q_d.quotient(rest);
+  const int q = int(q_d.remainder(rest, rows));
+  const unsigned outer = p_d.quotient(rows);
+  const int p = int(p_d.remainder(rows, outer));
+  const int ys = p * s.stride - s.pad, xs = q * s.stride - s.pad;
+  const T* map = input + int(outer) * s.H * s.W * inner + v * V;
+  float acc[V];
 #pragma unroll
-    for (int i = 0; i < OUT; ++i) {
-      const int q = group * OUT + i;
-      if (q < s.Q)
-        out[(long long)q * s.N] =
-            from_float<T>(pool_window(map, s, p, q, [&](int y, int x) { return ((long long)y * s.W + x) * s.N; }));
+  for (int k = 0; k < V; ++k) acc[k] = s.average ? 0.0f : -FLT_MAX;
+  const int size = SIZE > 0 ? SIZE : s.size;
+#pragma unroll
+  for (int dy = 0; dy < size; ++dy) {
+    const int y = ys + dy;
+    if (y < 0 || y >= s.H) continue;
+#pragma unroll
+    for (int dx = 0; dx < size; ++dx) {
+      const int x = xs + dx;
+      if (x < 0 || x >= s.W) continue;
+      const Pack<T, V> tap = *reinterpret_cast<const Pack<T, V>*>(map + (y * s.W + x) * inner);
+#pragma unroll
+      for (int k = 0; k < V; ++k) acc[k] = s.average ? acc[k] + to_float(tap.v[k]) : fmaxf(acc[k], to_float(tap.v[k]));
     }
   }
+  const float scale = s.average ? 1.0f / average_divisor(s, ys, xs) : 1.0f;
+  Pack<T, V> result;
+#pragma unroll
+  for (int k = 0; k < V; ++k) result.v[k] = from_float<T>(acc[k] * scale);
+  *reinterpret_cast<Pack<T, V>*>(output + ((int(outer) * s.P + p) * s.Q + q) * inner + v * V) = result;
 }
 
-template <class T, int OUT>
-cudaError_t launch(const void* input, void* output, const PoolProblem& s, PoolOrder order, cudaStream_t stream) {
-  constexpr int kThreads = 256;
-  const long long threads = (long long)s.N * s.C * s.P * ((s.Q + OUT - 1) / OUT);
-  if (threads == 0) return cudaSuccess;
-  const unsigned grid = unsigned(std::min((threads + kThreads - 1) / kThreads, 65536LL * 16));
-  if (order == PoolOrder::chwn)
-    pool_chwn<T, OUT><<<grid, kThreads, 0, stream>>>(static_cast<const T*>(input), static_cast<T*>(output), s, threads);
-  else
-    pool_nchw<T, OUT><<<grid, kThreads, 0, stream>>>(static_cast<const T*>(input), static_cast<T*>(output), s, threads);
+int element_bytes(PoolElement element) { return element == PoolElement::f32 ? 4 : 2; }
+
+template <class T>
+cudaError_t launch_staged(const void* input, void* output, const PoolProblem& s, cudaStream_t stream) {
+  Staging g;
+  g.planes = s.N * s.C;
+  const int plane_elements = s.H * s.W;
+  if (plane_elements <= kStageElements) {
+    g.planes_per_block = std::max(1, std::min(kStageElements / plane_elements, g.planes / kMinBlocks));
+    g.bands = 1;
+    g.rows_per_band = s.P;
+  } else {
+    g.planes_per_block = 1;
+    g.rows_per_band = std::clamp((kStageElements / s.W - s.size) / s.stride + 1, 1, s.P);
+    g.bands = (s.P + g.rows_per_band - 1) / g.rows_per_band;
+  }
+  g.bands_d = Divisor(unsigned(g.bands));
+  g.q_d = Divisor(unsigned(s.Q));
+  g.p_d = Divisor(unsigned(s.P));
+  const int blocks = (g.planes + g.planes_per_block - 1) / g.planes_per_block * g.bands;
+  pool_nchw_staged<T><<<blocks, kThreads, 0, stream>>>(static_cast<const T*>(input), static_cast<T*>(output), s, g);
   return cudaGetLastError();
 }
 
+template <class T, int V, int SIZE>
+cudaError_t launch_inner_sized(const void* input, void* output, const PoolProblem& s, int outer, int inner,
+                               cudaStream_t stream) {
+  const int total = outer * s.P * s.Q * (inner / V);
+  pool_inner<T, V, SIZE><<<(total + kThreads - 1) / kThreads, kThreads, 0, stream>>>(
+      static_cast<const T*>(input), static_cast<T*>(output), s, inner, Divisor(unsigned(inner / V)),
+      Divisor(unsigned(s.Q)), Divisor(unsigned(s.P)), total);
+  return cudaGetLastError();
+}
+
+template <class T, int V>
+cudaError_t launch_inner(const void* input, void* output, const PoolProblem& s, int outer, int inner,
+                         cudaStream_t stream) {
+  if (s.size == 2) return launch_inner_sized<T, V, 2>(input, output, s, outer, inner, stream);
+  if (s.size == 3) return launch_inner_sized<T, V, 3>(input, output, s, outer, inner, stream);
+  return launch_inner_sized<T, V, 0>(input, output, s, outer, inner, stream);
+}
+
 template <class T>
-cudaError_t by_outputs(const void* input, void* output, const PoolProblem& s, PoolOrder order, int outputs,
-                       cudaStream_t stream) {
-  switch (outputs) {
+cudaError_t forward(const void* input, void* output, const PoolProblem& s, PoolOrder order, const PoolPlan& plan,
+                    cudaStream_t stream) {
+  if (plan.staged) return launch_staged<T>(input, output, s, stream);
+  // NCHW without staging is the innermost-contiguous form with one element inside: outer = N C.
+  const int outer = order == PoolOrder::nhwc ? s.N : order == PoolOrder::chwn ? s.C : s.N * s.C;
+  const int inner = order == PoolOrder::nhwc ? s.C : order == PoolOrder::chwn ? s.N : 1;
+  if (inner % plan.vector != 0) return cudaErrorInvalidValue;
+  switch (plan.vector) {
     case 1:
-      return launch<T, 1>(input, output, s, order, stream);
+      return launch_inner<T, 1>(input, output, s, outer, inner, stream);
     case 2:
-      return launch<T, 2>(input, output, s, order, stream);
+      return launch_inner<T, 2>(input, output, s, outer, inner, stream);
     case 4:
-      return launch<T, 4>(input, output, s, order, stream);
+      return launch_inner<T, 4>(input, output, s, outer, inner, stream);
     case 8:
-      return launch<T, 8>(input, output, s, order, stream);
+      if constexpr (sizeof(T) == 2) return launch_inner<T, 8>(input, output, s, outer, inner, stream);
+      return cudaErrorInvalidValue;
     default:
       return cudaErrorInvalidValue;
   }
@@ -104,15 +183,35 @@ cudaError_t by_outputs(const void* input, void* output, const PoolProblem& s, Po
 
 }  // namespace
 
-cudaError_t pool_forward(const void* input, void* output, const PoolProblem& problem, PoolOrder order, int outputs,
-                         PoolElement element, cudaStream_t stream) {
+PoolPlan pool_plan(const PoolProblem& s, PoolOrder order, PoolElement element, int max_vector) {
+  PoolPlan plan;
+  if (order == PoolOrder::nchw) {
+    plan.staged = s.size * s.W <= kStageElements;
+    return plan;
+  }
+  const int inner = order == PoolOrder::nhwc ? s.C : s.N;
+  const int widest = 16 / element_bytes(element);
+  int v = max_vector > 0 ? std::min(max_vector, widest) : widest;
+  int power = 1;
+  while (power * 2 <= v) power *= 2;
+  while (power > 1 && inner % power != 0) power /= 2;
+  plan.vector = power;
+  return plan;
+}
+
+cudaError_t pool_forward(const void* input, void* output, const PoolProblem& problem, PoolOrder order,
+                         const PoolPlan& plan, PoolElement element, cudaStream_t stream) {
+  const long long elements = (long long)problem.N * problem.C * problem.H * problem.W;
+  if (elements == 0 || (long long)problem.N * problem.C * problem.P * problem.Q == 0) return cudaSuccess;
+  if (elements > 0x7fffffffLL || (long long)problem.N * problem.C * problem.P * problem.Q > 0x7fffffffLL)
+    return cudaErrorInvalidValue;
   switch (element) {
     case PoolElement::f16:
-      return by_outputs<__half>(input, output, problem, order, outputs, stream);
+      return forward<__half>(input, output, problem, order, plan, stream);
     case PoolElement::bf16:
-      return by_outputs<__nv_bfloat16>(input, output, problem, order, outputs, stream);
+      return forward<__nv_bfloat16>(input, output, problem, order, plan, stream);
     default:
-      return by_outputs<float>(input, output, problem, order, outputs, stream);
+      return forward<float>(input, output, problem, order, plan, stream);
   }
 }
 

@@ -1,16 +1,18 @@
 #pragma once
-// Pooling layers, ours (Li et al., SC16: pooling prefers CHWN, with several outputs per thread). Each thread
-// computes `outputs` neighbouring outputs along a row, so overlapping windows (3x3/2) share their loads in
-// L1 and the index arithmetic is done once. NCHW: consecutive threads take consecutive groups of a row.
-// CHWN (C x H x W x N): consecutive threads take consecutive images, so every load of a warp is one
-// contiguous run. Max, or Caffe's average (divided by the window clipped to the padded map). Windows use
-// Caffe's rounding (P and Q given). FP32, FP16, BF16 elements. Knows nothing of the harness.
+// Pooling layers, ours (Li et al., SC16). Max, or Caffe's average (divided by the window clipped to the padded
+// map); windows use Caffe's rounding (P and Q given). FP32, FP16, BF16 elements, FP32 arithmetic.
+//  - NCHW: a block stages a contiguous run of the input in shared memory with coalesced loads (whole planes
+//    of small maps, a band of rows of large ones), then each thread computes several outputs from it, so
+//    overlapping windows (3x3/2) read DRAM once. Maps whose window rows do not fit take the next path.
+//  - NHWC and CHWN: the innermost dimension (C, or the batch N) is contiguous, so a thread computes one
+//    window for `vector` neighbouring elements of it with one 16-byte load a tap; a warp's loads are one run.
+// Indices are 32-bit: tensors of at most 2^31 - 1 elements. Knows nothing of the harness.
 #include <cuda_runtime.h>
 
 namespace scb::kernels {
 
-enum class PoolElement { f32, f16, bf16 };
-enum class PoolOrder { nchw, chwn };
+enum class PoolElement { f16, bf16, f32 };
+enum class PoolOrder { nchw, nhwc, chwn };
 
 struct PoolProblem {
   int N, C, H, W;
@@ -19,8 +21,17 @@ struct PoolProblem {
   bool average;
 };
 
-// outputs: 1, 2, 4 or 8 per thread.
-cudaError_t pool_forward(const void* input, void* output, const PoolProblem& problem, PoolOrder order, int outputs,
-                         PoolElement element, cudaStream_t stream);
+// How a pooling runs: the NCHW staging, or the vector width along the innermost dimension.
+struct PoolPlan {
+  bool staged = false;  // NCHW through shared memory
+  int vector = 1;       // elements of the innermost dimension a thread computes (1, 2, 4 or 8)
+};
+
+// max_vector: the widest vector asked for (1, 2, 4 or 8; 0: 16 bytes). The plan takes the widest power of
+// two up to it that divides the innermost dimension and fits 16 bytes.
+PoolPlan pool_plan(const PoolProblem& problem, PoolOrder order, PoolElement element, int max_vector);
+
+cudaError_t pool_forward(const void* input, void* output, const PoolProblem& problem, PoolOrder order,
+                         const PoolPlan& plan, PoolElement element, cudaStream_t stream);
 
 }  // namespace scb::kernels

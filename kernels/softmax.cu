@@ -9,8 +9,9 @@ namespace scb::kernels {
 
 namespace {
 
-constexpr int kWarpRowClasses = 1024;  // 32 values a lane
-constexpr int kBlockThreads = 256;
+constexpr int kWarpRowClasses = 1024;        // 32 values a lane
+constexpr int kRegisterRowClasses = 24576;   // 24 values a thread of a 1024-thread block
+constexpr int kBlockThreads = 256;           // the shared-memory kernel's
 constexpr int kMaxSharedBytes = 226 * 1024;  // of an H100/H200 block's 227 KiB, beside the static partials
 
 __device__ __forceinline__ float warp_max(float value) {
@@ -67,9 +68,41 @@ __device__ float block_reduce(float value, float* partial) {
   return MAX ? warp_max(value) : warp_sum(value);
 }
 
-// A block per row, the row in shared memory as FP32: one read, one write.
+// A block per row, PER_THREAD values a thread in registers (thread + THREADS i): one read, one write, every
+// load of a thread issued before the first is used.
+template <class T, int THREADS, int PER_THREAD>
+__global__ void __launch_bounds__(THREADS)
+    softmax_block_registers(const T* __restrict__ input, T* __restrict__ output, int classes) {
+  __shared__ float partial[32];
+  const T* in = input + (long long)blockIdx.x * classes;
+  float values[PER_THREAD];
+  float largest = -FLT_MAX;
+#pragma unroll
+  for (int i = 0; i < PER_THREAD; ++i) {
+    const int c = threadIdx.x + THREADS * i;
+    values[i] = c < classes ? to_float(in[c]) : -FLT_MAX;
+    largest = fmaxf(largest, values[i]);
+  }
+  largest = block_reduce<true>(largest, partial);
+  float sum = 0.0f;
+#pragma unroll
+  for (int i = 0; i < PER_THREAD; ++i) {
+    const int c = threadIdx.x + THREADS * i;
+    values[i] = c < classes ? __expf(values[i] - largest) : 0.0f;
+    sum += values[i];
+  }
+  const float scale = 1.0f / block_reduce<false>(sum, partial);
+  T* out = output + (long long)blockIdx.x * classes;
+#pragma unroll
+  for (int i = 0; i < PER_THREAD; ++i) {
+    const int c = threadIdx.x + THREADS * i;
+    if (c < classes) out[c] = from_float<T>(values[i] * scale);
+  }
+}
+
+// A block per row, the row in shared memory as FP32: rows too long for registers.
 template <class T>
-__global__ void softmax_block_rows(const T* __restrict__ input, T* __restrict__ output, int classes) {
+__global__ void softmax_block_shared(const T* __restrict__ input, T* __restrict__ output, int classes) {
   extern __shared__ float row_values[];
   __shared__ float partial[32];
   const T* in = input + (long long)blockIdx.x * classes;
@@ -97,6 +130,13 @@ cudaError_t launch_warp_rows(const void* input, void* output, int rows, int clas
   return cudaGetLastError();
 }
 
+template <class T, int THREADS, int PER_THREAD>
+cudaError_t launch_block_registers(const void* input, void* output, int rows, int classes, cudaStream_t stream) {
+  softmax_block_registers<T, THREADS, PER_THREAD>
+      <<<rows, THREADS, 0, stream>>>(static_cast<const T*>(input), static_cast<T*>(output), classes);
+  return cudaGetLastError();
+}
+
 template <class T>
 cudaError_t fused(const void* input, void* output, int rows, int classes, cudaStream_t stream) {
   if (classes <= 32) return launch_warp_rows<T, 1>(input, output, rows, classes, stream);
@@ -105,7 +145,11 @@ cudaError_t fused(const void* input, void* output, int rows, int classes, cudaSt
   if (classes <= 256) return launch_warp_rows<T, 8>(input, output, rows, classes, stream);
   if (classes <= 512) return launch_warp_rows<T, 16>(input, output, rows, classes, stream);
   if (classes <= kWarpRowClasses) return launch_warp_rows<T, 32>(input, output, rows, classes, stream);
-  softmax_block_rows<T><<<rows, kBlockThreads, std::size_t(classes) * sizeof(float), stream>>>(
+  if (classes <= 4096) return launch_block_registers<T, 256, 16>(input, output, rows, classes, stream);
+  if (classes <= 8192) return launch_block_registers<T, 512, 16>(input, output, rows, classes, stream);
+  if (classes <= 16384) return launch_block_registers<T, 1024, 16>(input, output, rows, classes, stream);
+  if (classes <= kRegisterRowClasses) return launch_block_registers<T, 1024, 24>(input, output, rows, classes, stream);
+  softmax_block_shared<T><<<rows, kBlockThreads, std::size_t(classes) * sizeof(float), stream>>>(
       static_cast<const T*>(input), static_cast<T*>(output), classes);
   return cudaGetLastError();
 }
@@ -150,22 +194,27 @@ __global__ void caffe_divide(float* __restrict__ values, const float* __restrict
 
 }  // namespace
 
-int softmax_fused_threads_per_row(int classes) { return classes <= kWarpRowClasses ? 32 : kBlockThreads; }
+SoftmaxFusedShape softmax_fused_shape(int classes) {
+  if (classes <= kWarpRowClasses) return {32, (std::max(classes, 1) + 31) / 32, "registers"};
+  const int threads = classes <= 4096 ? 256 : classes <= 8192 ? 512 : 1024;
+  if (classes <= kRegisterRowClasses) return {threads, classes <= 16384 ? 16 : 24, "registers"};
+  return {kBlockThreads, (classes + kBlockThreads - 1) / kBlockThreads, "shared memory"};
+}
 
 int softmax_fused_max_classes() { return kMaxSharedBytes / int(sizeof(float)); }
 
 cudaError_t softmax_fused_prepare(int classes) {
-  if (classes <= kWarpRowClasses) return cudaSuccess;
+  if (classes <= kRegisterRowClasses) return cudaSuccess;
   // The largest limit, not this row's: an op prepared later for fewer classes must not lower it under one
   // prepared earlier.
   const int bytes = kMaxSharedBytes;
   cudaError_t status =
-      cudaFuncSetAttribute(softmax_block_rows<float>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
+      cudaFuncSetAttribute(softmax_block_shared<float>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
   if (status == cudaSuccess)
-    status = cudaFuncSetAttribute(softmax_block_rows<__half>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
+    status = cudaFuncSetAttribute(softmax_block_shared<__half>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
   if (status == cudaSuccess)
     status =
-        cudaFuncSetAttribute(softmax_block_rows<__nv_bfloat16>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
+        cudaFuncSetAttribute(softmax_block_shared<__nv_bfloat16>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
   return status;
 }
 

@@ -30,7 +30,7 @@ TEST(BackendRules, PoolingAndSoftmaxBackendsComputeTheirOpsAndLayouts) {
   for (const auto& [name, layout, refused] :
        std::vector<std::tuple<std::string, Layout, bool>>{{"pool_direct", Layout::chwn, false},
                                                           {"pool_direct", Layout::nchw, false},
-                                                          {"pool_direct", Layout::nhwc, true},
+                                                          {"pool_direct", Layout::nhwc, false},
                                                           {"cudnn_pool", Layout::nhwc, false},
                                                           {"cudnn_pool", Layout::chwn, true}}) {
     const Backend* backend = find_backend(name);

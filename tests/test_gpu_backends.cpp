@@ -372,9 +372,10 @@ std::vector<Layer> operator_layers(LayerOp op) {
     return {make_layer("odd", 3, 7, 5, 4, 3, 3).input_transform(),
             make_layer("wide", 40, 9, 33, 4, 3, 3).input_transform(),
             make_layer("map1", 70, 1, 1, 4, 1, 1).input_transform()};
-  if (op == LayerOp::softmax)  // a warp's row at 1, 10, 33, 1000 and 1024; a block's above
-    return {make_softmax_layer(1),    make_softmax_layer(10),   make_softmax_layer(33),   make_softmax_layer(1000),
-            make_softmax_layer(1024), make_softmax_layer(1025), make_softmax_layer(21841)};
+  if (op == LayerOp::softmax)  // a warp's row at 1, 10, 33, 1000 and 1024; a block's in registers to 24576; above
+    return {make_softmax_layer(1),     make_softmax_layer(10),    make_softmax_layer(33),
+            make_softmax_layer(1000),  make_softmax_layer(1024),  make_softmax_layer(1025),
+            make_softmax_layer(10000), make_softmax_layer(21841), make_softmax_layer(30000)};
   std::vector<Layer> layers;
   for (const PoolMode mode : {PoolMode::max, PoolMode::avg}) {
     const std::string m = to_string(mode);
@@ -384,6 +385,9 @@ std::vector<Layer> operator_layers(LayerOp op) {
     layers.push_back(make_pool_layer(m + "3x3s1_pad1", 7, 9, 9, 3, 1, 1, mode));       // GoogLeNet's branch pools
     layers.push_back(make_pool_layer(m + "3x3s2_pad1", 4, 11, 11, 3, 2, 1, mode));     // windows in the padding
     layers.push_back(make_pool_layer(m + "7x7s1_global", 9, 7, 7, 7, 1, 0, mode));     // GoogLeNet's pool5
+    layers.push_back(make_pool_layer(m + "3x3s2_c16", 16, 15, 15, 3, 2, 0, mode));     // 16-byte vectors, fp16 too
+    layers.push_back(make_pool_layer(m + "2x2s2_bands", 2, 97, 97, 2, 2, 0, mode));    // NCHW: a plane in bands
+    layers.push_back(make_pool_layer(m + "3x3s2_wide", 2, 5, 2100, 3, 2, 1, mode));    // NCHW: rows too wide to stage
   }
   return layers;
 }
@@ -441,9 +445,11 @@ INSTANTIATE_TEST_SUITE_P(
                       OperatorCase{"cudnn_pool", LayerOp::pool, Precision::fp16, Layout::nhwc},
                       OperatorCase{"pool_direct", LayerOp::pool, Precision::fp32, Layout::nchw},
                       OperatorCase{"pool_direct", LayerOp::pool, Precision::fp32, Layout::chwn},
-                      OperatorCase{"pool_direct", LayerOp::pool, Precision::fp16, Layout::chwn, {{"outputs", "1"}}},
-                      OperatorCase{"pool_direct", LayerOp::pool, Precision::bf16, Layout::nchw, {{"outputs", "8"}}},
-                      OperatorCase{"pool_direct", LayerOp::pool, Precision::fp32, Layout::chwn, {{"outputs", "2"}}},
+                      OperatorCase{"pool_direct", LayerOp::pool, Precision::fp32, Layout::nhwc},
+                      OperatorCase{"pool_direct", LayerOp::pool, Precision::fp16, Layout::chwn, {{"vector", "1"}}},
+                      OperatorCase{"pool_direct", LayerOp::pool, Precision::bf16, Layout::nchw},
+                      OperatorCase{"pool_direct", LayerOp::pool, Precision::fp16, Layout::nhwc},
+                      OperatorCase{"pool_direct", LayerOp::pool, Precision::fp32, Layout::chwn, {{"vector", "2"}}},
                       OperatorCase{"cudnn_softmax", LayerOp::softmax, Precision::fp32, Layout::nchw},
                       OperatorCase{"cudnn_softmax", LayerOp::softmax, Precision::fp16, Layout::nchw},
                       OperatorCase{"softmax_caffe", LayerOp::softmax, Precision::fp32, Layout::nchw},

@@ -10,6 +10,8 @@
 #include "harness/data/host_parallel.hpp"
 #include "harness/data/problem_data.hpp"
 #include "harness/verify/reference.hpp"
+#include "kernels/divisor.hpp"
+#include "kernels/pool.hpp"
 #include "kernels/transform.hpp"
 #include "test_layer_builder.hpp"
 
@@ -182,6 +184,52 @@ TEST(TransformPlan, EachLayoutChangeIsOneTransposeOfTheSourcesBits) {
                         &source[std::size_t(b * t.src_b + r * t.src_r + k) * 4], 4);
       EXPECT_EQ(out, expected) << to_string(from_layout) << " -> " << to_string(to_layout);
     }
+}
+
+// The kernels' division by a multiply and a shift is exact for every dividend they pass (below 2^31).
+TEST(Divisor, QuotientIsExactBelowTwoToThe31) {
+  std::vector<std::uint32_t> divisors;
+  for (std::uint32_t d = 1; d <= 3000; ++d) divisors.push_back(d);
+  for (const std::uint32_t d : {7919u, 65535u, 65536u, 65537u, 1000003u, (1u << 30) - 1, 1u << 30, (1u << 31) - 1})
+    divisors.push_back(d);
+  std::uint64_t state = 12345;
+  for (const std::uint32_t d : divisors) {
+    const kernels::Divisor divisor(d);
+    std::vector<std::uint32_t> dividends{0, 1, d - 1, d, d + 1, 2 * d - 1, 0x7fffffffu, 0x7ffffffeu};
+    for (int i = 0; i < 64; ++i) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      dividends.push_back(std::uint32_t(state >> 33));  // below 2^31
+    }
+    for (const std::uint32_t n : dividends) {
+      if (n > 0x7fffffffu) continue;
+      const std::uint32_t q = divisor.quotient(n);
+      ASSERT_EQ(q, n / d) << n << " / " << d;
+      ASSERT_EQ(divisor.remainder(n, q), n % d) << n << " % " << d;
+    }
+  }
+}
+
+// The pooling plan: 16-byte vectors of the innermost dimension where it divides, NCHW staged while a window's
+// rows fit a block's shared memory.
+TEST(PoolPlan, VectorDividesTheInnermostDimensionAndNchwStagesWhatFits) {
+  kernels::PoolProblem s{128, 96, 55, 55, 27, 27, 3, 2, 0, false};
+  using kernels::PoolElement, kernels::PoolOrder;
+  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nhwc, PoolElement::f32, 0).vector, 4);  // C = 96
+  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nhwc, PoolElement::f16, 0).vector, 8);
+  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nhwc, PoolElement::f16, 2).vector, 2);
+  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nhwc, PoolElement::f32, 8).vector, 4) << "16 bytes at most";
+  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nhwc, PoolElement::f32, 3).vector, 2) << "a power of two";
+  s.C = 6;
+  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nhwc, PoolElement::bf16, 0).vector, 2);
+  s.C = 5;
+  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nhwc, PoolElement::f32, 0).vector, 1);
+  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::chwn, PoolElement::f32, 0).vector, 4) << "CHWN: N = 128 inside";
+  s.N = 3;
+  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::chwn, PoolElement::f32, 0).vector, 1);
+  EXPECT_TRUE(kernels::pool_plan(s, PoolOrder::nchw, PoolElement::f32, 0).staged);
+  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nchw, PoolElement::f32, 0).vector, 1);
+  s.W = 2100;  // three rows of 2100 do not fit 6144 elements
+  EXPECT_FALSE(kernels::pool_plan(s, PoolOrder::nchw, PoolElement::f32, 0).staged);
 }
 
 TEST(Compare, MetricsAndNaNDetection) {

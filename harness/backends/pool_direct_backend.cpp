@@ -1,5 +1,8 @@
-// Our pooling layers (kernels/pool.cu) in NCHW and in CHWN, several outputs per thread: Li et al.'s (SC16)
-// answer to the pooling question, against cudnn_pool. The timed op is the one kernel.
+// Our pooling layers (kernels/pool.cu), Li et al.'s (SC16) answer to the pooling question, against
+// cudnn_pool: NCHW staged through shared memory, NHWC and CHWN a vector of the innermost dimension a thread.
+// The timed op is the one kernel.
+#include <algorithm>
+
 #include "harness/backends/backend.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "kernels/pool.hpp"
@@ -14,50 +17,70 @@ kernels::PoolElement pool_element(Precision p) {
                                 : kernels::PoolElement::f32;
 }
 
+kernels::PoolOrder pool_order(Layout layout) {
+  return layout == Layout::chwn   ? kernels::PoolOrder::chwn
+         : layout == Layout::nhwc ? kernels::PoolOrder::nhwc
+                                  : kernels::PoolOrder::nchw;
+}
+
+kernels::PoolProblem pool_problem(const Case& c) {
+  return {c.batch,     c.layer.C, c.layer.H,        c.layer.W,     c.layer.P(),
+          c.layer.Q(), c.layer.R, c.layer.stride_h, c.layer.pad_h, c.layer.pool_mode == PoolMode::avg};
+}
+
 class PoolDirectOp final : public PreparedOp {
  public:
-  PoolDirectOp(const Case& c, const DeviceProblem& data, int outputs)
+  PoolDirectOp(const Case& c, const DeviceProblem& data, int max_vector)
       : data_(data),
-        problem_{c.batch,     c.layer.C, c.layer.H,        c.layer.W,     c.layer.P(),
-                 c.layer.Q(), c.layer.R, c.layer.stride_h, c.layer.pad_h, c.layer.pool_mode == PoolMode::avg},
-        order_(c.layout == Layout::chwn ? kernels::PoolOrder::chwn : kernels::PoolOrder::nchw),
-        outputs_(outputs),
-        element_(pool_element(c.precision)) {}
+        problem_(pool_problem(c)),
+        order_(pool_order(c.layout)),
+        element_(pool_element(c.precision)),
+        plan_(kernels::pool_plan(problem_, order_, element_, max_vector)) {}
 
   void run(cudaStream_t stream) override {
-    SCB_CUDA(kernels::pool_forward(data_.input, data_.output, problem_, order_, outputs_, element_, stream));
+    SCB_CUDA(kernels::pool_forward(data_.input, data_.output, problem_, order_, plan_, element_, stream));
   }
 
   nlohmann::json details() const override {
-    return {{"outputs_per_thread", outputs_},
-            {"threads_run_over", order_ == kernels::PoolOrder::chwn ? "images (N)" : "output columns (Q)"}};
+    if (plan_.staged) return {{"path", "NCHW staged in shared memory"}, {"vector", 1}};
+    return {{"path", order_ == kernels::PoolOrder::nchw ? "NCHW from global memory (window rows too wide to stage)"
+                                                        : "innermost dimension vectorized"},
+            {"vector", plan_.vector}};
   }
 
  private:
   DeviceProblem data_;
   kernels::PoolProblem problem_;
   kernels::PoolOrder order_;
-  int outputs_;
   kernels::PoolElement element_;
+  kernels::PoolPlan plan_;
 };
 
 class PoolDirectBackend final : public Backend {
  public:
   std::string name() const override { return "pool_direct"; }
   std::string summary() const override {
-    return "our pooling layers (max, Caffe's average) in NCHW and CHWN, several outputs of a row per thread; "
-           "CHWN runs a warp over 32 images";
+    return "our pooling layers (max, Caffe's average): NCHW staged through shared memory with coalesced loads; "
+           "NHWC and CHWN a 16-byte vector of the innermost dimension (C or N) a thread";
   }
   std::set<LayerOp> ops() const override { return {LayerOp::pool}; }
   std::vector<ParamDef> params() const override {
-    return {{"outputs", {"4", "1", "2", "8"}, "neighbouring outputs of a row per thread"}};
+    return {{"vector",
+             {"auto", "1", "2", "4", "8"},
+             "NHWC and CHWN: at most this many elements of the innermost dimension a thread (auto: 16 bytes); the "
+             "widest power of two that divides that dimension is taken; no effect in NCHW, which stages rows"}};
   }
   std::optional<Unsupported> unsupported(const Case& c) const override {
-    if (c.layout == Layout::nhwc) return Unsupported{"layout", "pool_direct reads NCHW or CHWN input"};
-    return refuse_tf32_outside_conv(c);
+    if (auto why = refuse_tf32_outside_conv(c)) return why;
+    const long long input = (long long)c.batch * c.layer.C * c.layer.H * c.layer.W;
+    const long long output = (long long)c.batch * c.layer.C * c.layer.P() * c.layer.Q();
+    if (std::max(input, output) > 0x7fffffffLL)
+      return Unsupported{"batch", "pool_direct indexes with 32 bits: at most 2^31 - 1 elements a tensor"};
+    return std::nullopt;
   }
   std::unique_ptr<PreparedOp> prepare(GpuContext&, const Case& c, const DeviceProblem& data) const override {
-    return std::make_unique<PoolDirectOp>(c, data, std::stoi(param(c, "outputs")));
+    const std::string vector = param(c, "vector");
+    return std::make_unique<PoolDirectOp>(c, data, vector == "auto" ? 0 : std::stoi(vector));
   }
 };
 

@@ -1,5 +1,6 @@
 // Our softmax (kernels/softmax.cu): one kernel that reads each row once and writes it once, a warp per row up
-// to 1024 classes and a block per row above. Li et al.'s (SC16) fix for Caffe's multi-kernel softmax.
+// to 1024 classes and a block per row above (registers, then shared memory). Li et al.'s (SC16) fix for Caffe's
+// multi-kernel softmax.
 #include "harness/backends/backend.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "kernels/softmax.hpp"
@@ -25,8 +26,10 @@ class SoftmaxFusedOp final : public PreparedOp {
   }
 
   nlohmann::json details() const override {
-    const int threads = kernels::softmax_fused_threads_per_row(classes_);
-    return {{"threads_per_row", threads}, {"row_held_in", threads == 32 ? "registers" : "shared memory"}};
+    const kernels::SoftmaxFusedShape shape = kernels::softmax_fused_shape(classes_);
+    return {{"threads_per_row", shape.threads_per_row},
+            {"values_per_thread", shape.values_per_thread},
+            {"row_held_in", shape.row_held_in}};
   }
 
  private:
@@ -39,8 +42,8 @@ class SoftmaxFusedBackend final : public Backend {
  public:
   std::string name() const override { return "softmax_fused"; }
   std::string summary() const override {
-    return "our softmax, one kernel, each row read and written once: a warp per row (registers) up to 1024 "
-           "classes, a block per row (shared memory) above; FP32 arithmetic";
+    return "our softmax, one kernel, each row read and written once: a warp per row up to 1024 classes and a "
+           "block per row up to 24576 (registers), a block per row in shared memory above; FP32 arithmetic";
   }
   std::set<LayerOp> ops() const override { return {LayerOp::softmax}; }
   std::optional<Unsupported> unsupported(const Case& c) const override {
