@@ -51,8 +51,12 @@ TEST(BackendRules, PoolingAndSoftmaxBackendsComputeTheirOpsAndLayouts) {
     EXPECT_EQ(find_backend(name)->ops(), std::set<LayerOp>{LayerOp::softmax}) << name;
     EXPECT_FALSE(find_backend(name)->unsupported(softmax).has_value()) << name;
   }
-  softmax.layout = Layout::nhwc;
-  EXPECT_EQ(find_backend("cudnn_softmax")->unsupported(softmax)->field, "layout");
+  softmax.layout = Layout::nhwc;  // N x classes x 1 x 1: the same bytes as NCHW
+  for (const char* name : {"softmax_fused", "cudnn_softmax", "softmax_caffe"})
+    EXPECT_FALSE(find_backend(name)->unsupported(softmax).has_value()) << name;
+  softmax.layout = Layout::chwn;
+  for (const char* name : {"softmax_fused", "cudnn_softmax", "softmax_caffe"})
+    EXPECT_EQ(find_backend(name)->unsupported(softmax)->field, "layout") << name;
   softmax.layout = Layout::nchw;
   softmax.precision = Precision::tf32;
   for (const char* name : {"softmax_fused", "cudnn_softmax"})

@@ -456,6 +456,8 @@ INSTANTIATE_TEST_SUITE_P(
                       OperatorCase{"softmax_fused", LayerOp::softmax, Precision::fp32, Layout::nchw},
                       OperatorCase{"softmax_fused", LayerOp::softmax, Precision::fp16, Layout::nchw},
                       OperatorCase{"softmax_fused", LayerOp::softmax, Precision::bf16, Layout::nchw},
+                      OperatorCase{"softmax_fused", LayerOp::softmax, Precision::fp32, Layout::nhwc},
+                      OperatorCase{"cudnn_softmax", LayerOp::softmax, Precision::fp32, Layout::nhwc},
                       OperatorCase{"transform", LayerOp::transform, Precision::fp32, Layout::nhwc, {{"from", "NCHW"}}},
                       OperatorCase{"transform", LayerOp::transform, Precision::fp32, Layout::nchw, {{"from", "NHWC"}}},
                       OperatorCase{"transform", LayerOp::transform, Precision::fp32, Layout::chwn, {{"from", "NCHW"}}},

@@ -19,8 +19,11 @@ std::optional<Unsupported> refuse_tf32_outside_conv(const Case& c) {
 }
 
 std::optional<Unsupported> refuse_softmax_layouts(const Case& c) {
-  if (c.layout == Layout::nchw) return refuse_tf32_outside_conv(c);
-  return Unsupported{"layout", "a softmax's N x classes tensor has one layout: use NCHW"};
+  // N x classes x 1 x 1: NCHW and NHWC are the same bytes, so a network planned in NHWC needs no transform.
+  if (c.layout != Layout::chwn && c.layer.H == 1 && c.layer.W == 1) return refuse_tf32_outside_conv(c);
+  return Unsupported{"layout",
+                     "a softmax reads an N x classes tensor, stored alike in NCHW and NHWC: use one of "
+                     "them (CHWN would store it transposed)"};
 }
 
 std::optional<std::string> Backend::check_params(const Params& values) const {

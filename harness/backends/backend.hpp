@@ -68,7 +68,7 @@ struct Unsupported {
 };
 
 // The refusals the pooling, softmax and transform backends share: tf32 (a convolution's math mode), and for
-// a softmax any layout but NCHW (an N x classes tensor has one).
+// a softmax CHWN (its N x classes tensor is the same bytes in NCHW and NHWC, transposed in CHWN).
 std::optional<Unsupported> refuse_tf32_outside_conv(const Case& c);
 std::optional<Unsupported> refuse_softmax_layouts(const Case& c);
 
