@@ -14,31 +14,45 @@ namespace {
 // 28-element rows left lanes idle and each row paid a 64-bit division.
 constexpr int kThreads = 256, kPerThread = 4;
 
+// Plane n * channels + c is copied unless live marks it dead (live == nullptr: every plane).
+__device__ __forceinline__ bool plane_wanted(const unsigned* __restrict__ live, std::uint32_t plane,
+                                             const Divisor& channels_d, int words) {
+  if (live == nullptr) return true;
+  const std::uint32_t n = channels_d.quotient(plane), c = channels_d.remainder(plane, n);
+  return (live[n * words + c / 32] >> (c % 32)) & 1u;
+}
+
 template <class T>
-__global__ void __launch_bounds__(kThreads) pad_flat(const T* __restrict__ input, T* __restrict__ padded, PadShape s,
-                                                     Divisor width_d, Divisor height_d, std::uint32_t total) {
+__global__ void __launch_bounds__(kThreads)
+    pad_flat(const T* __restrict__ input, T* __restrict__ padded, PadShape s, Divisor width_d, Divisor height_d,
+             std::uint32_t total, const unsigned* __restrict__ live, Divisor channels_d, int words) {
   const std::uint32_t first = blockIdx.x * (kThreads * kPerThread) + threadIdx.x;
 #pragma unroll
   for (int k = 0; k < kPerThread; ++k) {
     const std::uint32_t o = first + k * kThreads;
-    if (o < total) {
-      const std::uint32_t row = width_d.quotient(o);
-      const int x = int(width_d.remainder(o, row)) - s.pad_w;
-      const std::uint32_t plane = height_d.quotient(row);
-      const int y = int(height_d.remainder(row, plane)) - s.pad_h;
-      padded[o] = unsigned(y) < unsigned(s.H) && unsigned(x) < unsigned(s.W)
-                      ? input[(plane * std::uint32_t(s.H) + std::uint32_t(y)) * std::uint32_t(s.W) + std::uint32_t(x)]
-                      : T(0);
-    }
+    if (o >= total) continue;
+    const std::uint32_t row = width_d.quotient(o);
+    const int x = int(width_d.remainder(o, row)) - s.pad_w;
+    const std::uint32_t plane = height_d.quotient(row);
+    const int y = int(height_d.remainder(row, plane)) - s.pad_h;
+    if (!plane_wanted(live, plane, channels_d, words)) continue;
+    padded[o] = unsigned(y) < unsigned(s.H) && unsigned(x) < unsigned(s.W)
+                    ? input[(plane * std::uint32_t(s.H) + std::uint32_t(y)) * std::uint32_t(s.W) + std::uint32_t(x)]
+                    : T(0);
   }
 }
 
 // Padded copies of 2^31 elements or more: a warp per padded row, 64-bit indices.
 template <class T>
-__global__ void pad_rows(const T* __restrict__ input, T* __restrict__ padded, PadShape s, long long rows) {
+__global__ void pad_rows(const T* __restrict__ input, T* __restrict__ padded, PadShape s, long long rows,
+                         const unsigned* __restrict__ live, int channels, int words) {
   const int hp = s.H + 2 * s.pad_h, wp = s.W + 2 * s.pad_w;
   for (long long row = blockIdx.x * 8LL + threadIdx.y; row < rows; row += gridDim.x * 8LL) {
     const long long plane = row / hp;
+    if (live != nullptr) {
+      const long long n = plane / channels, c = plane % channels;
+      if (!((live[n * words + c / 32] >> (c % 32)) & 1u)) continue;
+    }
     const int h = int(row - plane * hp) - s.pad_h;
     T* out = padded + row * wp;
     const T* in = input + (plane * s.H + h) * s.W;
@@ -48,28 +62,33 @@ __global__ void pad_rows(const T* __restrict__ input, T* __restrict__ padded, Pa
 }
 
 template <class T>
-cudaError_t launch(const void* input, void* padded, const PadShape& s, cudaStream_t stream) {
+cudaError_t launch(const void* input, void* padded, const PadShape& s, const unsigned* live, int channels,
+                   cudaStream_t stream) {
   const long long rows = s.planes * s.padded_height();
   const long long total = rows * s.padded_width();
   if (total == 0) return cudaSuccess;
+  const int words = (channels + 31) / 32;
   if (total <= 0x7fffffffLL) {
     const long long per_block = kThreads * kPerThread;
     pad_flat<T><<<unsigned((total + per_block - 1) / per_block), kThreads, 0, stream>>>(
         static_cast<const T*>(input), static_cast<T*>(padded), s, Divisor(unsigned(s.padded_width())),
-        Divisor(unsigned(s.padded_height())), std::uint32_t(total));
+        Divisor(unsigned(s.padded_height())), std::uint32_t(total), live, Divisor(unsigned(live ? channels : 1)),
+        words);
   } else {
     const long long blocks = (rows + 7) / 8;
     pad_rows<T><<<unsigned(blocks < 65536 * 8 ? blocks : 65536 * 8), dim3(32, 8), 0, stream>>>(
-        static_cast<const T*>(input), static_cast<T*>(padded), s, rows);
+        static_cast<const T*>(input), static_cast<T*>(padded), s, rows, live, channels, words);
   }
   return cudaGetLastError();
 }
 
 }  // namespace
 
-cudaError_t pad_planes(const void* input, void* padded, const PadShape& shape, int element_bytes, cudaStream_t stream) {
-  if (element_bytes == 4) return launch<std::uint32_t>(input, padded, shape, stream);
-  if (element_bytes == 2) return launch<std::uint16_t>(input, padded, shape, stream);
+cudaError_t pad_planes(const void* input, void* padded, const PadShape& shape, int element_bytes, cudaStream_t stream,
+                       const unsigned* live, int channels) {
+  if (live != nullptr && (channels <= 0 || shape.planes % channels != 0)) return cudaErrorInvalidValue;
+  if (element_bytes == 4) return launch<std::uint32_t>(input, padded, shape, live, channels, stream);
+  if (element_bytes == 2) return launch<std::uint16_t>(input, padded, shape, live, channels, stream);
   return cudaErrorInvalidValue;
 }
 

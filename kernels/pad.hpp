@@ -15,6 +15,9 @@ struct PadShape {
 
 // element_bytes 4 or 2 (the bits are copied, whatever the type); padded holds planes x (H + 2 pad_h) x
 // (W + 2 pad_w) elements.
-cudaError_t pad_planes(const void* input, void* padded, const PadShape& shape, int element_bytes, cudaStream_t stream);
+// live (kernels/channel_liveness.hpp; planes = images x channels): planes it marks dead are not copied and
+// their part of padded is left as it was, for kernels that skip dead channels and never read them.
+cudaError_t pad_planes(const void* input, void* padded, const PadShape& shape, int element_bytes, cudaStream_t stream,
+                       const unsigned* live = nullptr, int channels = 0);
 
 }  // namespace scb::kernels

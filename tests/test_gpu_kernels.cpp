@@ -11,8 +11,9 @@
 namespace scb {
 namespace {
 
+// channels > 0: a liveness mask marks every third plane dead; those must keep what padded held (0xff bytes).
 template <class T>
-void expect_padded_copy(const kernels::PadShape& s) {
+void expect_padded_copy(const kernels::PadShape& s, int channels = 0) {
   std::vector<T> input(std::size_t(s.planes) * s.H * s.W);
   for (std::size_t i = 0; i < input.size(); ++i) input[i] = T(i % 30011 + 1);  // never 0: a zero is border
   const std::size_t padded_count = std::size_t(s.planes) * s.padded_height() * s.padded_width();
@@ -21,18 +22,33 @@ void expect_padded_copy(const kernels::PadShape& s) {
   ASSERT_EQ(cudaMalloc(&device_padded, padded_count * sizeof(T)), cudaSuccess);
   ASSERT_EQ(cudaMemcpy(device_input, input.data(), input.size() * sizeof(T), cudaMemcpyHostToDevice), cudaSuccess);
   ASSERT_EQ(cudaMemset(device_padded, 0xff, padded_count * sizeof(T)), cudaSuccess);  // the kernel writes all
-  ASSERT_EQ(kernels::pad_planes(device_input, device_padded, s, int(sizeof(T)), nullptr), cudaSuccess);
+  const auto dead = [&](long long plane) { return channels > 0 && plane % 3 == 1; };
+  unsigned* device_live = nullptr;
+  if (channels > 0) {
+    const int words = (channels + 31) / 32;
+    std::vector<unsigned> live(std::size_t(s.planes / channels) * words, 0u);
+    for (long long plane = 0; plane < s.planes; ++plane)
+      if (!dead(plane))
+        live[std::size_t(plane / channels * words + plane % channels / 32)] |= 1u << (plane % channels % 32);
+    ASSERT_EQ(cudaMalloc(&device_live, live.size() * sizeof(unsigned)), cudaSuccess);
+    ASSERT_EQ(cudaMemcpy(device_live, live.data(), live.size() * sizeof(unsigned), cudaMemcpyHostToDevice),
+              cudaSuccess);
+  }
+  ASSERT_EQ(kernels::pad_planes(device_input, device_padded, s, int(sizeof(T)), nullptr, device_live, channels),
+            cudaSuccess);
   std::vector<T> padded(padded_count);
   ASSERT_EQ(cudaMemcpy(padded.data(), device_padded, padded_count * sizeof(T), cudaMemcpyDeviceToHost), cudaSuccess);
   cudaFree(device_input);
   cudaFree(device_padded);
+  cudaFree(device_live);
   std::size_t wrong = 0;
   for (long long plane = 0; plane < s.planes; ++plane)
     for (int h = 0; h < s.padded_height(); ++h)
       for (int w = 0; w < s.padded_width(); ++w) {
         const int ih = h - s.pad_h, iw = w - s.pad_w;
-        const T expected =
+        T expected =
             ih >= 0 && ih < s.H && iw >= 0 && iw < s.W ? input[std::size_t((plane * s.H + ih) * s.W + iw)] : T(0);
+        if (dead(plane)) expected = T(~T(0));  // untouched
         wrong += padded[std::size_t((plane * s.padded_height() + h) * s.padded_width() + w)] != expected;
       }
   EXPECT_EQ(wrong, 0u) << s.planes << " planes of " << s.H << "x" << s.W << ", pad " << s.pad_h << "/" << s.pad_w;
@@ -47,6 +63,14 @@ TEST(PadKernel, CopiesEveryPlaneIntoAZeroBorder) {
     expect_padded_copy<std::uint32_t>(s);
     expect_padded_copy<std::uint16_t>(s);
   }
+}
+
+TEST(PadKernel, SkipsThePlanesALivenessMaskMarksDead) {
+  SCB_REQUIRE_GPU();
+  // Channel counts below, at and above a 32-bit word; images x channels planes.
+  expect_padded_copy<std::uint32_t>(kernels::PadShape{3 * 5, 7, 6, 1, 1}, 5);
+  expect_padded_copy<std::uint16_t>(kernels::PadShape{2 * 32, 4, 9, 2, 0}, 32);
+  expect_padded_copy<std::uint32_t>(kernels::PadShape{4 * 70, 3, 3, 1, 2}, 70);
 }
 
 }  // namespace

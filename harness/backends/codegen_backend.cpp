@@ -61,8 +61,7 @@ int threads_for(const Case& c, const std::string& value, int registers, int chan
   const long long kernels = (long long)(c.layer.K + channels - 1) / channels * split;
   const long long at_once = std::min<long long>(streams, kernels);
   for (const int threads : {512, 256})
-    if (registers > 0 && threads * registers <= 32768 && pixels / threads * at_once >= 2LL * sm_count)
-      return threads;
+    if (registers > 0 && threads * registers <= 32768 && pixels / threads * at_once >= 2LL * sm_count) return threads;
   return 128;
 }
 
@@ -172,7 +171,8 @@ class CodegenOp final : public PreparedOp {
       live = live_.as<unsigned>();
     }
     if (padded_.bytes()) {  // every run: the copy is part of the op
-      SCB_CUDA(kernels::pad_planes(data_.input, padded_.get(), pad_, element_bytes_, stream));
+      // The kernels skip dead planes, so the copy does too.
+      SCB_CUDA(kernels::pad_planes(data_.input, padded_.get(), pad_, element_bytes_, stream, live, input_channels_));
       input = padded_.get();
     }
     SCB_CUDA(kernels_->launch_all(input, data_.output, pixels_, threads_, stream, live));
