@@ -326,6 +326,9 @@ def regenerate(gpu_dir):
     profile = existing(gpu_dir, "codegen_profile.json.gz")
     if profile:  # issue 17: the generated kernels' counters, defaults and one change each
         write("codegen_profile.md", targets.counter_table(profile))
+    dual_profile = existing(gpu_dir, "dual_sparse_profile.json.gz")
+    if dual_profile:  # issue 16: dual_sparse's counters beside codegen's
+        write("dual_sparse_profile.md", targets.counter_table(dual_profile))
     tuned = existing(gpu_dir, "direct_sparse_targets_tuned.json.gz", "direct_sparse_tuned_untuned.json.gz")
     if tuned:  # issue 18: the targets with params: auto, chosen by the run's own tuner
         write("direct_sparse_targets_tuned.md", targets.report(report.load(tuned)))
