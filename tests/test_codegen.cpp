@@ -273,7 +273,7 @@ TEST(Codegen, TheRegisterLimitHoldsInTheCubin) {
 
 TEST(Codegen, DeadChannelSkipsBranchOverEachChannelsTaps) {
   // dual_sparse: per input channel with a nonzero weight, one test of its liveness bit and one branch over
-  // its taps; one word load per 32 channels; every weight still an FFMA immediate, none duplicated.
+  // its taps; one word load per 32 channels, a word ahead; every weight still an FFMA immediate, none duplicated.
   const Layer layer = testing_support::make_layer("skip", 40, 9, 9, 8, 3, 3, 1, 1, 2);  // groups 2: 20 channels each
   std::mt19937 rng(21);
   const auto weights = pruned_weights(layer, 0.3, rng);
@@ -294,7 +294,16 @@ TEST(Codegen, DeadChannelSkipsBranchOverEachChannelsTaps) {
     // Group 1's channels are 20..39 of the image: words 0 and 1, bit 20 + c of the first.
     const int first = block.group * 20 + *channels.begin();
     EXPECT_NE(ptx.find("and.b32 %bit, %word, " + std::to_string(1u << (first % 32)) + ";"), std::string::npos);
-    EXPECT_EQ(count("ld.global.nc.u32 %word"), block.group == 0 ? 1 : 2);
+    // Each word after the first is loaded a word ahead, into %next, and taken when its channels open.
+    const long words = block.group == 0 ? 1 : 2;
+    EXPECT_EQ(count("ld.global.nc.u32 %word"), 1);
+    EXPECT_EQ(count("ld.global.nc.u32 %next"), words - 1);
+    EXPECT_EQ(count("mov.b32 %word, %next;"), words - 1);
+    if (words > 1) {
+      EXPECT_LT(ptx.find("ld.global.nc.u32 %next"), ptx.find("@%dead bra $Lchannel"))
+          << "loaded before the first branch";
+      EXPECT_LT(ptx.find("@%dead bra $Lchannel"), ptx.find("mov.b32 %word, %next;"));
+    }
     const auto cubin = kernels::codegen::compile_ptx(ptx, {"sm_90", 3});
     const std::string sass = disassemble(cubin, "-sass");
     if (sass.empty()) continue;  // no cuobjdump here

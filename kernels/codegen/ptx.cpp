@@ -103,7 +103,7 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   if (size == 2) w.line("  .reg .b16 %%h;");
   if (skip) {
     w.line("  .reg .b64 %%live;");
-    w.line("  .reg .b32 %%word, %%bit;");
+    w.line("  .reg .b32 %%word, %%next, %%bit;");
     w.line("  .reg .pred %%dead;");
   }
   if (pool) {
@@ -197,17 +197,36 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   w.line("  add.s64 %%base, %%base, %%in;");
   if (group_bytes) w.line("  add.s64 %%base, %%base, %lld;", (long long)group_bytes);
   for (int k = 0; k < block.channels; ++k) w.line("  mov.f32 %%acc%d, 0f00000000;", k);
-  // With skip: each channel's taps behind one branch on its liveness bit (one word load per 32 channels).
-  int open_channel = -1, loaded_word = -1;
+  // With skip: each channel's taps behind one branch on its liveness bit, one word per 32 channels. Each word
+  // is loaded a word ahead (into %next), so that its load is not waited for at the branch.
   const int first_channel = block.group * (s.C / s.groups);
+  std::vector<int> word_order;  // the words in the order the taps open them
+  if (skip) {
+    int channel_seen = -1;
+    for (const auto& tap : block.taps)
+      if (tap.c != channel_seen) {
+        channel_seen = tap.c;
+        const int word = (first_channel + tap.c) / 32;
+        if (word_order.empty() || word_order.back() != word) word_order.push_back(word);
+      }
+    if (!word_order.empty()) w.line("  ld.global.nc.u32 %%word, [%%live+%d];", word_order[0] * 4);
+    if (word_order.size() > 1) w.line("  ld.global.nc.u32 %%next, [%%live+%d];", word_order[1] * 4);
+  }
+  int open_channel = -1, loaded_word = -1;
+  std::size_t word_index = 0;
   for (const auto& tap : block.taps) {
     if (skip && tap.c != open_channel) {
       if (open_channel >= 0) w.line("$Lchannel%d:", open_channel);
       open_channel = tap.c;
       const int channel = first_channel + tap.c;
       if (channel / 32 != loaded_word) {
+        if (loaded_word >= 0) {  // the next word, loaded a word ago; then the one after it
+          ++word_index;
+          w.line("  mov.b32 %%word, %%next;");
+          if (word_index + 1 < word_order.size())
+            w.line("  ld.global.nc.u32 %%next, [%%live+%d];", word_order[word_index + 1] * 4);
+        }
         loaded_word = channel / 32;
-        w.line("  ld.global.nc.u32 %%word, [%%live+%d];", loaded_word * 4);
       }
       w.line("  and.b32 %%bit, %%word, %u;", 1u << (channel % 32));
       w.line("  setp.eq.u32 %%dead, %%bit, 0;");
