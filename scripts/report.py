@@ -17,6 +17,7 @@ A LABEL names one backend configuration as it appears in the tables: "cudnn fp32
 import argparse
 import json
 import math
+import os
 import re
 import sys
 
@@ -59,6 +60,11 @@ def load(paths, key_filter=None):
                 "peak_tflops": roofline.get("peak_tflops"),
                 "bandwidth_gbs": roofline.get("bandwidth_gbs"),
                 "copy_bandwidth_fraction": d.get("copy_bandwidth_fraction"),
+                "prepare_us": r.get("prepare_us"),
+                # codegen's: what generating and compiling cost, and how many modules came from the cache
+                "compile_ms": (r.get("backend_details") or {}).get("compile_ms"),
+                "modules": (r.get("backend_details") or {}).get("kernels"),
+                "modules_from_cache": (r.get("backend_details") or {}).get("modules_from_cache"),
             }
     if not rows:
         raise SystemExit("no verified results" + (f" matching '{key_filter}'" if key_filter else "") + " in "
@@ -196,6 +202,33 @@ def published_table(paths, frame):
     if len(out) == 2:
         raise SystemExit("no 'published' block in the sweeps of these results")
     return "\n".join(out) + "\n"
+
+
+def plot_compile_times(frame, output):
+    """Issue 17: generation, compilation and loading against a layer's nonzeros (targets.compile_times' rows),
+    the cases that compiled every module (cold cache): prepare (wall) and nvJitLink summed over modules."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cold = frame[frame["from cache"] == 0]
+    if cold.empty:
+        raise SystemExit("no codegen case compiled its modules (all from the cubin cache): nothing to plot")
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.scatter(cold["nonzeros"], cold["prepare s"], s=14, label="prepare: generate, compile (parallel), load")
+    ax.scatter(cold["nonzeros"], cold["compile s"], s=14, marker="x", label="nvJitLink, summed over modules")
+    ax.axhline(10.0, color="grey", linestyle="--", linewidth=1, label="10 s (issue 17 target 9)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("nonzero weights of the layer")
+    ax.set_ylabel("seconds")
+    ax.set_title(f"codegen compile cost, cold cubin cache ({len(cold)} cases)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(output, dpi=110)
+    plt.close(fig)
 
 
 def plot(frame, kind, output, baseline=None):

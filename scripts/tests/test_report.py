@@ -419,6 +419,23 @@ class CompileTimesTest(unittest.TestCase):
         self.assertIn("median compile (nvJitLink, summed over blocks) 3.75 s over 2 cases that compiled", text)
         self.assertEqual(list(frame["nonzeros"]), [1000, 20000, 20000])
 
+    def test_compile_target_takes_the_cold_median_and_checks_the_warm_cache(self):
+        rows = []
+        for i, (prepare_s, compile_ms, cached) in enumerate(((2.0, 9000.0, 0), (30.0, 90000.0, 0),
+                                                            (4.0, 12000.0, 0), (0.1, 0.0, 16), (0.2, 40.0, 16))):
+            r = result("vgg19/conv4_2", 32, 0.9, "codegen", "fp32", 100.0)
+            r["case"]["key"] += f" {i}"
+            r["backend_details"] = {"kernels": 16, "compile_ms": compile_ms, "modules_from_cache": cached}
+            r["prepare_us"] = prepare_s * 1e6
+            rows.append(r)
+        with tempfile.TemporaryDirectory() as d:
+            frame = report.load([write(d, "c.json", rows)])
+        import targets
+        text = targets.codegen_report(frame)
+        self.assertIn("| 9 | generate, compile and load a layer (prepare), cold cubin cache, VGG-19 and Escort sets "
+                      "| <= 10 s median | 4.00 s median, 30.0 s max (3 cases) | yes |", text)
+        self.assertIn("| nothing compiled | 1 of 2 cases compiled | NO | 1 compiled |", text)
+
 
 class LibraryTest(unittest.TestCase):
     def test_library_table_gives_the_crossing_and_the_2_4_speedup(self):
