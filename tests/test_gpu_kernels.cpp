@@ -1,10 +1,11 @@
 // Helper kernels that the backends build on, each against a host loop: the zero-bordered copy that
-// codegen reads.
+// codegen reads, and the scan for dead channels that dual_sparse skips.
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <vector>
 
+#include "kernels/channel_liveness.hpp"
 #include "kernels/pad.hpp"
 #include "tests/gpu_test_support.hpp"
 
@@ -71,6 +72,48 @@ TEST(PadKernel, SkipsThePlanesALivenessMaskMarksDead) {
   expect_padded_copy<std::uint32_t>(kernels::PadShape{3 * 5, 7, 6, 1, 1}, 5);
   expect_padded_copy<std::uint16_t>(kernels::PadShape{2 * 32, 4, 9, 2, 0}, 32);
   expect_padded_copy<std::uint32_t>(kernels::PadShape{4 * 70, 3, 3, 1, 2}, 70);
+}
+
+// Planes of 16-byte vectors and of odd sizes; one nonzero at the start, middle or end of a live plane; dead
+// planes of zeros and -0 (sign bit only).
+template <class T>
+void expect_liveness(int images, int channels, long long plane) {
+  const T negative_zero = T(T(1) << (8 * sizeof(T) - 1));
+  std::vector<T> input(std::size_t(images) * channels * plane, T(0));
+  const int words = kernels::liveness_words(channels);
+  std::vector<unsigned> expected(std::size_t(images) * words, 0u);
+  for (int n = 0; n < images; ++n)
+    for (int c = 0; c < channels; ++c) {
+      T* values = input.data() + (std::size_t(n) * channels + c) * plane;
+      values[(n + c) % plane] = negative_zero;
+      if ((n * 7 + c) % 3 == 0) continue;  // dead
+      const long long at = (n + c) % 3 == 0 ? 0 : (n + c) % 3 == 1 ? plane - 1 : plane / 2;
+      values[at] = T(0x3c00);  // 1.0 in fp16; a normal fp32 bit pattern too
+      expected[std::size_t(n) * words + c / 32] |= 1u << (c % 32);
+    }
+  T* device_input = nullptr;
+  unsigned* device_bits = nullptr;
+  ASSERT_EQ(cudaMalloc(&device_input, input.size() * sizeof(T)), cudaSuccess);
+  ASSERT_EQ(cudaMalloc(&device_bits, expected.size() * sizeof(unsigned)), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(device_input, input.data(), input.size() * sizeof(T), cudaMemcpyHostToDevice), cudaSuccess);
+  ASSERT_EQ(cudaMemset(device_bits, 0xff, expected.size() * sizeof(unsigned)), cudaSuccess);  // cleared first
+  ASSERT_EQ(kernels::find_live_channels(device_input, device_bits, images, channels, plane, int(sizeof(T)), nullptr),
+            cudaSuccess);
+  std::vector<unsigned> bits(expected.size());
+  ASSERT_EQ(cudaMemcpy(bits.data(), device_bits, bits.size() * sizeof(unsigned), cudaMemcpyDeviceToHost), cudaSuccess);
+  cudaFree(device_input);
+  cudaFree(device_bits);
+  EXPECT_EQ(bits, expected) << images << " images x " << channels << " channels of " << plane << " elements, "
+                            << sizeof(T) << "-byte elements";
+}
+
+TEST(Liveness, FindsEveryPlaneWithANonzeroAndNoOther) {
+  SCB_REQUIRE_GPU();
+  for (const long long plane : {1LL, 5LL, 49LL, 784LL, 50176LL}) {  // 16-byte vectors from 784 (fp32) and 8 (fp16)
+    expect_liveness<std::uint32_t>(3, 37, plane);
+    expect_liveness<std::uint16_t>(3, 37, plane);
+  }
+  expect_liveness<std::uint16_t>(2, 5, 8);
 }
 
 }  // namespace
