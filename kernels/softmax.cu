@@ -197,7 +197,11 @@ __global__ void caffe_divide(float* __restrict__ values, const float* __restrict
 }  // namespace
 
 SoftmaxFusedShape softmax_fused_shape(int classes) {
-  if (classes <= kWarpRowClasses) return {32, (std::max(classes, 1) + 31) / 32, "registers"};
+  if (classes <= kWarpRowClasses) {  // the kernel's PER_LANE: 1, 2, 4, ... 32
+    int per_lane = 1;
+    while (32 * per_lane < classes) per_lane *= 2;
+    return {32, per_lane, "registers"};
+  }
   const int threads = classes <= 4096 ? 256 : classes <= 8192 ? 512 : 1024;
   if (classes <= kRegisterRowClasses) return {threads, classes <= 16384 ? 16 : 24, "registers"};
   return {kBlockThreads, (classes + kBlockThreads - 1) / kBlockThreads, "shared memory"};
