@@ -88,6 +88,10 @@ TEST(LayoutPlan, TheCommandPlansANetworkFromItsResults) {
   EXPECT_NE(output.find("| planned (transforms 6.0 us) | 111.0 |"), std::string::npos) << output;
   EXPECT_NE(output.find("| all NCHW | 127.0 | 1.14x |"), std::string::npos) << output;
   EXPECT_NE(output.find("| all CHWN | - | - |"), std::string::npos) << "pool2 never ran in CHWN";
+  EXPECT_NE(output.find("all CHWN: no total, because pool2, prob never ran in CHWN"), std::string::npos) << output;
+  EXPECT_NE(output.find("all NHWC: no total, because pool1, conv2, pool2, prob never ran in NHWC"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("best single layout: NCHW, 127.0 us; the plan is 1.14x faster"), std::string::npos) << output;
   EXPECT_NE(output.find("| all cuDNN (its best single layout) | 128.0 | 1.15x |"), std::string::npos) << output;
   EXPECT_NE(output.find("not a run of the network"), std::string::npos);
   std::ifstream written(dir / "plan.json");
@@ -95,6 +99,7 @@ TEST(LayoutPlan, TheCommandPlansANetworkFromItsResults) {
   EXPECT_EQ(plan["layers"][1]["layout"], "CHWN");
   EXPECT_EQ(plan["layers"][2]["layout"], "NCHW");
   EXPECT_DOUBLE_EQ(plan["planned_total_us"].get<double>(), 111.0);
+  EXPECT_EQ(plan["single_layout_missing"]["CHWN"], nlohmann::json::array({"pool2", "prob"}));
 }
 
 }  // namespace

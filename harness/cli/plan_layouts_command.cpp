@@ -114,10 +114,12 @@ int plan_layouts_command(const PlanLayoutsArgs& args) {
   }
   std::printf("\n| chain | total us | planned is faster by |\n|---|---|---|\n");
   std::printf("| planned (transforms %.1f us) | %.1f | |\n", plan->transform_us, plan->total_us);
-  nlohmann::json single = nlohmann::json::object();
+  nlohmann::json single = nlohmann::json::object(), single_missing = nlohmann::json::object();
+  std::optional<std::pair<std::string, double>> best_single;
   for (const char* layout : {"NCHW", "NHWC", "CHWN"}) {
     const auto total = single_layout_total(stages, layout);
     if (total) single[layout] = *total;
+    if (total && (!best_single || *total < best_single->second)) best_single = {{layout, *total}};
     std::printf("| all %s | %s | %s |\n", layout, text_us(total).c_str(), text_ratio(total, plan->total_us).c_str());
   }
   std::optional<double> cudnn_total;
@@ -126,6 +128,21 @@ int plan_layouts_command(const PlanLayoutsArgs& args) {
       cudnn_total = total;
   std::printf("| all cuDNN (its best single layout) | %s | %s |\n", text_us(cudnn_total).c_str(),
               text_ratio(cudnn_total, plan->total_us).c_str());
+  // Why a single layout has no total: the layers that never ran in it.
+  std::printf("\n");
+  for (const char* layout : {"NCHW", "NHWC", "CHWN"}) {
+    if (single.contains(layout)) continue;
+    std::string names;
+    for (const auto& stage : stages)
+      if (!stage.time_us.count(layout)) {
+        names += (names.empty() ? "" : ", ") + stage.layer;
+        single_missing[layout].push_back(stage.layer);
+      }
+    std::printf("all %s: no total, because %s never ran in %s\n", layout, names.c_str(), layout);
+  }
+  if (best_single)
+    std::printf("best single layout: %s, %.1f us; the plan is %.2fx faster\n", best_single->first.c_str(),
+                best_single->second, best_single->second / plan->total_us);
   if (!args.output.empty()) {
     nlohmann::json layers = nlohmann::json::array();
     for (std::size_t i = 0; i < stages.size(); ++i)
@@ -138,6 +155,7 @@ int plan_layouts_command(const PlanLayoutsArgs& args) {
                                 {"planned_total_us", plan->total_us},
                                 {"planned_transform_us", plan->transform_us},
                                 {"single_layout_total_us", single},
+                                {"single_layout_missing", single_missing},
                                 {"all_cudnn_total_us", cudnn_total ? nlohmann::json(*cudnn_total) : nlohmann::json()},
                                 {"left_out", missing}};
     try {
