@@ -314,6 +314,43 @@ TEST(Codegen, DeadChannelSkipsBranchOverEachChannelsTaps) {
   }
 }
 
+TEST(Codegen, BarriersComeEveryFewTapsOnlyInFullBlocksAndWhereBranchesHaveRejoined) {
+  const Layer layer = testing_support::make_layer("barriers", 40, 9, 9, 8, 3, 3, 1, 1);
+  std::mt19937 rng(29);
+  const auto weights = pruned_weights(layer, 0.3, rng);
+  const auto shape = shape_of(layer, 2);
+  const auto programs = kernels::codegen::build_programs(shape, weights.data(), 8, kernels::codegen::Border::padded);
+  ASSERT_EQ(programs.size(), 1u);
+  const auto& block = programs[0];
+  const long taps = long(block.taps.size());
+  for (const bool skip : {false, true}) {
+    SCOPED_TRACE(skip);
+    kernels::codegen::PtxOptions options;
+    options.skip_dead_channels = skip;
+    options.barrier_taps = 16;
+    const std::string ptx = kernels::codegen::emit_ptx(shape, block, "barriers", options);
+    const long barriers = occurrences(ptx, "@%full bar.sync 0;");
+    EXPECT_EQ(occurrences(ptx, "bar.sync"), barriers) << "every barrier is predicated on a full block";
+    EXPECT_NE(ptx.find("setp.le.u32 %full"), std::string::npos);
+    if (!skip) {
+      EXPECT_EQ(barriers, (taps - 1) / 16);  // between taps, never before the first
+    } else {
+      EXPECT_GT(barriers, 0);
+      EXPECT_LE(barriers, (taps - 1) / 16);
+      // Each barrier right after a channel's label: every thread has rejoined there.
+      std::istringstream lines(ptx);
+      std::string previous;
+      for (std::string line; std::getline(lines, line); previous = line)
+        if (line.find("bar.sync") != std::string::npos) EXPECT_EQ(previous.rfind("$Lchannel", 0), 0u) << previous;
+    }
+    kernels::codegen::compile_ptx(ptx, {"sm_90", 3});  // throws with the compiler's log if the PTX is bad
+  }
+  kernels::codegen::PtxOptions pooled;
+  pooled.barrier_taps = 16;
+  pooled.pool = kernels::PoolGeometry{3, 2, 1, 5, 5};
+  EXPECT_THROW(kernels::codegen::emit_ptx(shape, block, "pooled", pooled), std::invalid_argument);
+}
+
 TEST(Codegen, AFusedPoolLoopsOverTheWindowAndStoresThePooledMap) {
   // conv 15x15 pooled 3/2 pad 1 to 8x8: one thread per pooled output; the body runs once per window
   // position inside the conv output, and the max starts at 0 (ReLU).

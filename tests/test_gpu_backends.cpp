@@ -305,7 +305,10 @@ INSTANTIATE_TEST_SUITE_P(
             "codegen", Precision::fp32, Layout::nchw, {{"streams", "16"}, {"threads", "512"}}, 0, false, false, true},
         BackendCase{"codegen", Precision::fp16, Layout::nchw, {{"border", "predicate"}}, 0, false, false, true},
         BackendCase{"codegen", Precision::fp16, Layout::nchw, {}, 0, false, false, true},
-        BackendCase{"codegen", Precision::bf16, Layout::nchw, {}, 0, false, false, true}),
+        BackendCase{"codegen", Precision::bf16, Layout::nchw, {}, 0, false, false, true},
+        // A barrier every 32 taps in full blocks (64 threads: most blocks of these small layers are full).
+        BackendCase{
+            "codegen", Precision::fp32, Layout::nchw, {{"barrier", "32"}, {"threads", "64"}}, 0, false, false, true}),
     name_of);
 
 // direct_dense: one family in NCHW (a warp over output columns) and CHWN (a warp over images); groups skipped.
@@ -325,6 +328,16 @@ INSTANTIATE_TEST_SUITE_P(
         BackendCase{"dual_sparse", Precision::fp32, Layout::nchw, {}, 0, false, false, true},
         BackendCase{
             "dual_sparse", Precision::fp32, Layout::nchw, {}, 0, false, false, true, 0.5, ActivationPattern::channel},
+        BackendCase{"dual_sparse",
+                    Precision::fp32,
+                    Layout::nchw,
+                    {{"barrier", "32"}, {"threads", "64"}},
+                    0,
+                    false,
+                    false,
+                    true,
+                    0.5,
+                    ActivationPattern::channel},
         BackendCase{"dual_sparse", Precision::fp32, Layout::nchw, {}, 0, false, false, false, 0.99},
         BackendCase{
             "dual_sparse", Precision::fp32, Layout::nchw, {}, 0, false, false, true, 1.0, ActivationPattern::channel},

@@ -32,6 +32,7 @@ constexpr long long kMaxNonzerosPerBlock = 65536;
 // What a case asks of the generator (its params, parsed).
 struct CodegenSettings {
   int channels, threads, split, registers, streams;  // registers: .maxnreg, 0 for ptxas' own choice
+  int barrier_taps;                                  // bar.sync every this many taps, 0 for none
   kernels::codegen::Border border;
   bool skip_dead_channels;  // dual_sparse
 };
@@ -93,6 +94,7 @@ class CodegenOp final : public PreparedOp {
     options.accumulate = split > 1;
     options.max_registers = settings.registers;
     options.skip_dead_channels = settings.skip_dead_channels;
+    options.barrier_taps = settings.barrier_taps;
     if (c.fuse == Fuse::pool) {  // a thread per window position (lanes), or per pooled output (the loop)
       const PoolShape& pool = *c.layer.pool;
       options.pool = kernels::PoolGeometry{pool.size, pool.stride, pool.pad, c.output_height(), c.output_width()};
@@ -144,6 +146,7 @@ class CodegenOp final : public PreparedOp {
                 {"split", split},
                 {"channels_per_block", channels},
                 {"threads", threads_},
+                {"barrier_taps", settings.barrier_taps},
                 {"streams", settings.streams},
                 {"register_limit", settings.registers},
                 {"padded_input_bytes", padded_.bytes()},
@@ -229,6 +232,10 @@ class CodegenBackend final : public Backend {
              {"pad", "predicate"},
              "pad: copy the input into a zero-bordered buffer each run and load without checks; predicate: read "
              "the input itself, each load predicated on its row and column (about 30% more instructions)"},
+            {"barrier",
+             {"0", "32", "128"},
+             "a block-wide barrier every this many taps (0: none), pulling the block's warps together so that one "
+             "instruction fetch serves them all; not with fuse: pool"},
             {"registers",
              {"auto", "255", "48", "96"},
              "registers per thread (.maxnreg): auto leaves 32 beyond the channels' accumulators; 255 sets no limit "
@@ -252,6 +259,10 @@ class CodegenBackend final : public Backend {
       return Unsupported{"backend", "param threads (" + std::to_string(threads) + ") x registers (" +
                                         std::to_string(registers) +
                                         ") exceeds an SM's 65536 registers: use fewer threads or channels"};
+    if (fused && param(c, "barrier") != "0")
+      return Unsupported{"fuse",
+                         "param barrier needs every thread in the generated body; a fused pool skips it "
+                         "for windows outside the map: use barrier 0"};
     if (fused && param(c, "split") != "1")
       return Unsupported{"fuse", "param split > 1 adds partial sums, which cannot be pooled: use split 1"};
     const long long pixels = (long long)c.batch * c.layer.P() * c.layer.Q();
@@ -282,6 +293,7 @@ class CodegenBackend final : public Backend {
             split,
             registers,
             streams,
+            std::stoi(param(c, "barrier")),
             param(c, "border") == "pad" ? kernels::codegen::Border::padded : kernels::codegen::Border::predicated,
             skip_dead_channels_};
   }

@@ -65,6 +65,9 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
     throw std::invalid_argument("codegen: adding partial sums into the output needs FP32 storage");
   if (options.accumulate && pool)
     throw std::invalid_argument("codegen: partial sums cannot be pooled: a fused pool needs each block whole");
+  if (options.barrier_taps > 0 && pool)
+    throw std::invalid_argument("codegen: barriers need every thread in the body; a fused pool skips it outside");
+  const bool barriers = options.barrier_taps > 0;
   check_immediate(image_bytes, INT32_MAX, "one input image's bytes");
   check_immediate(out_image_bytes, INT32_MAX, "one output image's bytes");
   check_immediate(group_bytes + image_bytes, INT32_MAX, "the group's input offset");
@@ -93,6 +96,7 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   if (options.max_registers > 0) w.line(".maxnreg %d", options.max_registers);
   w.line("{");
   w.line("  .reg .pred %%done, %%t;");
+  if (barriers) w.line("  .reg .pred %%full;");
   if (!padded) {
     w.line("  .reg .pred %%row<%d>;", s.R);
     w.line("  .reg .pred %%col<%d>;", s.S);
@@ -126,6 +130,13 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   w.line("  mov.u32 %%v, %%tid.x;");
   w.line("  add.u32 %%pix, %%pix, %%v;");
   w.line("  setp.ge.u32 %%done, %%pix, %%lim;");
+  if (barriers) {  // the block is full when its last thread has a pixel: then all of its threads reach each barrier
+    w.line("  mov.u32 %%v, %%ctaid.x;");
+    w.line("  add.u32 %%v, %%v, 1;");
+    w.line("  mov.u32 %%n, %%ntid.x;");
+    w.line("  mul.lo.u32 %%v, %%v, %%n;");
+    w.line("  setp.le.u32 %%full, %%v, %%lim;");
+  }
   if (lanes) {
     // Every lane reaches the shuffles, also those past the end or outside the conv output: they bring 0,
     // which ReLU's max ignores.
@@ -214,9 +225,20 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   }
   int open_channel = -1, loaded_word = -1;
   std::size_t word_index = 0;
+  int taps_since_barrier = 0;
   for (const auto& tap : block.taps) {
+    // Barriers go between taps; with skip, only where the last channel's branch has rejoined.
+    const bool at_boundary = !skip || tap.c != open_channel;
+    if (skip && tap.c != open_channel && open_channel >= 0) {
+      w.line("$Lchannel%d:", open_channel);
+      open_channel = -2;  // its label is written
+    }
+    if (barriers && at_boundary && taps_since_barrier >= options.barrier_taps) {
+      w.line("  @%%full bar.sync 0;");
+      taps_since_barrier = 0;
+    }
+    ++taps_since_barrier;
     if (skip && tap.c != open_channel) {
-      if (open_channel >= 0) w.line("$Lchannel%d:", open_channel);
       open_channel = tap.c;
       const int channel = first_channel + tap.c;
       if (channel / 32 != loaded_word) {

@@ -30,6 +30,12 @@ struct PtxOptions {
   // output (pixels = N x pool.P x pool.Q) computes its window's conv outputs in turn (a loop over the window).
   // Either way the result is the max of 0 and the window's conv outputs.
   std::optional<PoolGeometry> pool;
+  // A block-wide barrier (bar.sync) every this many taps, 0 for none: it pulls a block's warps back together
+  // in the straight-line code so that one instruction fetch serves them all (session 10-11: 25-65% of the
+  // generated kernels' warp cycles stalled on instruction fetch). Taken only by full blocks (the last block's
+  // threads past the end have left) and, with skip_dead_channels, only where a channel's branch has rejoined.
+  // Not with pool: threads of a fused pool skip the body for windows outside the map.
+  int barrier_taps = 0;
 };
 
 // Threads per pooled output of a size x size window when its conv outputs are spread over adjacent lanes:
