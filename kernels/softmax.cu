@@ -69,9 +69,10 @@ __device__ float block_reduce(float value, float* partial) {
 }
 
 // A block per row, PER_THREAD values a thread in registers (thread + THREADS i): one read, one write, every
-// load of a thread issued before the first is used.
-template <class T, int THREADS, int PER_THREAD>
-__global__ void __launch_bounds__(THREADS)
+// load of a thread issued before the first is used. MIN_BLOCKS 2 for 1024 threads: two rows an SM at once, so
+// that one row's loads overlap the other's reductions and stores (32 registers: ptxas spills 16-24 bytes).
+template <class T, int THREADS, int PER_THREAD, int MIN_BLOCKS>
+__global__ void __launch_bounds__(THREADS, MIN_BLOCKS)
     softmax_block_registers(const T* __restrict__ input, T* __restrict__ output, int classes) {
   __shared__ float partial[32];
   const T* in = input + (long long)blockIdx.x * classes;
@@ -134,7 +135,7 @@ cudaError_t launch_warp_rows(const void* input, void* output, int rows, int clas
 
 template <class T, int THREADS, int PER_THREAD>
 cudaError_t launch_block_registers(const void* input, void* output, int rows, int classes, cudaStream_t stream) {
-  softmax_block_registers<T, THREADS, PER_THREAD>
+  softmax_block_registers<T, THREADS, PER_THREAD, THREADS == 1024 ? 2 : 1>
       <<<rows, THREADS, 0, stream>>>(static_cast<const T*>(input), static_cast<T*>(output), classes);
   return cudaGetLastError();
 }
