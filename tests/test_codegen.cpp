@@ -42,6 +42,19 @@ std::vector<float> pruned_weights(const Layer& l, double density, std::mt19937& 
   return w;
 }
 
+// A layer's padded programs at N = 2 for random weights of the given density (channel 1 pruned).
+struct Generated {
+  ConvShape shape;
+  std::vector<BlockProgram> programs;
+};
+Generated generate(const Layer& layer, double density, unsigned seed, int channels_per_block) {
+  std::mt19937 rng(seed);
+  const auto weights = pruned_weights(layer, density, rng);
+  const ConvShape shape = shape_of(layer, 2);
+  return {shape, kernels::codegen::build_programs(shape, weights.data(), channels_per_block,
+                                                  kernels::codegen::Border::padded)};
+}
+
 // The input as a padded program reads it: each plane with a zero border of pad_h rows and pad_w columns.
 std::vector<float> pad_on_host(const ConvShape& s, const std::vector<float>& input) {
   const auto [height, width] = kernels::codegen::read_plane(s, kernels::codegen::Border::padded);
@@ -253,11 +266,8 @@ TEST(Codegen, PtxCompilesWithEveryWeightAnFfmaImmediate) {
 TEST(Codegen, TheRegisterLimitHoldsInTheCubin) {
   // nvJitLink compiles PTX as relocatable code and ptxas then takes up to 255 registers for straight-line
   // code; .maxnreg must bring it down.
-  const Layer layer = testing_support::make_layer("registers", 64, 14, 14, 32, 3, 3, 1, 1);
-  std::mt19937 rng(17);
-  const auto weights = pruned_weights(layer, 0.3, rng);
-  const auto shape = shape_of(layer, 2);
-  const auto programs = kernels::codegen::build_programs(shape, weights.data(), 32, kernels::codegen::Border::padded);
+  const auto [shape, programs] =
+      generate(testing_support::make_layer("registers", 64, 14, 14, 32, 3, 3, 1, 1), 0.3, 17, 32);
   ASSERT_EQ(programs.size(), 1u);
   kernels::codegen::PtxOptions options;
   options.max_registers = 64;
@@ -274,11 +284,8 @@ TEST(Codegen, TheRegisterLimitHoldsInTheCubin) {
 TEST(Codegen, DeadChannelSkipsBranchOverEachChannelsTaps) {
   // dual_sparse: per input channel with a nonzero weight, one test of its liveness bit and one branch over
   // its taps; one word load per 32 channels, a word ahead; every weight still an FFMA immediate, none duplicated.
-  const Layer layer = testing_support::make_layer("skip", 40, 9, 9, 8, 3, 3, 1, 1, 2);  // groups 2: 20 channels each
-  std::mt19937 rng(21);
-  const auto weights = pruned_weights(layer, 0.3, rng);
-  const auto shape = shape_of(layer, 2);
-  const auto programs = kernels::codegen::build_programs(shape, weights.data(), 4, kernels::codegen::Border::padded);
+  // groups 2: 20 channels each
+  const auto [shape, programs] = generate(testing_support::make_layer("skip", 40, 9, 9, 8, 3, 3, 1, 1, 2), 0.3, 21, 4);
   ASSERT_EQ(programs.size(), 2u);  // one block per group
   kernels::codegen::PtxOptions options;
   options.skip_dead_channels = true;
@@ -315,11 +322,7 @@ TEST(Codegen, DeadChannelSkipsBranchOverEachChannelsTaps) {
 }
 
 TEST(Codegen, BarriersComeEveryFewTapsOnlyInFullBlocksAndWhereBranchesHaveRejoined) {
-  const Layer layer = testing_support::make_layer("barriers", 40, 9, 9, 8, 3, 3, 1, 1);
-  std::mt19937 rng(29);
-  const auto weights = pruned_weights(layer, 0.3, rng);
-  const auto shape = shape_of(layer, 2);
-  const auto programs = kernels::codegen::build_programs(shape, weights.data(), 8, kernels::codegen::Border::padded);
+  const auto [shape, programs] = generate(testing_support::make_layer("barriers", 40, 9, 9, 8, 3, 3, 1, 1), 0.3, 29, 8);
   ASSERT_EQ(programs.size(), 1u);
   const auto& block = programs[0];
   const long taps = long(block.taps.size());
