@@ -11,50 +11,41 @@ namespace scb::kernels {
 namespace {
 
 constexpr int kThreads = 256;
-constexpr int kStageElements = 6144;  // input a block stages: 24 KB as FP32, so 8 blocks fit an SM
-constexpr int kMinBlocks = 512;       // small maps: planes a block takes are capped so that the GPU fills
+constexpr int kMinBlocks = 512;  // small maps: planes a block takes are capped so that the GPU fills
 
 // Caffe's average divides by the window clipped to the padded map, not to the map.
 __device__ __forceinline__ float average_divisor(const PoolProblem& s, int ys, int xs) {
   return float((min(ys + s.size, s.H + s.pad) - ys) * (min(xs + s.size, s.W + s.pad) - xs));
 }
 
-struct Staging {
-  int planes, planes_per_block, bands, rows_per_band;
-  Divisor bands_d, q_d, p_d;
-};
-
 // NCHW. Block b stages the input of band b % bands (of rows_per_band output rows) of planes_per_block planes
 // (whole planes when bands == 1, else one plane): one contiguous run, so every warp load is coalesced.
+// 8 blocks of 256 threads an SM, 8 loads in flight a thread: 8 x 256 x 8 x 4 = 64 KB in flight an SM.
 template <class T>
 __global__ void __launch_bounds__(kThreads)
-    pool_nchw_staged(const T* __restrict__ input, T* __restrict__ output, PoolProblem s, Staging g) {
-  __shared__ float stage[kStageElements];
-  const unsigned group = g.bands_d.quotient(blockIdx.x);
-  const int band = int(g.bands_d.remainder(blockIdx.x, group));
-  const int plane0 = int(group) * g.planes_per_block;
-  const int planes = min(g.planes_per_block, g.planes - plane0);
-  const int p0 = band * g.rows_per_band, p1 = min(s.P, p0 + g.rows_per_band);
+    pool_nchw_staged(const T* __restrict__ input, T* __restrict__ output, PoolProblem s, PoolStaging g, Divisor bands_d,
+                     Divisor q_d, Divisor p_d) {
+  __shared__ float stage[kPoolStageElements];
+  const unsigned group = bands_d.quotient(blockIdx.x);
+  const StagedBlock b = staged_block(s, g, int(group), int(bands_d.remainder(blockIdx.x, group)));
+  const int plane0 = b.plane0, planes = b.planes, p0 = b.p0, p1 = b.p1, y_lo = b.y_lo, count = b.count;
   const bool whole = g.bands == 1;
-  const int y_lo = whole ? 0 : max(p0 * s.stride - s.pad, 0);
-  const int y_hi = whole ? s.H : min((p1 - 1) * s.stride - s.pad + s.size, s.H);
   const int plane_elements = s.H * s.W;
-  const int count = (planes - 1) * plane_elements + (y_hi - y_lo) * s.W;
   const T* in = input + plane0 * plane_elements + y_lo * s.W;
-#pragma unroll 8  // eight loads in flight a thread: 8 blocks x 256 threads x 32 bytes an SM
+#pragma unroll 8
   for (int i = threadIdx.x; i < count; i += kThreads) stage[i] = to_float(in[i]);
   __syncthreads();
 
   const int outputs = planes * (p1 - p0) * s.Q;
   T* out = output + (plane0 * s.P + p0) * s.Q;
   for (int o = threadIdx.x; o < outputs; o += kThreads) {
-    const unsigned row = g.q_d.quotient(o);
-    const int q = int(g.q_d.remainder(o, row));
+    const unsigned row = q_d.quotient(o);
+    const int q = int(q_d.remainder(o, row));
     int plane = 0, p = p0 + int(row);
     if (whole) {
-      const unsigned pl = g.p_d.quotient(row);
+      const unsigned pl = p_d.quotient(row);
       plane = int(pl);
-      p = int(g.p_d.remainder(row, pl));
+      p = int(p_d.remainder(row, pl));
     }
     const int ys = p * s.stride - s.pad, xs = q * s.stride - s.pad;
     const int y0 = max(ys, 0), y1 = min(ys + s.size, s.H), x0 = max(xs, 0), x1 = min(xs + s.size, s.W);
@@ -120,23 +111,10 @@ int element_bytes(PoolElement element) { return element == PoolElement::f32 ? 4 
 
 template <class T>
 cudaError_t launch_staged(const void* input, void* output, const PoolProblem& s, cudaStream_t stream) {
-  Staging g;
-  g.planes = s.N * s.C;
-  const int plane_elements = s.H * s.W;
-  if (plane_elements <= kStageElements) {
-    g.planes_per_block = std::max(1, std::min(kStageElements / plane_elements, g.planes / kMinBlocks));
-    g.bands = 1;
-    g.rows_per_band = s.P;
-  } else {
-    g.planes_per_block = 1;
-    g.rows_per_band = std::clamp((kStageElements / s.W - s.size) / s.stride + 1, 1, s.P);
-    g.bands = (s.P + g.rows_per_band - 1) / g.rows_per_band;
-  }
-  g.bands_d = Divisor(unsigned(g.bands));
-  g.q_d = Divisor(unsigned(s.Q));
-  g.p_d = Divisor(unsigned(s.P));
-  const int blocks = (g.planes + g.planes_per_block - 1) / g.planes_per_block * g.bands;
-  pool_nchw_staged<T><<<blocks, kThreads, 0, stream>>>(static_cast<const T*>(input), static_cast<T*>(output), s, g);
+  const PoolStaging g = pool_staging(s);
+  pool_nchw_staged<T><<<g.blocks(), kThreads, 0, stream>>>(static_cast<const T*>(input), static_cast<T*>(output), s, g,
+                                                           Divisor(unsigned(g.bands)), Divisor(unsigned(s.Q)),
+                                                           Divisor(unsigned(s.P)));
   return cudaGetLastError();
 }
 
@@ -183,10 +161,26 @@ cudaError_t forward(const void* input, void* output, const PoolProblem& s, PoolO
 
 }  // namespace
 
+PoolStaging pool_staging(const PoolProblem& s) {
+  PoolStaging g;
+  g.planes = s.N * s.C;
+  const int plane_elements = s.H * s.W;
+  if (plane_elements <= kPoolStageElements) {
+    g.planes_per_block = std::max(1, std::min(kPoolStageElements / plane_elements, g.planes / kMinBlocks));
+    g.bands = 1;
+    g.rows_per_band = s.P;
+  } else {
+    g.planes_per_block = 1;
+    g.rows_per_band = std::clamp((kPoolStageElements / s.W - s.size) / s.stride + 1, 1, s.P);
+    g.bands = (s.P + g.rows_per_band - 1) / g.rows_per_band;
+  }
+  return g;
+}
+
 PoolPlan pool_plan(const PoolProblem& s, PoolOrder order, PoolElement element, int max_vector) {
   PoolPlan plan;
   if (order == PoolOrder::nchw) {
-    plan.staged = s.size * s.W <= kStageElements;
+    plan.staged = s.size * s.W <= kPoolStageElements;
     return plan;
   }
   const int inner = order == PoolOrder::nhwc ? s.C : s.N;

@@ -232,6 +232,47 @@ TEST(PoolPlan, VectorDividesTheInnermostDimensionAndNchwStagesWhatFits) {
   EXPECT_FALSE(kernels::pool_plan(s, PoolOrder::nchw, PoolElement::f32, 0).staged);
 }
 
+// The NCHW pooling's blocks, walked on the host as the kernel walks them: each output row is one block's,
+// each window lies in the rows that block staged, and no block stages more than its shared memory holds.
+TEST(PoolPlan, StagedBlocksCoverEveryOutputOnceAndStageEveryWindow) {
+  struct Shape {
+    int N, C, H, W, size, stride, pad;
+  };
+  for (const Shape& t :
+       {Shape{128, 64, 224, 224, 2, 2, 0}, Shape{128, 96, 55, 55, 3, 2, 0}, Shape{3, 5, 12, 12, 2, 2, 0},
+        Shape{67, 6, 13, 13, 3, 2, 0}, Shape{1, 3, 14, 10, 3, 2, 0}, Shape{32, 7, 9, 9, 3, 1, 1},
+        Shape{3, 4, 11, 11, 3, 2, 1}, Shape{5, 9, 7, 7, 7, 1, 0}, Shape{3, 2, 97, 97, 2, 2, 0},
+        Shape{2, 3, 112, 112, 3, 2, 0}, Shape{1, 2, 40, 3000, 2, 2, 0}, Shape{128, 50, 8, 8, 2, 2, 0}}) {
+    const Layer layer = testing_support::make_pool_layer("pool", t.C, t.H, t.W, t.size, t.stride, t.pad);
+    const kernels::PoolProblem s{t.N, t.C, t.H, t.W, layer.P(), layer.Q(), t.size, t.stride, t.pad, false};
+    SCOPED_TRACE(std::to_string(t.N) + "x" + std::to_string(t.C) + "x" + std::to_string(t.H) + "x" +
+                 std::to_string(t.W) + " pool " + std::to_string(t.size) + "/" + std::to_string(t.stride) + " pad " +
+                 std::to_string(t.pad));
+    ASSERT_TRUE(kernels::pool_plan(s, kernels::PoolOrder::nchw, kernels::PoolElement::f32, 0).staged);
+    const kernels::PoolStaging g = kernels::pool_staging(s);
+    std::vector<int> owners(std::size_t(g.planes) * s.P, 0);
+    for (int block = 0; block < g.blocks(); ++block) {
+      const kernels::StagedBlock b = kernels::staged_block(s, g, block / g.bands, block % g.bands);
+      ASSERT_LE(b.count, kernels::kPoolStageElements) << "block " << block;
+      ASSERT_GE(b.planes, 1);
+      for (int plane = b.plane0; plane < b.plane0 + b.planes; ++plane)
+        for (int p = b.p0; p < b.p1; ++p) {
+          ++owners[std::size_t(plane) * s.P + p];
+          const int ys = p * s.stride - s.pad;
+          const int y0 = std::max(ys, 0), y1 = std::min(ys + s.size, s.H);
+          ASSERT_LT(y0, y1) << "an empty window at row " << p;
+          ASSERT_GE(y0, b.y_lo);
+          ASSERT_LE(y1, b.y_hi);
+          // The last element of the window's last row, where the kernel reads it in the staged run.
+          const long long last =
+              (long long)(plane - b.plane0) * s.H * s.W + (long long)(y1 - 1 - b.y_lo) * s.W + s.W - 1;
+          ASSERT_LT(last, b.count);
+        }
+    }
+    EXPECT_EQ(std::count(owners.begin(), owners.end(), 1), std::ptrdiff_t(owners.size())) << "each output row once";
+  }
+}
+
 TEST(Compare, MetricsAndNaNDetection) {
   const std::vector<double> ref{3, 4, 0};
   auto m = compare_outputs(ref, {3, 4, 0});
