@@ -4,6 +4,7 @@
 #include <set>
 #include <tuple>
 
+#include "harness/backends/codegen_threads.hpp"
 #include "harness/backends/direct_sparse_tiling.hpp"
 #include "harness/backends/registry.hpp"
 #include "test_layer_builder.hpp"
@@ -256,6 +257,27 @@ TEST(BackendRules, DirectSparseSmallGridsSplitIntoSmallerChunks) {
   t = direct_sparse_tiling(*direct, c, 132);
   EXPECT_EQ(t.chunk_channels, 64);
   EXPECT_EQ(t.splits, 4);  // 4 chunks of 64 channels: no more splits than chunks
+}
+
+// codegen's threads "auto" on an H200's 132 SMs: VGG-19 conv4_2 (25088 pixels at N = 32, 16 kernels of 32
+// channels, 8 at a time) takes 512; at N = 1 its 784 pixels fill no SM twice, so 128; 96 registers (64
+// channels) allow two blocks of 256 only; no register limit, 128.
+TEST(BackendRules, CodegenThreadsAutoTakesTheLargestBlockThatStillFillsTheGpu) {
+  Case c = case_for("codegen");
+  c.layer = make_layer("conv4_2", 512, 28, 28, 512, 3, 3, 1, 1, 1);
+  c.batch = 32;
+  EXPECT_EQ(codegen_threads(c, "auto", 64, 32, 1, 8, 132), 512);
+  EXPECT_EQ(codegen_threads(c, "auto", 96, 64, 1, 8, 132), 256);
+  EXPECT_EQ(codegen_threads(c, "auto", 0, 32, 1, 8, 132), 128) << "255 registers: one block of 256 fills an SM";
+  EXPECT_EQ(codegen_threads(c, "auto", 64, 32, 1, 1, 132), 128) << "one kernel at a time: 49 blocks of 512";
+  EXPECT_EQ(codegen_threads(c, "1024", 64, 32, 1, 8, 132), 1024) << "a number is taken as it is";
+  c.batch = 1;
+  EXPECT_EQ(codegen_threads(c, "auto", 64, 32, 1, 8, 132), 128);
+  EXPECT_EQ(codegen_threads(c, "auto", 64, 32, 8, 16, 132), 128) << "784 / 256 x 16 kernels = 48 < 264";
+  c.batch = 7;
+  EXPECT_EQ(codegen_threads(c, "auto", 64, 32, 1, 8, 132), 128) << "5488 / 512 x 8 = 80, / 256 x 8 = 168 < 264";
+  c.batch = 12;
+  EXPECT_EQ(codegen_threads(c, "auto", 64, 32, 1, 8, 132), 256) << "9408 / 512 x 8 = 144 < 264 <= 9408 / 256 x 8";
 }
 
 TEST(BackendRules, DirectSparseRejectsAStagedChunkThatCannotFit) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "harness/backends/backend.hpp"
+#include "harness/backends/codegen_threads.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/gpu/gpu_context.hpp"
 #include "kernels/codegen/compiler.hpp"
@@ -49,21 +50,6 @@ int register_limit(const std::string& value, int channels, bool pool_loop) {
   const int accumulators = pool_loop ? 2 * channels : channels;
   if (value == "auto") return std::min(255, (accumulators + 32 + 7) / 8 * 8);
   return value == "255" ? 0 : std::stoi(value);
-}
-
-// param threads "auto": the most threads a block (512, then 256) that still fit two blocks in an SM's
-// registers and give every SM two blocks of the kernels that run at once; else 128. More warps of one kernel
-// on an SM share each instruction line fetched: session 11's H200 profile of VGG-19 conv4_2 at 90%, N = 32,
-// 128 threads 634 us (40-65% of stalls on instruction fetch), 256 threads 590 us, 512 threads 545 us.
-int threads_for(const Case& c, const std::string& value, int registers, int channels, int split, int streams,
-                int sm_count) {
-  if (value != "auto") return std::stoi(value);
-  const long long pixels = (long long)c.batch * c.layer.P() * c.layer.Q();
-  const long long kernels = (long long)(c.layer.K + channels - 1) / channels * split;
-  const long long at_once = std::min<long long>(streams, kernels);
-  for (const int threads : {512, 256})
-    if (registers > 0 && threads * registers <= 32768 && pixels / threads * at_once >= 2LL * sm_count) return threads;
-  return 128;
 }
 
 class CodegenOp final : public PreparedOp {
@@ -289,7 +275,7 @@ class CodegenBackend final : public Backend {
               streams = std::stoi(param(c, "streams"));
     const int registers = register_limit(param(c, "registers"), channels, pools_by_loop(c));
     return {channels,
-            threads_for(c, param(c, "threads"), registers, channels, split, streams, sm_count),
+            codegen_threads(c, param(c, "threads"), registers, channels, split, streams, sm_count),
             split,
             registers,
             streams,
