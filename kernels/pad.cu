@@ -2,8 +2,6 @@
 
 #include <cstdint>
 
-#include "kernels/divisor.hpp"
-
 namespace scb::kernels {
 
 namespace {
@@ -14,14 +12,6 @@ namespace {
 // 28-element rows left lanes idle and each row paid a 64-bit division.
 constexpr int kThreads = 256, kPerThread = 4;
 
-// Plane n * channels + c is copied unless live marks it dead (live == nullptr: every plane).
-__device__ __forceinline__ bool plane_wanted(const unsigned* __restrict__ live, std::uint32_t plane,
-                                             const Divisor& channels_d, int words) {
-  if (live == nullptr) return true;
-  const std::uint32_t n = channels_d.quotient(plane), c = channels_d.remainder(plane, n);
-  return (live[n * words + c / 32] >> (c % 32)) & 1u;
-}
-
 template <class T>
 __global__ void __launch_bounds__(kThreads)
     pad_flat(const T* __restrict__ input, T* __restrict__ padded, PadShape s, Divisor width_d, Divisor height_d,
@@ -30,15 +20,7 @@ __global__ void __launch_bounds__(kThreads)
 #pragma unroll
   for (int k = 0; k < kPerThread; ++k) {
     const std::uint32_t o = first + k * kThreads;
-    if (o >= total) continue;
-    const std::uint32_t row = width_d.quotient(o);
-    const int x = int(width_d.remainder(o, row)) - s.pad_w;
-    const std::uint32_t plane = height_d.quotient(row);
-    const int y = int(height_d.remainder(row, plane)) - s.pad_h;
-    if (!plane_wanted(live, plane, channels_d, words)) continue;
-    padded[o] = unsigned(y) < unsigned(s.H) && unsigned(x) < unsigned(s.W)
-                    ? input[(plane * std::uint32_t(s.H) + std::uint32_t(y)) * std::uint32_t(s.W) + std::uint32_t(x)]
-                    : T(0);
+    if (o < total) pad_element(input, padded, s, width_d, height_d, live, channels_d, words, o);
   }
 }
 

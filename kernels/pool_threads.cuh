@@ -76,9 +76,9 @@ struct alignas(sizeof(T) * V) PoolPack {
 // t computes output (outer, p, q) for elements [V v, V v + V) of the innermost dimension; consecutive threads
 // take consecutive v. SIZE: the window's side when it is 2 or 3 (unrolled), else 0.
 template <class T, int V, int SIZE>
-SCB_HOST_DEVICE inline void pool_inner_thread(const T* __restrict__ input, T* __restrict__ output,
-                                              const PoolProblem& s, int inner, const Divisor& vectors_d,
-                                              const Divisor& q_d, const Divisor& p_d, int t) {
+SCB_HOST_DEVICE inline void pool_inner_thread(const T* __restrict__ input, T* __restrict__ output, const PoolProblem& s,
+                                              int inner, const Divisor& vectors_d, const Divisor& q_d,
+                                              const Divisor& p_d, int t) {
   const unsigned rest = vectors_d.quotient(unsigned(t));
   const int v = int(vectors_d.remainder(unsigned(t), rest));
   const unsigned rows = q_d.quotient(rest);
@@ -101,8 +101,7 @@ SCB_HOST_DEVICE inline void pool_inner_thread(const T* __restrict__ input, T* __
       if (x < 0 || x >= s.W) continue;
       const PoolPack<T, V> tap = *reinterpret_cast<const PoolPack<T, V>*>(map + (y * s.W + x) * inner);
       SCB_UNROLL
-      for (int k = 0; k < V; ++k)
-        acc[k] = s.average ? acc[k] + to_float(tap.v[k]) : fmaxf(acc[k], to_float(tap.v[k]));
+      for (int k = 0; k < V; ++k) acc[k] = s.average ? acc[k] + to_float(tap.v[k]) : fmaxf(acc[k], to_float(tap.v[k]));
     }
   }
   const float scale = s.average ? 1.0f / pool_average_divisor(s, ys, xs) : 1.0f;

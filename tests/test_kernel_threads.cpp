@@ -1,7 +1,7 @@
-// pool_direct's kernels run thread by thread on the CPU (kernels/pool_threads.cuh: what each thread of a
-// launch does), against the FP64 reference: every layout, element type and path that the GPU tests take, so
-// that the index arithmetic is checked without a GPU. What is left for the GPU: the launch itself, the barrier
-// between staging and computing, and the speed.
+// Kernels run thread by thread on the CPU, through the host-and-device functions their threads call:
+// pool_direct's (kernels/pool_threads.cuh) against the FP64 reference, in every layout, element type and path
+// that the GPU tests take, and the zero-border copy (kernels/pad.hpp) with and without a liveness mask. The
+// index arithmetic is checked without a GPU; the launch, the barriers and the speed are left for the GPU.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -11,6 +11,7 @@
 #include "harness/data/problem_data.hpp"
 #include "harness/verify/compare.hpp"
 #include "harness/verify/reference.hpp"
+#include "kernels/pad.hpp"
 #include "kernels/pool_threads.cuh"
 #include "tests/test_layer_builder.hpp"
 
@@ -80,8 +81,8 @@ void expect_matches_reference(const Layer& layer, int batch, Layout layout, Prec
   const int P = layer.P(), Q = layer.Q();
   std::vector<T> output(std::size_t(batch) * layer.C * P * Q);
   std::memset(output.data(), 0xff, output.size() * sizeof(T));  // NaN in every type: an output never written fails
-  const kernels::PoolProblem s{batch,   layer.C, layer.H,          layer.W,        P, Q, layer.R, layer.stride_h,
-                               layer.pad_h, layer.pool_mode == PoolMode::avg};
+  const kernels::PoolProblem s{batch, layer.C, layer.H,        layer.W,     P,
+                               Q,     layer.R, layer.stride_h, layer.pad_h, layer.pool_mode == PoolMode::avg};
   const auto order = layout == Layout::chwn   ? kernels::PoolOrder::chwn
                      : layout == Layout::nhwc ? kernels::PoolOrder::nhwc
                                               : kernels::PoolOrder::nchw;
@@ -130,6 +131,52 @@ TEST(PoolThreads, EveryLayoutAndElementMatchesTheReference) {
           expect_matches_reference<__half>(layer, batch, layout, Precision::fp16, 1);
         }
       }
+}
+
+// Every padded element as the copy writes it; planes the mask marks dead (every third) keep what was there.
+template <class T>
+void expect_padded(const kernels::PadShape& s, int channels) {
+  std::vector<T> input(std::size_t(s.planes) * s.H * s.W);
+  for (std::size_t i = 0; i < input.size(); ++i) input[i] = T(i % 30011 + 1);
+  const std::size_t total = std::size_t(s.planes) * s.padded_height() * s.padded_width();
+  std::vector<T> padded(total, T(~T(0)));
+  std::vector<unsigned> live;
+  const int words = channels > 0 ? (channels + 31) / 32 : 0;
+  if (channels > 0) {
+    live.assign(std::size_t(s.planes / channels) * words, 0u);
+    for (long long plane = 0; plane < s.planes; ++plane)
+      if (plane % 3 != 1)
+        live[std::size_t(plane / channels * words + plane % channels / 32)] |= 1u << (plane % channels % 32);
+  }
+  const Divisor width_d(unsigned(s.padded_width())), height_d(unsigned(s.padded_height())),
+      channels_d(unsigned(channels > 0 ? channels : 1));
+  for (std::uint32_t o = 0; o < total; ++o)
+    kernels::pad_element(input.data(), padded.data(), s, width_d, height_d, channels > 0 ? live.data() : nullptr,
+                         channels_d, words, o);
+  std::size_t wrong = 0;
+  for (long long plane = 0; plane < s.planes; ++plane)
+    for (int h = 0; h < s.padded_height(); ++h)
+      for (int w = 0; w < s.padded_width(); ++w) {
+        const int ih = h - s.pad_h, iw = w - s.pad_w;
+        T expected =
+            ih >= 0 && ih < s.H && iw >= 0 && iw < s.W ? input[std::size_t((plane * s.H + ih) * s.W + iw)] : T(0);
+        if (channels > 0 && plane % 3 == 1) expected = T(~T(0));
+        wrong += padded[std::size_t((plane * s.padded_height() + h) * s.padded_width() + w)] != expected;
+      }
+  EXPECT_EQ(wrong, 0u) << s.planes << " planes of " << s.H << "x" << s.W << ", pad " << s.pad_h << "/" << s.pad_w
+                       << (channels > 0 ? ", masked" : "");
+}
+
+TEST(PadThreads, EveryElementIsTheInputsOrTheBordersAndDeadPlanesAreLeftAlone) {
+  for (const kernels::PadShape& s :
+       {kernels::PadShape{3, 5, 7, 1, 2}, kernels::PadShape{2, 9, 40, 3, 0}, kernels::PadShape{64, 28, 28, 1, 1},
+        kernels::PadShape{1, 1, 1, 0, 0}, kernels::PadShape{7000, 3, 3, 2, 1}}) {
+    expect_padded<std::uint32_t>(s, 0);
+    expect_padded<std::uint16_t>(s, 0);
+  }
+  expect_padded<std::uint32_t>(kernels::PadShape{3 * 5, 7, 6, 1, 1}, 5);
+  expect_padded<std::uint16_t>(kernels::PadShape{2 * 32, 4, 9, 2, 0}, 32);
+  expect_padded<std::uint32_t>(kernels::PadShape{4 * 70, 3, 3, 1, 2}, 70);
 }
 
 }  // namespace
