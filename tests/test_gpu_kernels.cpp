@@ -7,6 +7,7 @@
 
 #include "kernels/channel_liveness.hpp"
 #include "kernels/pad.hpp"
+#include "tests/pad_test_support.hpp"
 #include "tests/gpu_test_support.hpp"
 
 namespace scb {
@@ -15,22 +16,16 @@ namespace {
 // channels > 0: a liveness mask marks every third plane dead; those must keep what padded held (0xff bytes).
 template <class T>
 void expect_padded_copy(const kernels::PadShape& s, int channels = 0) {
-  std::vector<T> input(std::size_t(s.planes) * s.H * s.W);
-  for (std::size_t i = 0; i < input.size(); ++i) input[i] = T(i % 30011 + 1);  // never 0: a zero is border
+  const std::vector<T> input = testing_support::pad_test_input<T>(s);
   const std::size_t padded_count = std::size_t(s.planes) * s.padded_height() * s.padded_width();
   T *device_input = nullptr, *device_padded = nullptr;
   ASSERT_EQ(cudaMalloc(&device_input, input.size() * sizeof(T)), cudaSuccess);
   ASSERT_EQ(cudaMalloc(&device_padded, padded_count * sizeof(T)), cudaSuccess);
   ASSERT_EQ(cudaMemcpy(device_input, input.data(), input.size() * sizeof(T), cudaMemcpyHostToDevice), cudaSuccess);
   ASSERT_EQ(cudaMemset(device_padded, 0xff, padded_count * sizeof(T)), cudaSuccess);  // the kernel writes all
-  const auto dead = [&](long long plane) { return channels > 0 && plane % 3 == 1; };
   unsigned* device_live = nullptr;
   if (channels > 0) {
-    const int words = (channels + 31) / 32;
-    std::vector<unsigned> live(std::size_t(s.planes / channels) * words, 0u);
-    for (long long plane = 0; plane < s.planes; ++plane)
-      if (!dead(plane))
-        live[std::size_t(plane / channels * words + plane % channels / 32)] |= 1u << (plane % channels % 32);
+    const std::vector<unsigned> live = testing_support::pad_test_live_mask(s, channels);
     ASSERT_EQ(cudaMalloc(&device_live, live.size() * sizeof(unsigned)), cudaSuccess);
     ASSERT_EQ(cudaMemcpy(device_live, live.data(), live.size() * sizeof(unsigned), cudaMemcpyHostToDevice),
               cudaSuccess);
@@ -42,17 +37,8 @@ void expect_padded_copy(const kernels::PadShape& s, int channels = 0) {
   cudaFree(device_input);
   cudaFree(device_padded);
   cudaFree(device_live);
-  std::size_t wrong = 0;
-  for (long long plane = 0; plane < s.planes; ++plane)
-    for (int h = 0; h < s.padded_height(); ++h)
-      for (int w = 0; w < s.padded_width(); ++w) {
-        const int ih = h - s.pad_h, iw = w - s.pad_w;
-        T expected =
-            ih >= 0 && ih < s.H && iw >= 0 && iw < s.W ? input[std::size_t((plane * s.H + ih) * s.W + iw)] : T(0);
-        if (dead(plane)) expected = T(~T(0));  // untouched
-        wrong += padded[std::size_t((plane * s.padded_height() + h) * s.padded_width() + w)] != expected;
-      }
-  EXPECT_EQ(wrong, 0u) << s.planes << " planes of " << s.H << "x" << s.W << ", pad " << s.pad_h << "/" << s.pad_w;
+  EXPECT_EQ(testing_support::wrong_padded_elements(s, input, padded, channels), 0u)
+      << s.planes << " planes of " << s.H << "x" << s.W << ", pad " << s.pad_h << "/" << s.pad_w;
 }
 
 TEST(PadKernel, CopiesEveryPlaneIntoAZeroBorder) {

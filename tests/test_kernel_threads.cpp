@@ -13,6 +13,7 @@
 #include "harness/verify/reference.hpp"
 #include "kernels/pad.hpp"
 #include "kernels/pool_threads.cuh"
+#include "tests/pad_test_support.hpp"
 #include "tests/test_layer_builder.hpp"
 
 namespace scb {
@@ -136,35 +137,18 @@ TEST(PoolThreads, EveryLayoutAndElementMatchesTheReference) {
 // Every padded element as the copy writes it; planes the mask marks dead (every third) keep what was there.
 template <class T>
 void expect_padded(const kernels::PadShape& s, int channels) {
-  std::vector<T> input(std::size_t(s.planes) * s.H * s.W);
-  for (std::size_t i = 0; i < input.size(); ++i) input[i] = T(i % 30011 + 1);
-  const std::size_t total = std::size_t(s.planes) * s.padded_height() * s.padded_width();
-  std::vector<T> padded(total, T(~T(0)));
-  std::vector<unsigned> live;
-  const int words = channels > 0 ? (channels + 31) / 32 : 0;
-  if (channels > 0) {
-    live.assign(std::size_t(s.planes / channels) * words, 0u);
-    for (long long plane = 0; plane < s.planes; ++plane)
-      if (plane % 3 != 1)
-        live[std::size_t(plane / channels * words + plane % channels / 32)] |= 1u << (plane % channels % 32);
-  }
+  const std::vector<T> input = testing_support::pad_test_input<T>(s);
+  std::vector<T> padded(std::size_t(s.planes) * s.padded_height() * s.padded_width(), T(~T(0)));
+  const std::vector<unsigned> live =
+      channels > 0 ? testing_support::pad_test_live_mask(s, channels) : std::vector<unsigned>{};
   const Divisor width_d(unsigned(s.padded_width())), height_d(unsigned(s.padded_height())),
       channels_d(unsigned(channels > 0 ? channels : 1));
-  for (std::uint32_t o = 0; o < total; ++o)
+  for (std::uint32_t o = 0; o < padded.size(); ++o)
     kernels::pad_element(input.data(), padded.data(), s, width_d, height_d, channels > 0 ? live.data() : nullptr,
-                         channels_d, words, o);
-  std::size_t wrong = 0;
-  for (long long plane = 0; plane < s.planes; ++plane)
-    for (int h = 0; h < s.padded_height(); ++h)
-      for (int w = 0; w < s.padded_width(); ++w) {
-        const int ih = h - s.pad_h, iw = w - s.pad_w;
-        T expected =
-            ih >= 0 && ih < s.H && iw >= 0 && iw < s.W ? input[std::size_t((plane * s.H + ih) * s.W + iw)] : T(0);
-        if (channels > 0 && plane % 3 == 1) expected = T(~T(0));
-        wrong += padded[std::size_t((plane * s.padded_height() + h) * s.padded_width() + w)] != expected;
-      }
-  EXPECT_EQ(wrong, 0u) << s.planes << " planes of " << s.H << "x" << s.W << ", pad " << s.pad_h << "/" << s.pad_w
-                       << (channels > 0 ? ", masked" : "");
+                         channels_d, (channels + 31) / 32, o);
+  EXPECT_EQ(testing_support::wrong_padded_elements(s, input, padded, channels), 0u)
+      << s.planes << " planes of " << s.H << "x" << s.W << ", pad " << s.pad_h << "/" << s.pad_w
+      << (channels > 0 ? ", masked" : "");
 }
 
 TEST(PadThreads, EveryElementIsTheInputsOrTheBordersAndDeadPlanesAreLeftAlone) {
