@@ -34,8 +34,6 @@ __global__ void __launch_bounds__(kThreads)
   if (t < total) pool_inner_thread<T, V, SIZE>(input, output, s, inner, vectors_d, q_d, p_d, t);
 }
 
-int element_bytes(PoolElement element) { return element == PoolElement::f32 ? 4 : 2; }
-
 template <class T>
 cudaError_t launch_staged(const void* input, void* output, const PoolProblem& s, cudaStream_t stream) {
   const PoolStaging g = pool_staging(s);
@@ -64,12 +62,12 @@ cudaError_t launch_inner(const void* input, void* output, const PoolProblem& s, 
 }
 
 template <class T>
-cudaError_t forward(const void* input, void* output, const PoolProblem& s, PoolOrder order, const PoolPlan& plan,
+cudaError_t forward(const void* input, void* output, const PoolProblem& s, TensorOrder order, const PoolPlan& plan,
                     cudaStream_t stream) {
   if (plan.staged) return launch_staged<T>(input, output, s, stream);
   // NCHW without staging is the innermost-contiguous form with one element inside: outer = N C.
-  const int outer = order == PoolOrder::nhwc ? s.N : order == PoolOrder::chwn ? s.C : s.N * s.C;
-  const int inner = order == PoolOrder::nhwc ? s.C : order == PoolOrder::chwn ? s.N : 1;
+  const int outer = order == TensorOrder::nhwc ? s.N : order == TensorOrder::chwn ? s.C : s.N * s.C;
+  const int inner = order == TensorOrder::nhwc ? s.C : order == TensorOrder::chwn ? s.N : 1;
   if (inner % plan.vector != 0) return cudaErrorInvalidValue;
   switch (plan.vector) {
     case 1:
@@ -104,13 +102,13 @@ PoolStaging pool_staging(const PoolProblem& s) {
   return g;
 }
 
-PoolPlan pool_plan(const PoolProblem& s, PoolOrder order, PoolElement element, int max_vector) {
+PoolPlan pool_plan(const PoolProblem& s, TensorOrder order, ElementType element, int max_vector) {
   PoolPlan plan;
-  if (order == PoolOrder::nchw) {
+  if (order == TensorOrder::nchw) {
     plan.staged = s.size * s.W <= kPoolStageElements;
     return plan;
   }
-  const int inner = order == PoolOrder::nhwc ? s.C : s.N;
+  const int inner = order == TensorOrder::nhwc ? s.C : s.N;
   const int widest = 16 / element_bytes(element);
   int v = max_vector > 0 ? std::min(max_vector, widest) : widest;
   int power = 1;
@@ -120,16 +118,16 @@ PoolPlan pool_plan(const PoolProblem& s, PoolOrder order, PoolElement element, i
   return plan;
 }
 
-cudaError_t pool_forward(const void* input, void* output, const PoolProblem& problem, PoolOrder order,
-                         const PoolPlan& plan, PoolElement element, cudaStream_t stream) {
+cudaError_t pool_forward(const void* input, void* output, const PoolProblem& problem, TensorOrder order,
+                         const PoolPlan& plan, ElementType element, cudaStream_t stream) {
   const long long elements = (long long)problem.N * problem.C * problem.H * problem.W;
   if (elements == 0 || (long long)problem.N * problem.C * problem.P * problem.Q == 0) return cudaSuccess;
   if (elements > 0x7fffffffLL || (long long)problem.N * problem.C * problem.P * problem.Q > 0x7fffffffLL)
     return cudaErrorInvalidValue;
   switch (element) {
-    case PoolElement::f16:
+    case ElementType::f16:
       return forward<__half>(input, output, problem, order, plan, stream);
-    case PoolElement::bf16:
+    case ElementType::bf16:
       return forward<__nv_bfloat16>(input, output, problem, order, plan, stream);
     default:
       return forward<float>(input, output, problem, order, plan, stream);

@@ -10,11 +10,9 @@
 #include <cuda_runtime.h>
 
 #include "kernels/divisor.hpp"
+#include "kernels/tensor_types.hpp"
 
 namespace scb::kernels {
-
-enum class PoolElement { f16, bf16, f32 };
-enum class PoolOrder { nchw, nhwc, chwn };
 
 struct PoolProblem {
   int N, C, H, W;
@@ -60,9 +58,9 @@ SCB_HOST_DEVICE inline StagedBlock staged_block(const PoolProblem& s, const Pool
 
 // max_vector: the widest vector asked for (1, 2, 4 or 8; 0: 16 bytes). The plan takes the widest power of
 // two up to it that divides the innermost dimension and fits 16 bytes.
-PoolPlan pool_plan(const PoolProblem& problem, PoolOrder order, PoolElement element, int max_vector);
+PoolPlan pool_plan(const PoolProblem& problem, TensorOrder order, ElementType element, int max_vector);
 
-cudaError_t pool_forward(const void* input, void* output, const PoolProblem& problem, PoolOrder order,
-                         const PoolPlan& plan, PoolElement element, cudaStream_t stream);
+cudaError_t pool_forward(const void* input, void* output, const PoolProblem& problem, TensorOrder order,
+                         const PoolPlan& plan, ElementType element, cudaStream_t stream);
 
 }  // namespace scb::kernels

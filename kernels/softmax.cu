@@ -225,14 +225,14 @@ cudaError_t softmax_fused_prepare(int classes) {
   return status;
 }
 
-cudaError_t softmax_fused(const void* input, void* output, int rows, int classes, SoftmaxElement element,
+cudaError_t softmax_fused(const void* input, void* output, int rows, int classes, ElementType element,
                           cudaStream_t stream) {
   if (rows == 0 || classes == 0) return cudaSuccess;
   if (classes > softmax_fused_max_classes()) return cudaErrorInvalidValue;
   switch (element) {
-    case SoftmaxElement::f16:
+    case ElementType::f16:
       return fused<__half>(input, output, rows, classes, stream);
-    case SoftmaxElement::bf16:
+    case ElementType::bf16:
       return fused<__nv_bfloat16>(input, output, rows, classes, stream);
     default:
       return fused<float>(input, output, rows, classes, stream);

@@ -8,9 +8,9 @@
 // Fused: elements FP32, FP16 or BF16, arithmetic in FP32. Knows nothing of the harness.
 #include <cuda_runtime.h>
 
-namespace scb::kernels {
+#include "kernels/tensor_types.hpp"
 
-enum class SoftmaxElement { f32, f16, bf16 };
+namespace scb::kernels {
 
 // How the fused kernel holds a row: the threads that share it, the values each holds, and where.
 struct SoftmaxFusedShape {
@@ -24,7 +24,7 @@ int softmax_fused_max_classes();
 // Outside any timed region: raises the block kernel's shared-memory limit to its largest row (a no-op for
 // rows a warp holds).
 cudaError_t softmax_fused_prepare(int classes);
-cudaError_t softmax_fused(const void* input, void* output, int rows, int classes, SoftmaxElement element,
+cudaError_t softmax_fused(const void* input, void* output, int rows, int classes, ElementType element,
                           cudaStream_t stream);
 
 // row_scratch: 2 x rows floats (each row's max, then its sum).

@@ -6,9 +6,9 @@
 // whatever the element type (4 or 2 bytes). Knows nothing of the harness.
 #include <cuda_runtime.h>
 
-namespace scb::kernels {
+#include "kernels/tensor_types.hpp"
 
-enum class TensorOrder { nchw, nhwc, chwn };
+namespace scb::kernels {
 
 // out[b * dst_b + k * dst_k + r] = in[b * src_b + r * src_r + k], for r < rows, k < cols, b < batches.
 struct TransposePlan {

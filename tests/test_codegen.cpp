@@ -185,12 +185,12 @@ TEST(Codegen, SplitTapsAddUpToTheConvolutionAndShareTheNonzeros) {
     for (std::size_t i = 0; i < sum.size(); ++i) ASSERT_NEAR(sum[i], want[i], 1e-9 * (1.0 + std::abs(want[i])));
   }
   // Adding into the output is FP32 only, and compiles.
-  auto options = kernels::codegen::PtxOptions{"sm_90", 128, kernels::codegen::Element::f32, true};
+  auto options = kernels::codegen::PtxOptions{"sm_90", 128, kernels::ElementType::f32, true};
   const std::string ptx = kernels::codegen::emit_ptx(shape, blocks[0], "e", options);
   EXPECT_NE(ptx.find("red.global.add.f32"), std::string::npos);
   EXPECT_EQ(ptx.find("st.global"), std::string::npos);
   EXPECT_GT(kernels::codegen::compile_ptx(ptx, {"sm_90", 3}).size(), 0u);
-  options.element = kernels::codegen::Element::f16;
+  options.element = kernels::ElementType::f16;
   EXPECT_THROW(kernels::codegen::emit_ptx(shape, blocks[0], "e", options), std::invalid_argument);
 }
 
@@ -362,7 +362,7 @@ TEST(Codegen, AFusedPoolLoopsOverTheWindowAndStoresThePooledMap) {
   const auto weights = pruned_weights(layer, 0.5, rng);
   const auto shape = shape_of(layer, 3);
   for (const auto border : {kernels::codegen::Border::padded, kernels::codegen::Border::predicated})
-    for (const auto element : {kernels::codegen::Element::f32, kernels::codegen::Element::f16}) {
+    for (const auto element : {kernels::ElementType::f32, kernels::ElementType::f16}) {
       const auto programs = kernels::codegen::build_programs(shape, weights.data(), 7, border);
       ASSERT_EQ(programs.size(), 1u);
       kernels::codegen::PtxOptions options;
@@ -375,9 +375,8 @@ TEST(Codegen, AFusedPoolLoopsOverTheWindowAndStoresThePooledMap) {
       EXPECT_NE(ptx.find("setp.lt.u32 %more, %window, 9;"), std::string::npos);
       EXPECT_NE(ptx.find("setp.ge.u32 %outside, %p, 15;"), std::string::npos) << "clipped to the conv output";
       // Channel 6's pooled plane is 64 elements after channel 5's.
-      EXPECT_NE(
-          ptx.find("[%obase+" + std::to_string(6 * 64 * (element == kernels::codegen::Element::f32 ? 4 : 2)) + "]"),
-          std::string::npos);
+      EXPECT_NE(ptx.find("[%obase+" + std::to_string(6 * 64 * (element == kernels::ElementType::f32 ? 4 : 2)) + "]"),
+                std::string::npos);
       EXPECT_GT(kernels::codegen::compile_ptx(ptx, {"sm_90", 3}).size(), 0u);
       options.accumulate = true;
       EXPECT_THROW(kernels::codegen::emit_ptx(shape, programs[0], "pooled", options), std::invalid_argument);
@@ -424,14 +423,13 @@ TEST(Codegen, Fp16AndBf16KernelsCompileWithHalfWidthOffsets) {
   const auto programs = kernels::codegen::build_programs(shape, weights.data(), 6, kernels::codegen::Border::padded);
   ASSERT_EQ(programs.size(), 1u);
   const auto& last_tap = programs[0].taps.back();
-  for (const auto element : {kernels::codegen::Element::f16, kernels::codegen::Element::bf16}) {
+  for (const auto element : {kernels::ElementType::f16, kernels::ElementType::bf16}) {
     const std::string ptx = kernels::codegen::emit_ptx(shape, programs[0], "e", {"sm_90", 128, element});
     // Offsets count 2-byte elements; every load is widened, every store narrowed.
     EXPECT_NE(ptx.find("[%base+" + std::to_string(last_tap.offset * 2) + "]"), std::string::npos);
     EXPECT_EQ(ptx.find("ld.global.nc.f32"), std::string::npos);
-    EXPECT_NE(ptx.find(element == kernels::codegen::Element::f16 ? "cvt.f32.f16" : "cvt.f32.bf16"), std::string::npos);
-    EXPECT_NE(ptx.find(element == kernels::codegen::Element::f16 ? "cvt.rn.f16.f32" : "cvt.rn.bf16.f32"),
-              std::string::npos);
+    EXPECT_NE(ptx.find(element == kernels::ElementType::f16 ? "cvt.f32.f16" : "cvt.f32.bf16"), std::string::npos);
+    EXPECT_NE(ptx.find(element == kernels::ElementType::f16 ? "cvt.rn.f16.f32" : "cvt.rn.bf16.f32"), std::string::npos);
     EXPECT_GT(kernels::codegen::compile_ptx(ptx, {"sm_90", 3}).size(), 0u);
   }
 }

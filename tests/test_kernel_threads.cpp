@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "harness/backends/kernel_types.hpp"
 #include "harness/data/problem_data.hpp"
 #include "harness/verify/compare.hpp"
 #include "harness/verify/reference.hpp"
@@ -39,7 +40,7 @@ void run_inner_sized(const T* in, T* out, const kernels::PoolProblem& s, int out
 
 // One pooling as pool_forward launches it, each block's threads one after another.
 template <class T>
-void run_pooling(const T* in, T* out, const kernels::PoolProblem& s, kernels::PoolOrder order,
+void run_pooling(const T* in, T* out, const kernels::PoolProblem& s, kernels::TensorOrder order,
                  const kernels::PoolPlan& plan) {
   if (plan.staged) {
     const kernels::PoolStaging g = kernels::pool_staging(s);
@@ -53,8 +54,8 @@ void run_pooling(const T* in, T* out, const kernels::PoolProblem& s, kernels::Po
     }
     return;
   }
-  const int outer = order == kernels::PoolOrder::nhwc ? s.N : order == kernels::PoolOrder::chwn ? s.C : s.N * s.C;
-  const int inner = order == kernels::PoolOrder::nhwc ? s.C : order == kernels::PoolOrder::chwn ? s.N : 1;
+  const int outer = order == kernels::TensorOrder::nhwc ? s.N : order == kernels::TensorOrder::chwn ? s.C : s.N * s.C;
+  const int inner = order == kernels::TensorOrder::nhwc ? s.C : order == kernels::TensorOrder::chwn ? s.N : 1;
   ASSERT_EQ(inner % plan.vector, 0);
   switch (plan.vector) {
     case 1:
@@ -84,12 +85,8 @@ void expect_matches_reference(const Layer& layer, int batch, Layout layout, Prec
   std::memset(output.data(), 0xff, output.size() * sizeof(T));  // NaN in every type: an output never written fails
   const kernels::PoolProblem s{batch, layer.C, layer.H,        layer.W,     P,
                                Q,     layer.R, layer.stride_h, layer.pad_h, layer.pool_mode == PoolMode::avg};
-  const auto order = layout == Layout::chwn   ? kernels::PoolOrder::chwn
-                     : layout == Layout::nhwc ? kernels::PoolOrder::nhwc
-                                              : kernels::PoolOrder::nchw;
-  const auto element = precision == Precision::fp16   ? kernels::PoolElement::f16
-                       : precision == Precision::bf16 ? kernels::PoolElement::bf16
-                                                      : kernels::PoolElement::f32;
+  const kernels::TensorOrder order = tensor_order(layout);
+  const kernels::ElementType element = element_type(precision);
   const kernels::PoolPlan plan = kernels::pool_plan(s, order, element, max_vector);
   run_pooling(input.data(), output.data(), s, order, plan);
   std::vector<std::byte> raw(output.size() * sizeof(T));

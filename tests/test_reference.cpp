@@ -213,23 +213,23 @@ TEST(Divisor, QuotientIsExactBelowTwoToThe31) {
 // rows fit a block's shared memory.
 TEST(PoolPlan, VectorDividesTheInnermostDimensionAndNchwStagesWhatFits) {
   kernels::PoolProblem s{128, 96, 55, 55, 27, 27, 3, 2, 0, false};
-  using kernels::PoolElement, kernels::PoolOrder;
-  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nhwc, PoolElement::f32, 0).vector, 4);  // C = 96
-  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nhwc, PoolElement::f16, 0).vector, 8);
-  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nhwc, PoolElement::f16, 2).vector, 2);
-  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nhwc, PoolElement::f32, 8).vector, 4) << "16 bytes at most";
-  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nhwc, PoolElement::f32, 3).vector, 2) << "a power of two";
+  using kernels::ElementType, kernels::TensorOrder;
+  EXPECT_EQ(kernels::pool_plan(s, TensorOrder::nhwc, ElementType::f32, 0).vector, 4);  // C = 96
+  EXPECT_EQ(kernels::pool_plan(s, TensorOrder::nhwc, ElementType::f16, 0).vector, 8);
+  EXPECT_EQ(kernels::pool_plan(s, TensorOrder::nhwc, ElementType::f16, 2).vector, 2);
+  EXPECT_EQ(kernels::pool_plan(s, TensorOrder::nhwc, ElementType::f32, 8).vector, 4) << "16 bytes at most";
+  EXPECT_EQ(kernels::pool_plan(s, TensorOrder::nhwc, ElementType::f32, 3).vector, 2) << "a power of two";
   s.C = 6;
-  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nhwc, PoolElement::bf16, 0).vector, 2);
+  EXPECT_EQ(kernels::pool_plan(s, TensorOrder::nhwc, ElementType::bf16, 0).vector, 2);
   s.C = 5;
-  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nhwc, PoolElement::f32, 0).vector, 1);
-  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::chwn, PoolElement::f32, 0).vector, 4) << "CHWN: N = 128 inside";
+  EXPECT_EQ(kernels::pool_plan(s, TensorOrder::nhwc, ElementType::f32, 0).vector, 1);
+  EXPECT_EQ(kernels::pool_plan(s, TensorOrder::chwn, ElementType::f32, 0).vector, 4) << "CHWN: N = 128 inside";
   s.N = 3;
-  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::chwn, PoolElement::f32, 0).vector, 1);
-  EXPECT_TRUE(kernels::pool_plan(s, PoolOrder::nchw, PoolElement::f32, 0).staged);
-  EXPECT_EQ(kernels::pool_plan(s, PoolOrder::nchw, PoolElement::f32, 0).vector, 1);
+  EXPECT_EQ(kernels::pool_plan(s, TensorOrder::chwn, ElementType::f32, 0).vector, 1);
+  EXPECT_TRUE(kernels::pool_plan(s, TensorOrder::nchw, ElementType::f32, 0).staged);
+  EXPECT_EQ(kernels::pool_plan(s, TensorOrder::nchw, ElementType::f32, 0).vector, 1);
   s.W = 2100;  // three rows of 2100 do not fit 6144 elements
-  EXPECT_FALSE(kernels::pool_plan(s, PoolOrder::nchw, PoolElement::f32, 0).staged);
+  EXPECT_FALSE(kernels::pool_plan(s, TensorOrder::nchw, ElementType::f32, 0).staged);
 }
 
 // The NCHW pooling's blocks, walked on the host as the kernel walks them: each output row is one block's,
@@ -248,7 +248,7 @@ TEST(PoolPlan, StagedBlocksCoverEveryOutputOnceAndStageEveryWindow) {
     SCOPED_TRACE(std::to_string(t.N) + "x" + std::to_string(t.C) + "x" + std::to_string(t.H) + "x" +
                  std::to_string(t.W) + " pool " + std::to_string(t.size) + "/" + std::to_string(t.stride) + " pad " +
                  std::to_string(t.pad));
-    ASSERT_TRUE(kernels::pool_plan(s, kernels::PoolOrder::nchw, kernels::PoolElement::f32, 0).staged);
+    ASSERT_TRUE(kernels::pool_plan(s, kernels::TensorOrder::nchw, kernels::ElementType::f32, 0).staged);
     const kernels::PoolStaging g = kernels::pool_staging(s);
     std::vector<int> owners(std::size_t(g.planes) * s.P, 0);
     for (int block = 0; block < g.blocks(); ++block) {

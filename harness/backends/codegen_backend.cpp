@@ -13,6 +13,7 @@
 
 #include "harness/backends/backend.hpp"
 #include "harness/backends/codegen_threads.hpp"
+#include "harness/backends/kernel_types.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/gpu/gpu_context.hpp"
 #include "kernels/codegen/compiler.hpp"
@@ -61,12 +62,10 @@ class CodegenOp final : public PreparedOp {
         output_bytes_(settings.split > 1 ? std::size_t(c.output_count()) * sizeof(float) : 0) {
     const int channels = settings.channels, split = settings.split;
     const std::string& arch = target.arch;
-    const auto element = c.precision == Precision::fp16   ? kernels::codegen::Element::f16
-                         : c.precision == Precision::bf16 ? kernels::codegen::Element::bf16
-                                                          : kernels::codegen::Element::f32;
+    const kernels::ElementType element = element_type(c.precision);
     const auto shape = conv_shape(c);
     pixels_ = unsigned(c.batch) * unsigned(shape.P) * unsigned(shape.Q);
-    element_bytes_ = element == kernels::codegen::Element::f32 ? 4 : 2;
+    element_bytes_ = kernels::element_bytes(element);
     if (settings.border == kernels::codegen::Border::padded && (shape.pad_h > 0 || shape.pad_w > 0)) {
       pad_ = {(long long)shape.N * shape.C, shape.H, shape.W, shape.pad_h, shape.pad_w};
       padded_ = DeviceBuffer(std::size_t(pad_.planes) * std::size_t(pad_.padded_height()) *

@@ -4,24 +4,13 @@
 #include <algorithm>
 
 #include "harness/backends/backend.hpp"
+#include "harness/backends/kernel_types.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "kernels/pool.hpp"
 
 namespace scb {
 
 namespace {
-
-kernels::PoolElement pool_element(Precision p) {
-  return p == Precision::fp16   ? kernels::PoolElement::f16
-         : p == Precision::bf16 ? kernels::PoolElement::bf16
-                                : kernels::PoolElement::f32;
-}
-
-kernels::PoolOrder pool_order(Layout layout) {
-  return layout == Layout::chwn   ? kernels::PoolOrder::chwn
-         : layout == Layout::nhwc ? kernels::PoolOrder::nhwc
-                                  : kernels::PoolOrder::nchw;
-}
 
 kernels::PoolProblem pool_problem(const Case& c) {
   return {c.batch,     c.layer.C, c.layer.H,        c.layer.W,     c.layer.P(),
@@ -33,8 +22,8 @@ class PoolDirectOp final : public PreparedOp {
   PoolDirectOp(const Case& c, const DeviceProblem& data, int max_vector)
       : data_(data),
         problem_(pool_problem(c)),
-        order_(pool_order(c.layout)),
-        element_(pool_element(c.precision)),
+        order_(tensor_order(c.layout)),
+        element_(element_type(c.precision)),
         plan_(kernels::pool_plan(problem_, order_, element_, max_vector)) {}
 
   void run(cudaStream_t stream) override {
@@ -43,16 +32,16 @@ class PoolDirectOp final : public PreparedOp {
 
   nlohmann::json details() const override {
     if (plan_.staged) return {{"path", "NCHW staged in shared memory"}, {"vector", 1}};
-    return {{"path", order_ == kernels::PoolOrder::nchw ? "NCHW from global memory (window rows too wide to stage)"
-                                                        : "innermost dimension vectorized"},
+    return {{"path", order_ == kernels::TensorOrder::nchw ? "NCHW from global memory (window rows too wide to stage)"
+                                                          : "innermost dimension vectorized"},
             {"vector", plan_.vector}};
   }
 
  private:
   DeviceProblem data_;
   kernels::PoolProblem problem_;
-  kernels::PoolOrder order_;
-  kernels::PoolElement element_;
+  kernels::TensorOrder order_;
+  kernels::ElementType element_;
   kernels::PoolPlan plan_;
 };
 

@@ -2,6 +2,7 @@
 // to 1024 classes and a block per row above (registers, then shared memory). Li et al.'s (SC16) fix for Caffe's
 // multi-kernel softmax.
 #include "harness/backends/backend.hpp"
+#include "harness/backends/kernel_types.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "kernels/softmax.hpp"
 
@@ -12,12 +13,7 @@ namespace {
 class SoftmaxFusedOp final : public PreparedOp {
  public:
   SoftmaxFusedOp(const Case& c, const DeviceProblem& data)
-      : data_(data),
-        rows_(c.batch),
-        classes_(c.layer.C),
-        element_(c.precision == Precision::fp16   ? kernels::SoftmaxElement::f16
-                 : c.precision == Precision::bf16 ? kernels::SoftmaxElement::bf16
-                                                  : kernels::SoftmaxElement::f32) {
+      : data_(data), rows_(c.batch), classes_(c.layer.C), element_(element_type(c.precision)) {
     SCB_CUDA(kernels::softmax_fused_prepare(classes_));
   }
 
@@ -35,7 +31,7 @@ class SoftmaxFusedOp final : public PreparedOp {
  private:
   DeviceProblem data_;
   int rows_, classes_;
-  kernels::SoftmaxElement element_;
+  kernels::ElementType element_;
 };
 
 class SoftmaxFusedBackend final : public Backend {

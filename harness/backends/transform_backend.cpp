@@ -2,6 +2,7 @@
 // param names to the case's layout. What `scbench plan-layouts` charges where neighbouring layers' layouts
 // differ (Li et al., SC16). Prepare stores the input in the source layout; the timed op is the transpose.
 #include "harness/backends/backend.hpp"
+#include "harness/backends/kernel_types.hpp"
 #include "harness/data/problem_data.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/gpu/device.hpp"
@@ -10,12 +11,6 @@
 namespace scb {
 
 namespace {
-
-kernels::TensorOrder order_of(Layout layout) {
-  return layout == Layout::nhwc   ? kernels::TensorOrder::nhwc
-         : layout == Layout::chwn ? kernels::TensorOrder::chwn
-                                  : kernels::TensorOrder::nchw;
-}
 
 class TransformOp final : public PreparedOp {
  public:
@@ -28,8 +23,8 @@ class TransformOp final : public PreparedOp {
 
   void run(cudaStream_t stream) override {
     const Layer& l = c_.layer;
-    SCB_CUDA(kernels::transform_layout(source_.get(), data_.output, c_.batch, l.C, l.H, l.W, order_of(from_),
-                                       order_of(c_.layout), element_bytes_, stream));
+    SCB_CUDA(kernels::transform_layout(source_.get(), data_.output, c_.batch, l.C, l.H, l.W, tensor_order(from_),
+                                       tensor_order(c_.layout), element_bytes_, stream));
   }
 
   nlohmann::json details() const override { return {{"from", to_string(from_)}, {"to", to_string(c_.layout)}}; }

@@ -52,7 +52,7 @@ int pool_window_lanes(int size) {
 
 std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::string& entry,
                      const PtxOptions& options) {
-  const int size = options.element == Element::f32 ? 4 : 2;  // bytes per stored element
+  const int size = options.element == ElementType::f32 ? 4 : 2;  // bytes per stored element
   const bool padded = block.border == Border::padded;
   const auto [height, width] = read_plane(s, block.border);
   const std::optional<PoolGeometry>& pool = options.pool;
@@ -61,7 +61,7 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   const std::int64_t image_bytes = std::int64_t(s.C) * plane * size;
   const std::int64_t group_bytes = std::int64_t(block.group) * (s.C / s.groups) * plane * size;
   const std::int64_t out_image_bytes = std::int64_t(s.K) * out_pq * size;
-  if (options.accumulate && options.element != Element::f32)
+  if (options.accumulate && options.element != ElementType::f32)
     throw std::invalid_argument("codegen: adding partial sums into the output needs FP32 storage");
   if (options.accumulate && pool)
     throw std::invalid_argument("codegen: partial sums cannot be pooled: a fused pool needs each block whole");
@@ -74,8 +74,8 @@ std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::s
   check_immediate((std::int64_t(block.k_begin) + block.channels) * out_pq * size, INT32_MAX,
                   "the last channel's output offset");
   // fp16/bf16: a 16-bit load widened to FP32, and the FP32 sum rounded to the element on the way out.
-  const char* widen = options.element == Element::f16 ? "cvt.f32.f16" : "cvt.f32.bf16";
-  const char* narrow = options.element == Element::f16 ? "cvt.rn.f16.f32" : "cvt.rn.bf16.f32";
+  const char* widen = options.element == ElementType::f16 ? "cvt.f32.f16" : "cvt.f32.bf16";
+  const char* narrow = options.element == ElementType::f16 ? "cvt.rn.f16.f32" : "cvt.rn.bf16.f32";
   const bool skip = options.skip_dead_channels;
   const int lanes = pool ? pool_window_lanes(pool->size) : 0;  // 0: no pool, or the loop over the window
   int lane_shift = 0;

@@ -6,17 +6,16 @@
 #include <string>
 
 #include "kernels/codegen/program.hpp"
+#include "kernels/tensor_types.hpp"
 
 namespace scb::kernels::codegen {
-
-// How input and output are stored; weights are FP32 immediates (of the values as stored) and every
-// accumulation is FP32 either way.
-enum class Element { f32, f16, bf16 };
 
 struct PtxOptions {
   std::string arch = "sm_90";  // .target
   int threads = 128;           // threads per block (.maxntid); one output pixel each
-  Element element = Element::f32;
+  // How input and output are stored; weights are FP32 immediates (of the values as stored) and every
+  // accumulation is FP32 either way.
+  ElementType element = ElementType::f32;
   bool accumulate = false;  // add into the output (red.global.add, FP32 only) instead of storing: split taps
   // .maxnreg: nvJitLink compiles PTX as relocatable code, and ptxas then gives straight-line kernels all 255
   // registers (9% of warps active on an H200); 0 leaves the choice to ptxas.
