@@ -53,7 +53,7 @@ class CudnnOp final : public PreparedOp {
   CudnnOp(GpuContext& gpu, const Case& c, const DeviceProblem& data, const std::string& forced_algo)
       : handle_(gpu.cudnn()), data_(data) {
     const Layer& l = c.layer;
-    const cudnnTensorFormat_t format = c.layout == Layout::nchw ? CUDNN_TENSOR_NCHW : CUDNN_TENSOR_NHWC;
+    const cudnnTensorFormat_t format = cudnn_tensor_format(c.layout);
     const cudnnDataType_t type = cudnn_data_type(c.precision);
     SCB_CUDNN(cudnnCreateTensorDescriptor(&x_.handle));
     SCB_CUDNN(cudnnCreateTensorDescriptor(&y_.handle));

@@ -1,6 +1,6 @@
 #pragma once
-// What every cuDNN backend shares: the data type of a precision, descriptors that destroy themselves, and
-// cuDNN's pooled size (it rounds down; Caffe, whose rounding the layer files use, rounds up).
+// What every cuDNN backend shares: the data type of a precision, the tensor format of a layout, descriptors that
+// destroy themselves, and cuDNN's pooled size (it rounds down; Caffe, whose rounding the layer files use, rounds up).
 #include <cudnn.h>
 
 #include "harness/spec/layer.hpp"
@@ -17,6 +17,11 @@ inline cudnnDataType_t cudnn_data_type(Precision p) {
     default:
       return CUDNN_DATA_FLOAT;
   }
+}
+
+// cuDNN has NCHW and NHWC only: its backends refuse CHWN before they get here.
+inline cudnnTensorFormat_t cudnn_tensor_format(Layout layout) {
+  return layout == Layout::nhwc ? CUDNN_TENSOR_NHWC : CUDNN_TENSOR_NCHW;
 }
 
 template <class Handle, cudnnStatus_t (*Destroy)(Handle)>

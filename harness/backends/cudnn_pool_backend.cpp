@@ -13,7 +13,7 @@ class CudnnPoolOp final : public PreparedOp {
  public:
   CudnnPoolOp(GpuContext& gpu, const Case& c, const DeviceProblem& data) : handle_(gpu.cudnn()), data_(data) {
     const Layer& l = c.layer;
-    const cudnnTensorFormat_t format = c.layout == Layout::nhwc ? CUDNN_TENSOR_NHWC : CUDNN_TENSOR_NCHW;
+    const cudnnTensorFormat_t format = cudnn_tensor_format(c.layout);
     const cudnnDataType_t type = cudnn_data_type(c.precision);
     SCB_CUDNN(cudnnCreateTensorDescriptor(&x_.handle));
     SCB_CUDNN(cudnnCreateTensorDescriptor(&y_.handle));
