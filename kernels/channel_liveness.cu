@@ -44,10 +44,10 @@ __global__ void __launch_bounds__(kThreads) liveness_kernel(const Load* __restri
       if (i + u * kThreads < loads_per_plane) any |= magnitude<kElementBytes>(values[i + u * kThreads]);
     if (any != 0) {
       live = 1;
-      found = 1;  // every writer writes 1: no race on the value
+      atomicExch(&found, 1);  // atomics: the early-exit flag is read while others write it
       break;
     }
-    if (*static_cast<volatile int*>(&found)) break;
+    if (atomicOr(&found, 0) != 0) break;
   }
   if (__syncthreads_or(live) && threadIdx.x == 0) {
     const int n = int(index / channels), c = int(index % channels);
