@@ -267,7 +267,9 @@ for stage in "${stages[@]}"; do
       [ "$stage" = sanitizer-kernels ] && sweep=configs/ci/sanitizer_kernels.yaml
       for tool in memcheck racecheck; do
         # Verify only: each kernel runs a few times under the tool instead of ten timed samples.
+        # SANITIZER_FILTER: only the cases whose key matches, to recheck one backend after a change.
         compute-sanitizer --tool "$tool" --error-exitcode 3 "$BUILD/scbench" run "$sweep" --verify-only \
+          ${SANITIZER_FILTER:+--filter "$SANITIZER_FILTER"} \
           -o "/tmp/$stage-$tool.json" > "$OUT/$stage-$tool.log" 2>&1 || rc=$?
         grep -E "ERROR SUMMARY|verified \(not timed\)" "$OUT/$stage-$tool.log" | tail -2
       done ;;

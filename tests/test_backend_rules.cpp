@@ -280,6 +280,19 @@ TEST(BackendRules, CodegenThreadsAutoTakesTheLargestBlockThatStillFillsTheGpu) {
   EXPECT_EQ(codegen_threads(c, "auto", 64, 32, 1, 8, 132), 256) << "9408 / 512 x 8 = 144 < 264 <= 9408 / 256 x 8";
 }
 
+TEST(BackendRules, AutoBarrierOnlyForDualSparseWithoutAFusedPool) {
+  Case c = case_for("dual_sparse");
+  EXPECT_EQ(codegen_barrier_taps(c, "auto", true), 32);
+  EXPECT_EQ(codegen_barrier_taps(c, "auto", false), 0) << "codegen";
+  EXPECT_EQ(codegen_barrier_taps(c, "128", false), 128) << "a number is taken as it is";
+  c.fuse = Fuse::pool;
+  EXPECT_EQ(codegen_barrier_taps(c, "auto", true), 0) << "a fused pool skips the body outside the map";
+  EXPECT_FALSE(find_backend("dual_sparse")->unsupported(c).has_value()) << "auto is legal with a fused pool";
+  c.params = {{"barrier", "32"}};
+  ASSERT_TRUE(find_backend("dual_sparse")->unsupported(c).has_value());
+  EXPECT_EQ(find_backend("dual_sparse")->unsupported(c)->field, "fuse");
+}
+
 TEST(BackendRules, DirectSparseRejectsAStagedChunkThatCannotFit) {
   const Backend* direct = find_backend("direct_sparse");
   Case big = case_for("direct_sparse");

@@ -218,9 +218,10 @@ class CodegenBackend final : public Backend {
              "pad: copy the input into a zero-bordered buffer each run and load without checks; predicate: read "
              "the input itself, each load predicated on its row and column (about 30% more instructions)"},
             {"barrier",
-             {"0", "32", "128"},
+             {"auto", "0", "32", "128"},
              "a block-wide barrier every this many taps (0: none), pulling the block's warps together so that one "
-             "instruction fetch serves them all; not with fuse: pool"},
+             "instruction fetch serves them all; not with fuse: pool. auto: 32 for dual_sparse without a fused "
+             "pool, else 0"},
             {"registers",
              {"auto", "255", "48", "96"},
              "registers per thread (.maxnreg): auto leaves 32 beyond the channels' accumulators; 255 sets no limit "
@@ -244,7 +245,7 @@ class CodegenBackend final : public Backend {
       return Unsupported{"backend", "param threads (" + std::to_string(threads) + ") x registers (" +
                                         std::to_string(registers) +
                                         ") exceeds an SM's 65536 registers: use fewer threads or channels"};
-    if (fused && param(c, "barrier") != "0")
+    if (fused && param(c, "barrier") != "0" && param(c, "barrier") != "auto")
       return Unsupported{"fuse",
                          "param barrier needs every thread in the generated body; a fused pool skips it "
                          "for windows outside the map: use barrier 0"};
@@ -278,7 +279,7 @@ class CodegenBackend final : public Backend {
             split,
             registers,
             streams,
-            std::stoi(param(c, "barrier")),
+            codegen_barrier_taps(c, param(c, "barrier"), skip_dead_channels_),
             param(c, "border") == "pad" ? kernels::codegen::Border::padded : kernels::codegen::Border::predicated,
             skip_dead_channels_};
   }

@@ -15,4 +15,9 @@ int codegen_threads(const Case& c, const std::string& value, int registers, int 
   return 128;
 }
 
+int codegen_barrier_taps(const Case& c, const std::string& value, bool skips_dead_channels) {
+  if (value != "auto") return std::stoi(value);
+  return skips_dead_channels && c.fuse != Fuse::pool ? 32 : 0;
+}
+
 }  // namespace scb

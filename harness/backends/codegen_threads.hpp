@@ -1,6 +1,6 @@
 #pragma once
-// codegen's block size rule (param threads "auto"), separate from the backend so that it can be tested without
-// a GPU.
+// codegen's and dual_sparse's "auto" rules for params threads and barrier, separate from the backend so that they
+// can be tested without a GPU.
 #include <string>
 
 #include "harness/spec/case.hpp"
@@ -14,5 +14,12 @@ namespace scb {
 // registers: the .maxnreg limit, 0 for none.
 int codegen_threads(const Case& c, const std::string& value, int registers, int channels, int split, int streams,
                     int sm_count);
+
+// "auto": a barrier every 32 taps for dual_sparse without a fused pool, else none. Its warps skip dead channels
+// image by image and drift apart, each fetching its own instructions: session 12's H200 profile of VGG-16
+// conv4_2 (49% dead channels, 73% zero weights), N = 32, 892 us without and 775 us with; at N = 1 495 and 496 us.
+// codegen's warps stay together without one (504 against 502-507 us on VGG-19 conv4_2). A fused pool cannot
+// have one: windows outside the map skip the body. Any other value: itself.
+int codegen_barrier_taps(const Case& c, const std::string& value, bool skips_dead_channels);
 
 }  // namespace scb
