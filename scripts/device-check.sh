@@ -10,7 +10,7 @@
 #           library-vgg19 library-resnet50 engine-probe kernel-report targets-smoke targets targets-escort
 #           targets-vgg19 engine-proof sanitizer-kernels crossover-twice regression-baseline papers energy
 #           profile pass-costs library-gpus gpus-proof real tuning-exhaustive codegen-targets targets-tuned
-#           dual-sparse-targets codegen-profile dual-sparse-crossover operators layouts-plan
+#           dual-sparse-targets dual-sparse-profile codegen-profile dual-sparse-crossover operators layouts-plan
 # Full logs and results (.json.gz) are written to a work folder and packed into $OUT/device-check.tgz at
 # exit (the device tool returns only a few files), also when the call is cut short: run it as
 #   timeout 540 bash scripts/device-check.sh STAGE...
@@ -174,6 +174,11 @@ for stage in "${stages[@]}"; do
       python3 scripts/report.py counters "$OUT/codegen_profile.json.gz" 2>&1 | tee "$OUT/codegen_profile.md" | head -40
       # Issue 16: the same counters for dual_sparse beside codegen, where its skipping made it slower.
       resumable_run dual_sparse_profile configs/targets/dual_sparse_profile.yaml || rc=$?
+      python3 scripts/report.py counters "$OUT/dual_sparse_profile.json.gz" 2>&1 | tee "$OUT/dual_sparse_profile.md" | head -20 ;;
+    dual-sparse-profile)
+      # Issue 16 alone: dual_sparse's counters beside codegen (the second half of codegen-profile).
+      resumable_run dual_sparse_profile configs/targets/dual_sparse_profile.yaml
+      rc=$?
       python3 scripts/report.py counters "$OUT/dual_sparse_profile.json.gz" 2>&1 | tee "$OUT/dual_sparse_profile.md" | head -20 ;;
     dual-sparse-targets)
       # Issue 16 targets 1 and 4: dual_sparse on VGG-16 with Han et al.'s sparsities, zeros as dead channels
