@@ -311,7 +311,7 @@ def layout_report(frame):
                       f"({label})", "every case",
                       f"{len(scope) - len(losing)}/{len(scope)}; min {scope['CHWN over NCHW'].min():.2f}x",
                       len(losing) == 0,
-                      "loses on " + ", ".join(f"{r.layer.split('/')[1]} N={r.batch}" for r in losing.itertuples()))
+                      "loses on " + ", ".join(f"{r.layer} N={r.batch}" for r in losing.itertuples()))
         wins = table[table["CHWN over NCHW"] > 1]
         rule = ("CHWN wins on " + ", ".join(f"C={c}: N>={int(n)}"
                                             for c, n in wins.groupby("channels")["batch"].min().items())
