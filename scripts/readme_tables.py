@@ -255,9 +255,55 @@ def block_real(gpu_dir):
     return "\n".join(parts)
 
 
+XU_SETUPS = (("xu2019_authors.json.gz", "the authors': VGG-19's 16 layer sizes as 1-channel maps, N=32 copies of "
+              "one map, cuDNN fp16 implicit_precomp_gemm, end to end"),
+             ("xu2019.json.gz", "honest: VGG-16 with Han et al.'s sparsities, gpu scope, cold L2, best cuDNN"),
+             ("xu2019_vgg19.json.gz", "honest: VGG-19 at activation sparsity 0.5-0.9, gpu scope, cold L2, best cuDNN"))
+DUAL_SPARSE_FILES = ("dual_sparse_targets.json.gz", "dual_sparse_targets_uniform.json.gz",
+                     "dual_sparse_targets_pool.json.gz")
+
+
+def block_xu2019(gpu_dir):
+    """Issue 16: Xu et al.'s averages in both setups side by side, then dual_sparse's targets."""
+    rows = []
+    for name, setup in XU_SETUPS:
+        path = path_in(gpu_dir, name)
+        for line in report.published_table([path], report.load([path])).splitlines():
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if len(cells) == 8 and cells[2] == "average over the sweep":
+                rows.append(f"| {setup} | {cells[1]} | {cells[3]} | {cells[4]} | {cells[6]} | {cells[7]} |")
+    dual = [path_in(gpu_dir, name) for name in DUAL_SPARSE_FILES]
+    dual_table = targets.report(report.load(dual)).split("\n\n")[1]
+    return ("Published averages beside ours (`report.py published`; per layer in `tables/xu2019*.published.md`; "
+            f"{provenance([path_in(gpu_dir, n) for n, _ in XU_SETUPS])}):\n\n"
+            "| setup | comparison | published | ours (geomean) | pairs | ours / published |\n"
+            "|---|---|---|---|---|---|\n" + "\n".join(rows) +
+            f"\n\n`dual_sparse`'s targets ({status_line(dual)}; {provenance(dual)}):\n\n{dual_table}\n")
+
+
+def block_operators(gpu_dir):
+    """Issue 19: the pooling, softmax and layout targets, and the network plans."""
+    operators = [path_in(gpu_dir, "pooling.json.gz"), path_in(gpu_dir, "softmax.json.gz")]
+    layouts = [path_in(gpu_dir, "li2016.json.gz")]
+    text = (f"{status_line(operators + layouts)} ({provenance(operators + layouts)}):\n\n"
+            + targets.report(report.load(operators)).split("\n\n")[1] + "\n"
+            + "\n".join(targets.report(report.load(layouts)).split("\n\n")[1].splitlines()[2:]) + "\n\n"
+            "Target 4, per-network layout plans at N=128 (`scbench plan-layouts`; a sum of measured layer times, "
+            "not a run of the network):\n\n"
+            "| network | planned us | best single layout | its us | all cuDNN us | planned is faster by |\n"
+            "|---|---|---|---|---|---|\n")
+    for network in ("alexnet", "vgg16"):
+        plan = read_document(path_in(gpu_dir, f"plan_layouts.{network}.json.gz"))
+        best = min(plan["single_layout_total_us"].items(), key=lambda item: item[1])
+        text += (f"| {network} | {plan['planned_total_us']:.1f} | {best[0]} | {best[1]:.1f} | "
+                 f"{plan['all_cudnn_total_us']:.1f} | {best[1] / plan['planned_total_us']:.2f}x |\n")
+    return text
+
+
 BLOCKS = {"quick": block_quick, "real": block_real, "library": block_library, "escort": block_escort, "papers": block_papers,
           "crossover": block_crossover, "targets": block_targets, "codegen": block_codegen, "energy": block_energy,
-          "lenet5_fashion": block_lenet5_fashion, "vgg_fashion": block_vgg_fashion}
+          "lenet5_fashion": block_lenet5_fashion, "vgg_fashion": block_vgg_fashion, "xu2019": block_xu2019,
+          "operators": block_operators}
 PATTERN = re.compile(r"(<!-- generated:(\w+) -->\n)(.*?)(<!-- /generated:\2 -->)", re.S)
 
 
