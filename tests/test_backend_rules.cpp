@@ -4,7 +4,7 @@
 #include <set>
 #include <tuple>
 
-#include "harness/backends/codegen_threads.hpp"
+#include "harness/backends/codegen_auto_rules.hpp"
 #include "harness/backends/direct_sparse_tiling.hpp"
 #include "harness/backends/registry.hpp"
 #include "test_layer_builder.hpp"

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "harness/backends/backend.hpp"
-#include "harness/backends/codegen_threads.hpp"
+#include "harness/backends/codegen_auto_rules.hpp"
 #include "harness/backends/kernel_types.hpp"
 #include "harness/gpu/cuda_check.hpp"
 #include "harness/gpu/gpu_context.hpp"
@@ -248,7 +248,7 @@ class CodegenBackend final : public Backend {
     if (fused && param(c, "barrier") != "0" && param(c, "barrier") != "auto")
       return Unsupported{"fuse",
                          "param barrier needs every thread in the generated body; a fused pool skips it "
-                         "for windows outside the map: use barrier 0"};
+                         "for windows outside the map: use barrier 0 or auto"};
     if (fused && param(c, "split") != "1")
       return Unsupported{"fuse", "param split > 1 adds partial sums, which cannot be pooled: use split 1"};
     const long long pixels = (long long)c.batch * c.layer.P() * c.layer.Q();

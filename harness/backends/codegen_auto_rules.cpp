@@ -1,4 +1,4 @@
-#include "harness/backends/codegen_threads.hpp"
+#include "harness/backends/codegen_auto_rules.hpp"
 
 #include <algorithm>
 
