@@ -52,6 +52,15 @@ resumable_run() {
   return $status
 }
 
+# Issue 16: dual_sparse's counters beside codegen's on VGG-16 conv4_2 (the codegen-profile and
+# dual-sparse-profile stages).
+dual_sparse_profile() {
+  resumable_run dual_sparse_profile configs/targets/dual_sparse_profile.yaml
+  local status=$?
+  python3 scripts/report.py counters "$OUT/dual_sparse_profile.json.gz" 2>&1 | tee "$OUT/dual_sparse_profile.md" | head -20
+  return $status
+}
+
 stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=(build cpu-tests gpu-tests quick schema sanitizer)
 declare -A status
@@ -93,6 +102,7 @@ for stage in "${stages[@]}"; do
         > "$OUT/pass-costs.log" 2>&1
       rc=$?; grep "\[probe\]" "$OUT/pass-costs.log"
       for passes in "lean on" "off on" "off off"; do
+        # shellcheck disable=SC2086 # two words: the counters pass and the kernel-scope pass
         set -- $passes
         "$BUILD/scbench" run configs/quick.yaml --filter 'lenet5.*fp32' --counters "$1" --kernel-scope "$2" \
           -o "/tmp/pass-costs-$1-$2.json" > "$OUT/pass-costs-$1-$2.log" 2>&1 || rc=$?
@@ -172,14 +182,10 @@ for stage in "${stages[@]}"; do
       resumable_run codegen_profile configs/targets/codegen_profile.yaml
       rc=$?
       python3 scripts/report.py counters "$OUT/codegen_profile.json.gz" 2>&1 | tee "$OUT/codegen_profile.md" | head -40
-      # Issue 16: the same counters for dual_sparse beside codegen, where its skipping made it slower.
-      resumable_run dual_sparse_profile configs/targets/dual_sparse_profile.yaml || rc=$?
-      python3 scripts/report.py counters "$OUT/dual_sparse_profile.json.gz" 2>&1 | tee "$OUT/dual_sparse_profile.md" | head -20 ;;
+      dual_sparse_profile || rc=$? ;;
     dual-sparse-profile)
-      # Issue 16 alone: dual_sparse's counters beside codegen (the second half of codegen-profile).
-      resumable_run dual_sparse_profile configs/targets/dual_sparse_profile.yaml
-      rc=$?
-      python3 scripts/report.py counters "$OUT/dual_sparse_profile.json.gz" 2>&1 | tee "$OUT/dual_sparse_profile.md" | head -20 ;;
+      dual_sparse_profile
+      rc=$? ;;
     dual-sparse-targets)
       # Issue 16 targets 1 and 4: dual_sparse on VGG-16 with Han et al.'s sparsities, zeros as dead channels
       # and scattered.
@@ -265,7 +271,7 @@ for stage in "${stages[@]}"; do
       done ;;
     schema)
       python3 tests/validate_results.py --schema results/schema.json "$OUT"/*.json.gz > "$OUT/schema.log" 2>&1
-      rc=$?; cat "$OUT/schema.log" | tail -5 ;;
+      rc=$?; tail -5 "$OUT/schema.log" ;;
     sanitizer|sanitizer-kernels)
       rc=0
       sweep=configs/ci/sanitizer.yaml
