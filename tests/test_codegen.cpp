@@ -375,7 +375,7 @@ TEST(Codegen, AFusedPoolLoopsOverTheWindowAndStoresThePooledMap) {
       EXPECT_NE(ptx.find("setp.lt.u32 %more, %window, 9;"), std::string::npos);
       EXPECT_NE(ptx.find("setp.ge.u32 %outside, %p, 15;"), std::string::npos) << "clipped to the conv output";
       // Channel 6's pooled plane is 64 elements after channel 5's.
-      EXPECT_NE(ptx.find("[%obase+" + std::to_string(6 * 64 * (element == kernels::ElementType::f32 ? 4 : 2)) + "]"),
+      EXPECT_NE(ptx.find("[%obase+" + std::to_string(6 * 64 * kernels::element_bytes(element)) + "]"),
                 std::string::npos);
       EXPECT_GT(kernels::codegen::compile_ptx(ptx, {"sm_90", 3}).size(), 0u);
       options.accumulate = true;

@@ -52,7 +52,7 @@ int pool_window_lanes(int size) {
 
 std::string emit_ptx(const ConvShape& s, const BlockProgram& block, const std::string& entry,
                      const PtxOptions& options) {
-  const int size = options.element == ElementType::f32 ? 4 : 2;  // bytes per stored element
+  const int size = element_bytes(options.element);  // bytes per stored element
   const bool padded = block.border == Border::padded;
   const auto [height, width] = read_plane(s, block.border);
   const std::optional<PoolGeometry>& pool = options.pool;
